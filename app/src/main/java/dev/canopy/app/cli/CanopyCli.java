@@ -1,0 +1,34 @@
+package dev.canopy.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code canopy} command line: subcommands for model info, generation, benchmarks and evals. */
+@Command(name = "canopy",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionInfo.class,
+        description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
+        subcommands = {InfoCommand.class})
+public final class CanopyCli implements Runnable {
+
+    /** Runs the CLI with {@code args} and returns the process exit code. */
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the CLI writing to the given streams (tests use this). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new CanopyCli())
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(new CliErrors());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

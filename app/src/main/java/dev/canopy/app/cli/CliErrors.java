@@ -1,0 +1,25 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.natives.NativeLibraryException;
+import picocli.CommandLine;
+
+/**
+ * Turns failures into one readable message on stderr and a non-zero exit code; a stack trace is
+ * printed only with {@code CANOPY_DEBUG=1}.
+ */
+final class CliErrors implements CommandLine.IExecutionExceptionHandler {
+    static final int USER_ERROR = 2;
+    static final int INTERNAL_ERROR = 70;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        var err = cmd.getErr();
+        boolean expected = ex instanceof CliException || ex instanceof NativeLibraryException
+                || ex instanceof java.io.IOException || ex instanceof IllegalArgumentException;
+        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        err.println("canopy: " + msg);
+        if ("1".equals(System.getenv("CANOPY_DEBUG"))) ex.printStackTrace(err);
+        err.flush();
+        return expected ? USER_ERROR : INTERNAL_ERROR;
+    }
+}

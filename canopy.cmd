@@ -1,0 +1,14 @@
+@echo off
+rem Canopy launcher for Windows. No arguments: opens the desktop app; with a subcommand: the CLI.
+setlocal
+set "HERE=%~dp0"
+if "%JAVA_HOME%"=="" (
+  echo canopy: set JAVA_HOME to a JDK 25 or newer. 1>&2
+  exit /b 1
+)
+set "JAR=%HERE%ui\target\canopy-ui.jar"
+if not exist "%JAR%" (
+  echo canopy: building ^(first run^)... 1>&2
+  pushd "%HERE%" && call mvnw.cmd -q -DskipTests -pl ui -am package 1>&2 & popd
+)
+"%JAVA_HOME%\bin\java" --enable-native-access=ALL-UNNAMED %CANOPY_JAVA_OPTS% -jar "%JAR%" %*

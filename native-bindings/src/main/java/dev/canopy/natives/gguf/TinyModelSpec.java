@@ -1,0 +1,39 @@
+package dev.canopy.natives.gguf;
+
+/**
+ * The shape of a small random-weight model of a real architecture, for tests and self-tests.
+ *
+ * @param arch        {@code llama}, {@code qwen2} (Q/K/V biases) or {@code qwen3} (Q/K RMS norms)
+ * @param embedding   hidden size
+ * @param layers      transformer blocks
+ * @param heads       query heads
+ * @param kvHeads     key/value heads (grouped-query attention when fewer than heads)
+ * @param feedForward FFN inner size
+ * @param context     training context length written to the file
+ * @param type        type of the matrices (norms and biases stay F32)
+ * @param seed        random seed: same spec, same bytes
+ */
+public record TinyModelSpec(String arch, int embedding, int layers, int heads, int kvHeads,
+                            int feedForward, int context, GgmlType type, long seed) {
+
+    /** A 2-layer, 64-wide model with 4 query and 2 KV heads: loads and runs in milliseconds. */
+    public static TinyModelSpec tiny(String arch) {
+        return new TinyModelSpec(arch, 64, 2, 4, 2, 128, 4096, GgmlType.F32, 42);
+    }
+
+    public TinyModelSpec withType(GgmlType t) {
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, t, seed);
+    }
+
+    public TinyModelSpec withShape(int embedding, int layers, int heads, int kvHeads, int feedForward) {
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, seed);
+    }
+
+    public TinyModelSpec withSeed(long s) {
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, s);
+    }
+
+    public int headDim() {
+        return embedding / heads;
+    }
+}

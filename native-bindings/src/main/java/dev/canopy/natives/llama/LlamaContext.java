@@ -1,0 +1,110 @@
+package dev.canopy.natives.llama;
+
+import dev.canopy.natives.NativeLog;
+import dev.canopy.natives.ffi.llama_context_params;
+import dev.canopy.natives.ffi.llama_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A libllama inference context (KV cache and compute buffers) over a borrowed model. Owns the
+ * native {@code llama_context}. Not thread-safe: one thread drives a context at a time.
+ */
+public final class LlamaContext implements AutoCloseable {
+    private final LlamaModel model; // borrowed
+    private MemorySegment ctx;      // owned: llama_context*, freed in close()
+    private final int vocabSize;
+
+    private LlamaContext(LlamaModel model, MemorySegment ctx) {
+        this.model = model;
+        this.ctx = ctx;
+        this.vocabSize = model.vocab().size();
+    }
+
+    public static LlamaContext create(LlamaModel model, ContextParams params) {
+        NativeLog.drain();
+        MemorySegment c;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = llama_h.llama_context_default_params(arena);
+            llama_context_params.n_ctx(p, params.contextTokens());
+            llama_context_params.n_batch(p, params.batchTokens());
+            llama_context_params.n_ubatch(p, params.batchTokens());
+            llama_context_params.n_seq_max(p, params.sequences());
+            llama_context_params.n_threads(p, params.effectiveThreads());
+            llama_context_params.n_threads_batch(p, params.effectiveThreads());
+            llama_context_params.no_perf(p, true);
+            c = llama_h.llama_init_from_model(model.handle(), p);
+        }
+        if (c.equals(MemorySegment.NULL)) {
+            throw new ModelLoadException("llama.cpp could not create a context of " + params.contextTokens()
+                    + " tokens for " + model.file().getFileName() + " (not enough memory?)" + NativeLog.drainAsSuffix());
+        }
+        return new LlamaContext(model, c);
+    }
+
+    public MemorySegment handle() {
+        if (ctx == null) throw new IllegalStateException("context is closed");
+        return ctx;
+    }
+
+    public LlamaModel model() { return model; }
+    public int contextTokens() { return llama_h.llama_n_ctx(handle()); }
+
+    /** Runs the batch; throws with llama.cpp's status on failure (1 = no KV slot, 2 = aborted, <0 = error). */
+    public void decode(LlamaBatch batch) {
+        int rc = llama_h.llama_decode(handle(), batch.struct());
+        if (rc != 0) {
+            throw new DecodeException(rc, rc == 1
+                    ? "the context is full (no KV cache slot for " + batch.size() + " tokens)"
+                    : "llama_decode failed with status " + rc + NativeLog.drainAsSuffix());
+        }
+    }
+
+    /** The logits of output row {@code i} of the last decode ({@code -1} = the last output). Copied. */
+    public float[] logits(int i) {
+        MemorySegment p = llama_h.llama_get_logits_ith(handle(), i);
+        if (p.equals(MemorySegment.NULL)) throw new IllegalArgumentException("no logits for output " + i);
+        return p.reinterpret((long) vocabSize * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /** Forgets every sequence's KV. */
+    public void clearMemory() {
+        llama_h.llama_memory_clear(llama_h.llama_get_memory(handle()), true);
+    }
+
+    /** Removes positions [from, to) of a sequence ({@code to = -1}: to the end). */
+    public boolean removeTokens(int seq, int from, int to) {
+        return llama_h.llama_memory_seq_rm(llama_h.llama_get_memory(handle()), seq, from, to);
+    }
+
+    /** Highest position held for a sequence, or -1 when empty. */
+    public int lastPosition(int seq) {
+        return llama_h.llama_memory_seq_pos_max(llama_h.llama_get_memory(handle()), seq);
+    }
+
+    public void setThreads(int threads) {
+        llama_h.llama_set_n_threads(handle(), threads, threads);
+    }
+
+    @Override
+    public void close() {
+        if (ctx != null) {
+            llama_h.llama_free(ctx);
+            ctx = null;
+        }
+    }
+
+    /** llama_decode failed; {@link #status()} is its return code. */
+    public static final class DecodeException extends RuntimeException {
+        private final int status;
+
+        public DecodeException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() { return status; }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.canopy.natives.llama;
+
+import dev.canopy.natives.NativeLog;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ffi.llama_sampler_chain_params;
+import dev.canopy.natives.ffi.llama_token_data;
+import dev.canopy.natives.ffi.llama_token_data_array;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** A libllama sampler chain built from {@link SamplerSettings}. Owns the native chain. */
+public final class LlamaSampler implements AutoCloseable {
+    private MemorySegment chain; // owned: llama_sampler* (chain), freed in close()
+
+    private LlamaSampler(MemorySegment chain) {
+        this.chain = chain;
+    }
+
+    public static LlamaSampler create(LlamaVocab vocab, SamplerSettings s) {
+        MemorySegment chain;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = llama_h.llama_sampler_chain_default_params(arena);
+            llama_sampler_chain_params.no_perf(p, true);
+            chain = llama_h.llama_sampler_chain_init(p);
+            if (s.grammar() != null && !s.grammar().isBlank()) {
+                NativeLog.drain();
+                MemorySegment g = llama_h.llama_sampler_init_grammar(vocab.pointer(),
+                        arena.allocateFrom(s.grammar()), arena.allocateFrom("root"));
+                if (g.equals(MemorySegment.NULL)) {
+                    llama_h.llama_sampler_free(chain);
+                    throw new IllegalArgumentException("invalid GBNF grammar" + NativeLog.drainAsSuffix());
+                }
+                llama_h.llama_sampler_chain_add(chain, g);
+            }
+            if (s.repeatPenalty() != 1f) {
+                llama_h.llama_sampler_chain_add(chain,
+                        llama_h.llama_sampler_init_penalties(vocab.size(), s.repeatLastN(), s.repeatPenalty(), 0f, 0f));
+            }
+            if (s.temperature() <= 0f) {
+                llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_greedy());
+            } else {
+                if (s.topK() > 0) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_top_k(s.topK()));
+                if (s.topP() < 1f) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_top_p(s.topP(), 1));
+                if (s.minP() > 0f) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_min_p(s.minP(), 1));
+                llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_temp(s.temperature()));
+                llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_dist((int) s.seed()));
+            }
+        }
+        return new LlamaSampler(chain);
+    }
+
+    /** Samples from the logits of output {@code idx} of the context's last decode and accepts the token. */
+    public int sample(LlamaContext ctx, int idx) {
+        return llama_h.llama_sampler_sample(handle(), ctx.handle(), idx);
+    }
+
+    /**
+     * Samples from logits computed elsewhere (Canopy's own engine) and accepts the token, so
+     * penalties and grammars see it.
+     */
+    public int sample(float[] logits) {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = logits.length;
+            long stride = llama_token_data.layout().byteSize();
+            MemorySegment data = arena.allocate(llama_token_data.layout(), n);
+            for (int i = 0; i < n; i++) {
+                MemorySegment d = data.asSlice(i * stride, stride);
+                llama_token_data.id(d, i);
+                llama_token_data.logit(d, logits[i]);
+                llama_token_data.p(d, 0f);
+            }
+            MemorySegment arr = llama_token_data_array.allocate(arena);
+            llama_token_data_array.data(arr, data);
+            llama_token_data_array.size(arr, n);
+            llama_token_data_array.selected(arr, -1L);
+            llama_token_data_array.sorted(arr, false);
+            llama_h.llama_sampler_apply(handle(), arr);
+            long sel = llama_token_data_array.selected(arr);
+            if (sel < 0 || sel >= llama_token_data_array.size(arr)) {
+                throw new IllegalStateException("sampler selected no token (grammar allows none?)");
+            }
+            int token = data.asSlice(sel * stride, stride).get(ValueLayout.JAVA_INT, llama_token_data.id$offset());
+            llama_h.llama_sampler_accept(handle(), token);
+            return token;
+        }
+    }
+
+    /** Tells the chain about a token chosen outside it (prompt tokens for repetition penalties). */
+    public void accept(int token) {
+        llama_h.llama_sampler_accept(handle(), token);
+    }
+
+    public void reset() {
+        llama_h.llama_sampler_reset(handle());
+    }
+
+    private MemorySegment handle() {
+        if (chain == null) throw new IllegalStateException("sampler is closed");
+        return chain;
+    }
+
+    @Override
+    public void close() {
+        if (chain != null) {
+            llama_h.llama_sampler_free(chain);
+            chain = null;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.canopy.natives.llama;
+
+/**
+ * How libllama loads a model.
+ *
+ * @param gpuLayers layers to place on a GPU: 0 = CPU only, -1 = all
+ * @param vocabOnly load only the tokenizer (for tokenizing and templates without weights)
+ * @param mmap      memory-map the file instead of reading it
+ */
+public record ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap) {
+    public static ModelParams cpu() {
+        return new ModelParams(0, false, true);
+    }
+
+    public static ModelParams vocab() {
+        return new ModelParams(0, true, true);
+    }
+
+    public ModelParams withGpuLayers(int n) {
+        return new ModelParams(n, vocabOnly, mmap);
+    }
+}

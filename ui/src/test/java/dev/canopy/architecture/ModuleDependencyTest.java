@@ -1,0 +1,73 @@
+package dev.canopy.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Dependencies between modules go one way: ui -> app -> (engine, memory) -> (kv-offload,
+ * native-bindings). Maven already refuses a dependency cycle between jars; these rules also keep
+ * packages honest where Maven cannot see (memory must not reach the engine, bindings see nothing).
+ */
+class ModuleDependencyTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importAll() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.canopy");
+    }
+
+    @Test
+    void everyModuleIsOnTheClassPath() {
+        for (String pkg : new String[] {"dev.canopy.natives", "dev.canopy.kv", "dev.canopy.engine",
+                "dev.canopy.memory", "dev.canopy.app", "dev.canopy.ui"}) {
+            assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+                    .as("classes of %s imported", pkg).isTrue();
+        }
+    }
+
+    @Test
+    void layersDependOnlyDownwards() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("ui").definedBy("dev.canopy.ui..")
+                .layer("app").definedBy("dev.canopy.app..")
+                .layer("engine").definedBy("dev.canopy.engine..")
+                .layer("memory").definedBy("dev.canopy.memory..")
+                .layer("kv").definedBy("dev.canopy.kv..")
+                .layer("natives").definedBy("dev.canopy.natives..")
+                .whereLayer("ui").mayNotBeAccessedByAnyLayer()
+                .whereLayer("app").mayOnlyBeAccessedByLayers("ui")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("app", "ui")
+                .whereLayer("memory").mayOnlyBeAccessedByLayers("app", "ui")
+                .whereLayer("kv").mayOnlyBeAccessedByLayers("engine", "app", "ui")
+                .whereLayer("natives").mayOnlyBeAccessedByLayers("kv", "engine", "app", "ui")
+                .check(classes);
+    }
+
+    @Test
+    void memoryAndEngineDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage("dev.canopy.memory..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.engine..", "dev.canopy.kv..", "dev.canopy.natives..")
+                .check(classes);
+        noClasses().that().resideInAPackage("dev.canopy.engine..")
+                .should().dependOnClassesThat().resideInAPackage("dev.canopy.memory..")
+                .check(classes);
+    }
+
+    @Test
+    void viewsDoNotCallApplicationServicesDirectly() {
+        // MVVM: only view-models (…ui..viewmodel..) talk to app services; views bind to view-models.
+        noClasses().that().resideInAPackage("dev.canopy.ui..view..")
+                .should().dependOnClassesThat().resideInAPackage("dev.canopy.app..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+}
