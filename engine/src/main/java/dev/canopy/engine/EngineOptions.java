@@ -1,0 +1,26 @@
+package dev.canopy.engine;
+
+/**
+ * How to load and run a model.
+ *
+ * @param engine        preferred engine; CANOPY falls back to LLAMA (with a notice) for architectures it cannot build
+ * @param contextTokens context window per session (0 = min(model's training context, 8192))
+ * @param chunkTokens   fixed prefill chunk size C (0 = 256 on CPU, 512 on GPU)
+ * @param threads       CPU threads (0 = all processors)
+ * @param gpuLayers     layers on the GPU (0 = CPU only, -1 = as many as fit)
+ */
+public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers) {
+    public static EngineOptions defaults() {
+        return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
+    }
+
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n); }
+
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}

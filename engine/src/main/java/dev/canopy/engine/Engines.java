@@ -1,0 +1,32 @@
+package dev.canopy.engine;
+
+import dev.canopy.engine.llama.LlamaInferenceModel;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Loads a model with the best engine for it: Canopy's own graph for the architectures it builds,
+ * libllama's llama_decode for everything else (with a notice saying what that costs).
+ */
+public final class Engines {
+    private Engines() {}
+
+    /** Architectures Canopy's own graph engine builds. */
+    public static Set<String> canopyArchitectures() {
+        return GraphEngineRegistry.architectures();
+    }
+
+    public static InferenceModel load(Path file, EngineOptions options) {
+        ModelInfo info = ModelInspector.inspect(file);
+        if (options.engine() == EngineKind.CANOPY) {
+            Optional<InferenceModel> own = GraphEngineRegistry.load(info, options);
+            if (own.isPresent()) return own.get();
+            String notice = "The " + info.architecture() + " architecture runs through llama.cpp's own decoder: dense"
+                    + " attention, without Canopy's sparse attention or KV tiers.";
+            return LlamaInferenceModel.load(info, options, Optional.of(notice));
+        }
+        return LlamaInferenceModel.load(info, options, Optional.empty());
+    }
+}

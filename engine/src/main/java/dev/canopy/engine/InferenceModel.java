@@ -1,0 +1,28 @@
+package dev.canopy.engine;
+
+import dev.canopy.natives.llama.ChatMessage;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A loaded model, ready to open generation sessions. Owns the weights; close to free them. */
+public interface InferenceModel extends AutoCloseable {
+    ModelInfo info();
+
+    /** The engine actually running this model. */
+    EngineKind engine();
+
+    /** Why the preferred engine is not the one running it, when that happened. */
+    Optional<String> notice();
+
+    Tokenizer tokenizer();
+
+    /** Formats a chat with the model's own template (ChatML when it has none). */
+    String formatChat(List<ChatMessage> messages, boolean addAssistantTurn);
+
+    /** A new session with its own KV cache of {@code options.contextTokens()} tokens. */
+    GenerationSession openSession();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,73 @@
+package dev.canopy.engine.llama;
+
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.Tokenizer;
+import dev.canopy.natives.llama.ChatMessage;
+import dev.canopy.natives.llama.ChatTemplates;
+import dev.canopy.natives.llama.LlamaModel;
+import dev.canopy.natives.llama.ModelParams;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A model run by libllama's llama_decode: the reference engine and the fallback for other architectures. */
+public final class LlamaInferenceModel implements InferenceModel {
+    private final LlamaModel model; // owned
+    private final ModelInfo info;
+    private final EngineOptions options;
+    private final LlamaTokenizer tokenizer;
+    private final Optional<String> notice;
+
+    private LlamaInferenceModel(LlamaModel model, ModelInfo info, EngineOptions options, Optional<String> notice) {
+        this.model = model;
+        this.info = info;
+        this.options = options;
+        this.tokenizer = new LlamaTokenizer(model.vocab());
+        this.notice = notice;
+    }
+
+    public static LlamaInferenceModel load(ModelInfo info, EngineOptions options, Optional<String> notice) {
+        LlamaModel m = LlamaModel.load(info.file(), ModelParams.cpu().withGpuLayers(options.gpuLayers()));
+        return new LlamaInferenceModel(m, info, options, notice);
+    }
+
+    @Override public ModelInfo info() { return info; }
+    @Override public EngineKind engine() { return EngineKind.LLAMA; }
+    @Override public Optional<String> notice() { return notice; }
+    @Override public Tokenizer tokenizer() { return tokenizer; }
+
+    /** The libllama model. Borrowed. */
+    public LlamaModel llamaModel() { return model; }
+
+    @Override
+    public String formatChat(List<ChatMessage> messages, boolean addAssistantTurn) {
+        String template = model.chatTemplate().orElse(ChatTemplates.FALLBACK);
+        try {
+            return ChatTemplates.apply(template, messages, addAssistantTurn);
+        } catch (IllegalArgumentException unsupported) {
+            return ChatTemplates.apply(ChatTemplates.FALLBACK, messages, addAssistantTurn);
+        }
+    }
+
+    @Override
+    public GenerationSession openSession() {
+        int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : 256;
+        return new LlamaGenerationSession(model, tokenizer, contextTokens(info, options), chunk, options.effectiveThreads());
+    }
+
+    /** The session context size: the option, else min(training context, 8192). */
+    public static int contextTokens(ModelInfo info, EngineOptions options) {
+        if (options.contextTokens() > 0) return options.contextTokens();
+        int train = info.contextLength() > 0 ? info.contextLength() : 4096;
+        return Math.min(train, 8192);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
