@@ -15,8 +15,13 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         var err = cmd.getErr();
         boolean expected = ex instanceof CliException || ex instanceof NativeLibraryException
-                || ex instanceof java.io.IOException || ex instanceof IllegalArgumentException;
-        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                || ex instanceof dev.canopy.natives.llama.ModelLoadException
+                || ex instanceof dev.canopy.engine.ContextFullException
+                || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                || ex instanceof IllegalArgumentException;
+        String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "File not found: " + nsf.getFile()
+                : ex instanceof java.nio.file.AccessDeniedException ade ? "Permission denied: " + ade.getFile()
+                : ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         err.println("canopy: " + msg);
         if ("1".equals(System.getenv("CANOPY_DEBUG"))) ex.printStackTrace(err);
         err.flush();

@@ -1,0 +1,35 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** Options shared by commands that load a model (a picocli mixin). */
+final class EngineSelection {
+    @Option(names = "--engine", paramLabel = "canopy|llama", defaultValue = "canopy",
+            description = "canopy: our own graph engine (falls back to llama.cpp for other architectures); llama: llama.cpp's decoder. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (0 = all).")
+    int threads;
+
+    @Option(names = "--chunk", paramLabel = "N", defaultValue = "0", description = "Prefill chunk size in tokens (0 = 256 on CPU, 512 on GPU).")
+    int chunk;
+
+    @Option(names = "--context", paramLabel = "N", defaultValue = "0", description = "Context window in tokens (0 = the model's, at most 8192).")
+    int context;
+
+    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0", description = "Layers on the GPU (0 = CPU only, -1 = all).")
+    int gpuLayers;
+
+    EngineOptions toOptions() {
+        EngineKind kind = switch (engine.toLowerCase(Locale.ROOT)) {
+            case "canopy" -> EngineKind.CANOPY;
+            case "llama", "llama.cpp" -> EngineKind.LLAMA;
+            default -> throw new CliException("--engine must be canopy or llama, not '" + engine + "'");
+        };
+        return new EngineOptions(kind, context, chunk, threads, gpuLayers);
+    }
+}

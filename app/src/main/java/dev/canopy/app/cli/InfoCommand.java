@@ -1,0 +1,55 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.engine.Engines;
+import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.NativeRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code canopy info [--model FILE]}: the native runtime, its devices, and a model's metadata. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Shows the native libraries, compute devices and (with --model) a model's metadata.")
+final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "FILE", description = "A GGUF model file to describe.")
+    Path model;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        NativeRuntime rt = NativeRuntime.get();
+        out.println("Native libraries: " + rt.libraries().directory() + " (" + rt.libraries().platform() + ")");
+        out.println("Devices:");
+        for (BackendDevice d : rt.devices()) out.println("  " + d);
+        if (model != null) {
+            ModelInfo i = ModelInspector.inspect(model);
+            boolean own = Engines.canopyArchitectures().contains(i.architecture());
+            out.println("Model: " + i.file());
+            out.printf("  name:           %s%n", i.name());
+            out.printf("  architecture:   %s%n", i.architecture());
+            out.printf("  engine:         %s%n", own ? "Canopy (own graph)" : "llama.cpp fallback (dense)");
+            out.printf("  parameters:     %s (%,d)%n", i.parameterLabel(), i.parameters());
+            out.printf("  quantization:   %s%n", i.quantization());
+            out.printf("  layers:         %d%n", i.layers());
+            out.printf("  embedding:      %d%n", i.embedding());
+            out.printf("  heads (kv):     %d (%d)%n", i.heads(), i.kvHeads());
+            out.printf("  context length: %,d%n", i.contextLength());
+            out.printf("  rope base:      %.0f%n", i.ropeBase());
+            out.printf("  vocabulary:     %,d tokens%n", i.vocabSize());
+            out.printf("  chat template:  %s%n", i.hasChatTemplate() ? "yes" : "no (ChatML is used)");
+            out.printf("  file size:      %,d bytes%n", i.fileBytes());
+        }
+        out.flush();
+        return 0;
+    }
+}

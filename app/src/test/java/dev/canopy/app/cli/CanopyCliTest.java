@@ -1,0 +1,103 @@
+package dev.canopy.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CanopyCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = TinyModels.write(TinyModelSpec.tiny("qwen2"), dir.resolve("tiny-qwen2.gguf"));
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void versionNamesCanopyAndTheLlamaRelease() {
+        Run r = cli("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Canopy 0.1.0-SNAPSHOT").contains("llama.cpp v0.5.0");
+    }
+
+    @Test
+    void infoDescribesTheModelAndDevices() {
+        Run r = cli("info", "--model", model.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("architecture:   qwen2").contains("layers:         2")
+                .contains("vocabulary:     32,000 tokens").contains("CPU");
+    }
+
+    @Test
+    void aMissingModelIsOneClearLineWithoutStackTrace() {
+        Run r = cli("info", "--model", dir.resolve("missing.gguf").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Model file not found").doesNotContain("\tat ");
+    }
+
+    @Test
+    void generateIsDeterministicWhenGreedy() {
+        Run a = cli("generate", "--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "8",
+                "--temperature", "0", "--engine", "llama");
+        Run b = cli("generate", "--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "8",
+                "--temperature", "0", "--engine", "llama");
+        assertThat(a.code()).isZero();
+        assertThat(a.out().strip()).isNotEmpty().isEqualTo(b.out().strip());
+        assertThat(a.err()).contains("reached --max-tokens");
+    }
+
+    @Test
+    void batchWritesOneJsonLinePerPromptWithTheSameTextAsASinglePrompt() throws Exception {
+        Path in = Files.writeString(dir.resolve("in.jsonl"),
+                "{\"id\":\"a\",\"prompt\":\"Once upon a time\"}\n{\"id\":\"b\",\"prompt\":\"The quick brown fox\"}\n");
+        Run r = cli("generate", "--model", model.toString(), "--batch", in.toString(), "--max-tokens", "8",
+                "--temperature", "0", "--engine", "llama");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode first = json.readTree(lines[0]);
+        assertThat(first.get("id").asText()).isEqualTo("a");
+        assertThat(first.get("prompt_tokens").asInt()).isGreaterThan(1);
+        assertThat(json.readTree(lines[1]).get("id").asText()).isEqualTo("b");
+
+        Run single = cli("generate", "--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "8",
+                "--temperature", "0", "--engine", "llama");
+        assertThat(first.get("text").asText()).isEqualTo(single.out().strip());
+    }
+
+    @Test
+    void badBatchLineNamesTheLine() throws Exception {
+        Path in = Files.writeString(dir.resolve("bad.jsonl"), "{\"id\":\"a\",\"prompt\":\"x\"}\nnot json\n");
+        Run r = cli("generate", "--model", model.toString(), "--batch", in.toString(), "--engine", "llama");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("line 2 is not valid JSON");
+    }
+
+    @Test
+    void selfTestPasses() {
+        Run r = cli("--self-test");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ok    native libraries").contains("ok    database").contains("self-test passed");
+    }
+}
