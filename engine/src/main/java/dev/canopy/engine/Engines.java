@@ -1,6 +1,7 @@
 package dev.canopy.engine;
 
 import dev.canopy.engine.llama.LlamaInferenceModel;
+import dev.canopy.engine.model.UnsupportedModelException;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,9 +22,14 @@ public final class Engines {
     public static InferenceModel load(Path file, EngineOptions options) {
         ModelInfo info = ModelInspector.inspect(file);
         if (options.engine() == EngineKind.CANOPY) {
-            Optional<InferenceModel> own = GraphEngineRegistry.load(info, options);
-            if (own.isPresent()) return own.get();
-            String notice = "The " + info.architecture() + " architecture runs through llama.cpp's own decoder: dense"
+            String why = "the " + info.architecture() + " architecture is not built by Canopy's graph yet";
+            try {
+                Optional<InferenceModel> own = GraphEngineRegistry.load(info, options);
+                if (own.isPresent()) return own.get();
+            } catch (UnsupportedModelException e) {
+                why = e.getMessage();
+            }
+            String notice = "This model runs through llama.cpp's own decoder (" + why + "): dense"
                     + " attention, without Canopy's sparse attention or KV tiers.";
             return LlamaInferenceModel.load(info, options, Optional.of(notice));
         }

@@ -1,20 +1,37 @@
 package dev.canopy.engine;
 
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.model.Architecture;
+import dev.canopy.engine.model.UnsupportedModelException;
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.NativeRuntime;
+
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The hook where Canopy's own graph engine plugs in: which architectures it builds and how it
- * loads them. Until it lands every model runs on the llama.cpp path.
+ * loads them. Other architectures run on the llama.cpp path.
  */
 final class GraphEngineRegistry {
     private GraphEngineRegistry() {}
 
     static Set<String> architectures() {
-        return Set.of();
+        return Arrays.stream(Architecture.values()).map(Architecture::ggufName).collect(Collectors.toUnmodifiableSet());
     }
 
+    /**
+     * The Canopy model for {@code info}, or empty when its architecture is not built here. Throws
+     * {@link UnsupportedModelException} when the architecture is, but something in this model is not
+     * (the caller falls back to llama.cpp with that reason).
+     */
     static Optional<InferenceModel> load(ModelInfo info, EngineOptions options) {
-        return Optional.empty();
+        if (!architectures().contains(info.architecture())) return Optional.empty();
+        if (options.gpuLayers() != 0 && NativeRuntime.get().devices().stream().anyMatch(BackendDevice::isGpu)) {
+            throw new UnsupportedModelException("Canopy's graph runs on the CPU only for now and GPU layers were requested");
+        }
+        return Optional.of(CanopyInferenceModel.load(info, options));
     }
 }

@@ -1,0 +1,13 @@
+package dev.canopy.engine.bench;
+
+/**
+ * One engine's figures at one prompt length.
+ *
+ * @param engine        "canopy" or "llama.cpp"
+ * @param promptTokens  tokens prefilled
+ * @param prefillPerSec prefill throughput, tokens per second
+ * @param genTokens     tokens decoded one at a time after the prompt
+ * @param decodePerSec  decode throughput, tokens per second
+ */
+public record BenchRow(String engine, int promptTokens, double prefillPerSec, int genTokens, double decodePerSec) {
+}

@@ -1,0 +1,136 @@
+package dev.canopy.engine.bench;
+
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.canopy.RunSettings;
+import dev.canopy.engine.canopy.SequenceEngine;
+import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.llama.ContextParams;
+import dev.canopy.natives.llama.LlamaBatch;
+import dev.canopy.natives.llama.LlamaContext;
+import dev.canopy.natives.llama.LlamaModel;
+import dev.canopy.natives.llama.ModelParams;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code canopy bench}: Canopy's engine and libllama's llama_decode on the same model, in the same
+ * process, same threads and same chunk size, at each prompt length: prefill throughput of a
+ * random-token prompt, then greedy decode throughput of {@code genTokens} tokens after it. Both
+ * sides read the logits back and take the argmax in Java, so they pay the same host work.
+ */
+public final class EngineBench {
+    /** Runs per engine and prompt length; the best prefill and the best decode figure are kept. */
+    static final int REPEATS = Integer.getInteger("canopy.bench.repeats", 3);
+
+    private EngineBench() {}
+
+    private static BenchRow best(BenchRow a, BenchRow b) {
+        if (a == null) return b;
+        return new BenchRow(a.engine(), a.promptTokens(), Math.max(a.prefillPerSec(), b.prefillPerSec()), a.genTokens(),
+                Math.max(a.decodePerSec(), b.decodePerSec()));
+    }
+
+    public static BenchReport run(Path model, int[] promptTokens, int genTokens, int threads, int chunk, PrintStream log) {
+        int maxPrompt = 0;
+        for (int p : promptTokens) maxPrompt = Math.max(maxPrompt, p);
+        int context = (maxPrompt + genTokens + 1 + 255) / 256 * 256;
+        EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
+        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+        List<BenchRow> rows = new ArrayList<>();
+        try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
+             LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
+            int vocab = canopy.hparams().vocab();
+            warmUp(canopy, settings, llama, context, chunk, threads, vocab);
+            for (int p : promptTokens) {
+                int[] prompt = randomPrompt(p, vocab, p);
+                BenchRow bestLlama = null, bestCanopy = null;
+                for (int rep = 0; rep < REPEATS; rep++) {   // interleaved, best of REPEATS: the machine may be shared
+                    bestLlama = best(bestLlama, runLlama(llama, prompt, genTokens, context, chunk, threads));
+                    bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens));
+                }
+                rows.add(bestCanopy);
+                rows.add(bestLlama);
+                log.printf("  %d tokens: prefill %.1f vs %.1f t/s (%.2fx), decode %.1f vs %.1f t/s (%.2fx)%n", p,
+                        bestCanopy.prefillPerSec(), bestLlama.prefillPerSec(), bestCanopy.prefillPerSec() / bestLlama.prefillPerSec(),
+                        bestCanopy.decodePerSec(), bestLlama.decodePerSec(), bestCanopy.decodePerSec() / bestLlama.decodePerSec());
+            }
+        }
+        BenchReport report = new BenchReport(model.getFileName().toString(), threads, chunk, List.copyOf(rows));
+        log.print(report.table());
+        return report;
+    }
+
+    private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,
+                               int threads, int vocab) {
+        int[] prompt = randomPrompt(Math.min(chunk, 64), vocab, 1);
+        runCanopy(canopy, settings, prompt, 4);
+        runLlama(llama, prompt, 4, context, chunk, threads);
+    }
+
+    static BenchRow runCanopy(CanopyInferenceModel model, RunSettings settings, int[] prompt, int gen) {
+        try (SequenceEngine seq = model.openSequence(settings)) {
+            long t0 = System.nanoTime();
+            float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+            long t1 = System.nanoTime();
+            for (int i = 0; i < gen; i++) logits = seq.decode(argmax(logits));
+            long t2 = System.nanoTime();
+            return new BenchRow("canopy", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+        }
+    }
+
+    static BenchRow runLlama(LlamaModel model, int[] prompt, int gen, int context, int chunk, int threads) {
+        try (LlamaContext ctx = LlamaContext.create(model, new ContextParams(context, chunk, 1, threads));
+             LlamaBatch batch = new LlamaBatch(chunk, 1)) {
+            long t0 = System.nanoTime();
+            for (int pos = 0; pos < prompt.length; pos += chunk) {
+                int end = Math.min(prompt.length, pos + chunk);
+                batch.clear();
+                for (int i = pos; i < end; i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
+                ctx.decode(batch);
+            }
+            float[] logits = ctx.logits(-1);
+            long t1 = System.nanoTime();
+            for (int i = 0; i < gen; i++) {
+                batch.clear();
+                batch.add(argmax(logits), prompt.length + i, true, 0);
+                ctx.decode(batch);
+                logits = ctx.logits(-1);
+            }
+            long t2 = System.nanoTime();
+            return new BenchRow("llama.cpp", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+        }
+    }
+
+    private static int[] randomPrompt(int n, int vocab, long seed) {
+        Random r = new Random(seed);
+        int[] out = new int[n];
+        out[0] = 1;
+        for (int i = 1; i < n; i++) out[i] = 3 + r.nextInt(Math.max(1, vocab - 3));
+        return out;
+    }
+
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
+    /** {@code java ... EngineBench MODEL PROMPTS(comma list) GEN [THREADS] [CHUNK]}. */
+    public static void main(String[] args) {
+        Path model = Path.of(args[0]);
+        int[] prompts = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int gen = Integer.parseInt(args[2]);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+        int chunk = args.length > 4 ? Integer.parseInt(args[4]) : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
+        run(model, prompts, gen, threads, chunk, System.out);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.ContextFullException;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.GenerationStats;
+import dev.canopy.engine.StopReason;
+import dev.canopy.engine.TextStream;
+import dev.canopy.engine.kv.DenseKvCache;
+import dev.canopy.engine.llama.LlamaTokenizer;
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.runtime.ForwardPass;
+import dev.canopy.engine.runtime.StepBuilder;
+import dev.canopy.natives.ggml.GgmlBackend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes several prompts as parallel sequences in one graph: sequence {@code s} owns cells
+ * [s*perSeq, (s+1)*perSeq) of a batch KV cache and each row's mask shows only its own sequence.
+ * Prompts are prefilled packed into chunks of C rows; then every step decodes one token of every
+ * live sequence in a single forward run.
+ */
+final class CanopyBatchGenerator {
+    private final CanopyInferenceModel model; // borrowed
+    private final RunSettings settings;
+    private final GgmlBackend backend;        // borrowed from the session
+
+    CanopyBatchGenerator(CanopyInferenceModel model, RunSettings settings, GgmlBackend backend) {
+        this.model = model;
+        this.settings = settings;
+        this.backend = backend;
+    }
+
+    List<GenerationResult> run(List<GenerationRequest> requests) {
+        int n = requests.size();
+        if (n == 0) return List.of();
+        LlamaTokenizer tokenizer = model.llamaTokenizer();
+        ModelHparams hp = model.hparams();
+        int[][] prompts = new int[n][];
+        int perSeq = 0;
+        for (int i = 0; i < n; i++) {
+            prompts[i] = tokenizer.encode(requests.get(i).prompt(), true);
+            perSeq = Math.max(perSeq, prompts[i].length + requests.get(i).maxTokens() + 1);
+        }
+        if (perSeq > hp.trainContext()) throw new ContextFullException(perSeq, hp.trainContext());
+
+        long start = System.nanoTime();
+        int chunk = settings.chunkTokens();
+        try (DenseKvCache kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), perSeq * n, settings.kvType());
+             ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows())) {
+            // every prompt but its last token, packed into full chunks
+            StepBuilder rows = new StepBuilder(chunk);
+            for (int s = 0; s < n; s++) {
+                for (int i = 0; i < prompts[s].length - 1; i++) {
+                    rows.add(prompts[s][i], i, s * perSeq + i, s * perSeq);
+                    if (rows.isFull()) pass.run(rows.take(0), chunk, 1);
+                }
+            }
+            if (rows.size() > 0) pass.run(rows.take(0), chunk, 1);
+            // then every sequence's last prompt token in one run, with all their logits
+            StepBuilder batch = new StepBuilder(n);
+            int[] pos = new int[n];
+            for (int s = 0; s < n; s++) {
+                pos[s] = prompts[s].length - 1;
+                batch.add(prompts[s][pos[s]], pos[s], s * perSeq + pos[s], s * perSeq);
+            }
+            float[][] logits = pass.run(batch.take(range(n)), n, n);
+            int[] logitRow = range(n);
+            long prefillNs = System.nanoTime() - start;
+
+            TokenSampler[] samplers = new TokenSampler[n];
+            TextStream[] streams = new TextStream[n];
+            List<List<Integer>> out = new ArrayList<>();
+            StopReason[] reason = new StopReason[n];
+            for (int s = 0; s < n; s++) {
+                samplers[s] = TokenSampler.create(model.vocab(), requests.get(s).sampling());
+                streams[s] = new TextStream(requests.get(s).stopStrings(), GenerationListener.NONE);
+                out.add(new ArrayList<>());
+            }
+            long decodeStart = System.nanoTime();
+            try {
+                while (true) {
+                    int[] row = new int[n];
+                    for (int s = 0; s < n; s++) {
+                        if (reason[s] != null) continue;
+                        GenerationRequest r = requests.get(s);
+                        if (r.cancel().isCancelled()) { reason[s] = StopReason.CANCELLED; continue; }
+                        if (out.get(s).size() >= r.maxTokens()) { reason[s] = StopReason.MAX_TOKENS; continue; }
+                        int token = samplers[s].sample(logits[logitRow[s]]);
+                        if (tokenizer.isEndOfGeneration(token)) { reason[s] = StopReason.END_OF_TEXT; continue; }
+                        out.get(s).add(token);
+                        if (streams[s].add(tokenizer.piece(token))) { reason[s] = StopReason.STOP_STRING; continue; }
+                        if (out.get(s).size() >= r.maxTokens()) { reason[s] = StopReason.MAX_TOKENS; continue; }
+                        pos[s]++;
+                        row[s] = batch.add(token, pos[s], s * perSeq + pos[s], s * perSeq);
+                    }
+                    if (batch.size() == 0) break;
+                    logits = pass.run(batch.take(range(batch.size())), n, n);
+                    logitRow = row;
+                }
+            } finally {
+                for (TokenSampler t : samplers) if (t != null) t.close();
+            }
+            long decodeNs = System.nanoTime() - decodeStart;
+            List<GenerationResult> results = new ArrayList<>();
+            for (int s = 0; s < n; s++) {
+                streams[s].finish();
+                int[] toks = out.get(s).stream().mapToInt(Integer::intValue).toArray();
+                results.add(new GenerationResult(streams[s].text(), toks, reason[s],
+                        new GenerationStats(prompts[s].length, prompts[s].length, prefillNs, toks.length, decodeNs, prefillNs)));
+            }
+            return results;
+        }
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
+}

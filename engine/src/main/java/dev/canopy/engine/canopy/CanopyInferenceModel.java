@@ -1,0 +1,120 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.Tokenizer;
+import dev.canopy.engine.llama.LlamaInferenceModel;
+import dev.canopy.engine.llama.LlamaTokenizer;
+import dev.canopy.engine.model.HparamsReader;
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.engine.weights.ModelWeights;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.gguf.GgufFile;
+import dev.canopy.natives.llama.ChatMessage;
+import dev.canopy.natives.llama.ChatTemplates;
+import dev.canopy.natives.llama.LlamaModel;
+import dev.canopy.natives.llama.LlamaVocab;
+import dev.canopy.natives.llama.ModelParams;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model run by Canopy's own ggml graph: weights memory-mapped into a ggml CPU buffer in their
+ * own types, tokenizer, chat template and sampling from libllama (vocabulary-only load). Owns the
+ * weights and the vocabulary model.
+ */
+public final class CanopyInferenceModel implements InferenceModel {
+    /** Default prefill chunk size on the CPU. */
+    public static final int DEFAULT_CPU_CHUNK = 256;
+
+    private final ModelInfo info;
+    private final EngineOptions options;
+    private final ModelHparams hp;
+    private final ModelWeights weights;  // owned
+    private final LlamaModel vocabModel; // owned: libllama model loaded with vocab_only
+    private final LlamaTokenizer tokenizer;
+
+    private CanopyInferenceModel(ModelInfo info, EngineOptions options, ModelHparams hp, ModelWeights weights,
+                                 LlamaModel vocabModel) {
+        this.info = info;
+        this.options = options;
+        this.hp = hp;
+        this.weights = weights;
+        this.vocabModel = vocabModel;
+        this.tokenizer = new LlamaTokenizer(vocabModel.vocab());
+    }
+
+    /**
+     * Loads {@code info.file()}; throws {@link dev.canopy.engine.model.UnsupportedModelException}
+     * when the graph does not build this model and {@link dev.canopy.natives.llama.ModelLoadException}
+     * when the file is damaged.
+     */
+    public static CanopyInferenceModel load(ModelInfo info, EngineOptions options) {
+        ModelHparams hp;
+        ModelWeights weights;
+        try (GgufFile gguf = GgufFile.open(info.file())) {
+            hp = HparamsReader.read(gguf);
+            weights = ModelWeights.mapCpu(gguf, hp);
+        }
+        try {
+            LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
+            return new CanopyInferenceModel(info, options, hp, weights, vocab);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    @Override public ModelInfo info() { return info; }
+    @Override public EngineKind engine() { return EngineKind.CANOPY; }
+    @Override public Optional<String> notice() { return Optional.empty(); }
+    @Override public Tokenizer tokenizer() { return tokenizer; }
+
+    public ModelHparams hparams() { return hp; }
+    ModelWeights weights() { return weights; }
+    LlamaTokenizer llamaTokenizer() { return tokenizer; }
+    LlamaVocab vocab() { return vocabModel.vocab(); }
+
+    @Override
+    public String formatChat(List<ChatMessage> messages, boolean addAssistantTurn) {
+        String template = vocabModel.chatTemplate().orElse(ChatTemplates.FALLBACK);
+        try {
+            return ChatTemplates.apply(template, messages, addAssistantTurn);
+        } catch (IllegalArgumentException unsupported) {
+            return ChatTemplates.apply(ChatTemplates.FALLBACK, messages, addAssistantTurn);
+        }
+    }
+
+    /** The run settings the options imply: context, chunk (256 on the CPU), threads, F16 KV. */
+    public RunSettings defaultSettings() {
+        int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : DEFAULT_CPU_CHUNK;
+        return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
+                llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+    }
+
+    @Override
+    public GenerationSession openSession() {
+        return new CanopyGenerationSession(this, defaultSettings());
+    }
+
+    /** A session with explicit run settings. */
+    public GenerationSession openSession(RunSettings settings) {
+        return new CanopyGenerationSession(this, settings);
+    }
+
+    /** A bare token-level sequence (benchmarks, tests): prefill and decode without text. */
+    public SequenceEngine openSequence(RunSettings settings) {
+        return new SequenceEngine(hp, weights, settings);
+    }
+
+    @Override
+    public void close() {
+        vocabModel.close();
+        weights.close();
+    }
+}

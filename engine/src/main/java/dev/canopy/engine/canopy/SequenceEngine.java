@@ -1,0 +1,95 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.kv.DenseKvCache;
+import dev.canopy.engine.kv.KvCache;
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.runtime.ForwardPass;
+import dev.canopy.engine.runtime.Step;
+import dev.canopy.engine.weights.ModelWeights;
+import dev.canopy.natives.ggml.GgmlBackend;
+
+import java.util.Arrays;
+
+/**
+ * One sequence's KV cache and the token-level operations on it: fixed-chunk prefill and
+ * single-token decode. Cell {@code i} of the cache holds position {@code i}. Every prefill chunk
+ * runs on the same graph of C rows (the last chunk is padded), so peak compute memory is set by C.
+ * Owns its backend, cache and forward pass.
+ */
+public final class SequenceEngine implements AutoCloseable {
+    /** What a prefill did: the last token's logits, or where it stopped when cancelled. */
+    public record Prefill(float[] logits, int computedUpTo, boolean cancelled) {}
+
+    private final GgmlBackend backend; // owned
+    private final KvCache kv;          // owned
+    private final ForwardPass pass;    // owned
+    private final int chunk;
+    private int[] history = new int[0]; // tokens whose K/V the cache holds, cell i = position i
+
+    SequenceEngine(ModelHparams hp, ModelWeights weights, RunSettings settings) {
+        this.chunk = settings.chunkTokens();
+        this.backend = GgmlBackend.cpu(settings.threads());
+        try {
+            this.kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), settings.contextTokens(), settings.kvType());
+            this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Computes {@code prompt[from..]} in chunks of C, attending to the cached {@code prompt[0..from)};
+     * reports progress after each chunk and checks {@code cancel} between chunks. The cache then
+     * holds the computed prefix (all of the prompt unless cancelled).
+     */
+    public Prefill prefill(int[] prompt, int from, CancellationToken cancel, GenerationListener listener) {
+        if (from < 0 || from > history.length || from >= prompt.length) throw new IllegalArgumentException("bad prefill start " + from);
+        history = Arrays.copyOf(history, from);
+        float[] logits = null;
+        for (int pos = from; pos < prompt.length; pos += chunk) {
+            if (cancel.isCancelled()) return new Prefill(null, pos, true);
+            int end = Math.min(prompt.length, pos + chunk);
+            logits = pass.run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk, 1)[0];
+            history = Arrays.copyOf(prompt, end);
+            listener.onPrefillProgress(end - from, prompt.length - from);
+        }
+        return new Prefill(logits, prompt.length, false);
+    }
+
+    /** Appends {@code token} at the next position and returns the logits after it. */
+    public float[] decode(int token) {
+        int pos = history.length;
+        if (pos >= kv.cells()) throw new IllegalStateException("the KV cache is full");
+        float[] logits = pass.run(Step.causal(new int[] {token}, pos, 0), 1, 1)[0];
+        history = Arrays.copyOf(history, pos + 1);
+        history[pos] = token;
+        return logits;
+    }
+
+    /** Tokens whose KV the cache holds, in order. */
+    public int[] history() { return history.clone(); }
+    public int used() { return history.length; }
+    public int capacity() { return kv.cells(); }
+    public int chunkTokens() { return chunk; }
+
+    /** Forgets the cached tokens (the cells are overwritten by the next prefill). */
+    public void reset() { history = new int[0]; }
+
+    /** Bytes of the prefill chunk graph's compute buffer (reserving it when not yet used). */
+    public long prefillComputeBytes() { return pass.reserve(chunk, 1); }
+
+    /** Prefill graphs built so far (one per KV window bucket). */
+    public int prefillGraphsBuilt() { return pass.graphsBuilt(chunk, 1); }
+
+    GgmlBackend backend() { return backend; }
+
+    @Override
+    public void close() {
+        pass.close();
+        kv.close();
+        backend.close();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.canopy.engine.graph;
+
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.weights.LayerWeights;
+import dev.canopy.natives.ggml.Tensors;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.canopy.natives.ffi.llama_h.*;
+
+/**
+ * The named building blocks of a decoder layer, as in llama.cpp's llm_graph_context: each one
+ * adds a few nodes to the graph context {@code ctx0} and names every tensor it creates
+ * ("name-layer"). Shapes are written ggml-style, fastest dimension first; T = tokens in the graph.
+ */
+final class Blocks {
+    private final MemorySegment ctx0; // borrowed: the graph's ggml context
+    private final ModelHparams hp;
+
+    Blocks(MemorySegment ctx0, ModelHparams hp) {
+        this.ctx0 = ctx0;
+        this.hp = hp;
+    }
+
+    /** Names {@code t} "name-il" (or "name" for il < 0), like llama.cpp's cb(). */
+    static MemorySegment cb(MemorySegment t, String name, int il) {
+        return Tensors.named(t, il < 0 ? name : name + "-" + il);
+    }
+
+    /** RMS norm times weight: [n, rows...] -> [n, rows...]. */
+    MemorySegment rmsNorm(MemorySegment x, MemorySegment weight, String name, int il) {
+        MemorySegment cur = cb(ggml_rms_norm(ctx0, x, hp.rmsEps()), name + "_rms", il);
+        return cb(ggml_mul(ctx0, cur, weight), name, il);
+    }
+
+    /** weight @ x (+ bias): [in, T] -> [out, T]. */
+    MemorySegment linear(MemorySegment weight, MemorySegment bias, MemorySegment x, String name, int il) {
+        MemorySegment cur = cb(ggml_mul_mat(ctx0, weight, x), name, il);
+        if (bias != null) cur = cb(ggml_add(ctx0, cur, bias), name + "_b", il);
+        return cur;
+    }
+
+    /** Q, K, V of one layer: [embedding, T] -> [headDim, heads, T], [headDim, kvHeads, T] x 2. */
+    MemorySegment[] qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
+        MemorySegment q = linear(l.wq(), l.bq(), cur, "Qcur", il);
+        MemorySegment k = linear(l.wk(), l.bk(), cur, "Kcur", il);
+        MemorySegment v = linear(l.wv(), l.bv(), cur, "Vcur", il);
+        q = cb(ggml_reshape_3d(ctx0, q, hp.headDim(), hp.heads(), tokens), "Qcur_3d", il);
+        k = cb(ggml_reshape_3d(ctx0, k, hp.headDim(), hp.kvHeads(), tokens), "Kcur_3d", il);
+        v = cb(ggml_reshape_3d(ctx0, v, hp.headDim(), hp.kvHeads(), tokens), "Vcur_3d", il);
+        if (l.qNorm() != null) q = rmsNorm(q, l.qNorm(), "Qcur_normed", il);   // qwen3: per-head norms
+        if (l.kNorm() != null) k = rmsNorm(k, l.kNorm(), "Kcur_normed", il);
+        return new MemorySegment[] {q, k, v};
+    }
+
+    /** RoPE at {@code positions}: [headDim, heads, T] -> same. */
+    MemorySegment rope(MemorySegment x, MemorySegment positions, MemorySegment freqFactors, String name, int il) {
+        MemorySegment r = ggml_rope_ext(ctx0, x, positions, freqFactors == null ? MemorySegment.NULL : freqFactors,
+                hp.ropeDims(), hp.arch().rope().ggmlMode(), hp.trainContext(), hp.ropeBase(), hp.ropeFreqScale(),
+                0f, 1f, 32f, 1f);
+        return cb(r, name, il);
+    }
+
+    /** Writes K or V [headDim, kvHeads, T] into rows {@code kvRows} of {@code cache} [kvWidth, cells+1]. */
+    MemorySegment store(MemorySegment cache, MemorySegment cur, MemorySegment kvRows, long tokens, String name, int il) {
+        MemorySegment rows = cb(ggml_reshape_2d(ctx0, cur, hp.kvWidth(), tokens), name + "_rows", il);
+        return cb(ggml_set_rows(ctx0, cache, rows, kvRows), name, il);
+    }
+
+    /** The first {@code window} cells of a cache tensor as [headDim, kvHeads, window]. */
+    MemorySegment cacheView(MemorySegment cache, long window, String name, int il) {
+        int type = Tensors.type(cache);
+        MemorySegment v = ggml_view_3d(ctx0, cache, hp.headDim(), hp.kvHeads(), window,
+                ggml_row_size(type, hp.headDim()), ggml_row_size(type, hp.kvWidth()), 0);
+        return cb(v, name, il);
+    }
+
+    /**
+     * Masked multi-head attention of Q [headDim, heads, T] over K, V [headDim, kvHeads, window]
+     * with flash attention (F32 accumulation), then the output projection: -> [embedding, T].
+     */
+    MemorySegment attention(LayerWeights l, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment mask,
+                            long tokens, int il) {
+        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [headDim, T, heads]
+        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [headDim, window, kvHeads]
+        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [headDim, window, kvHeads]
+        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f, 0f); // [headDim, heads, T]
+        ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
+        cb(fa, "fattn", il);
+        MemorySegment cur = cb(ggml_reshape_2d(ctx0, fa, hp.queryWidth(), tokens), "kqv_out", il); // [heads*headDim, T]
+        return linear(l.wo(), l.bo(), cur, "attn_out", il);                       // [embedding, T]
+    }
+
+    /** SwiGLU FFN: down(silu(gate x) * up x): [embedding, T] -> [embedding, T]. */
+    MemorySegment ffn(LayerWeights l, MemorySegment x, int il) {
+        MemorySegment gate = linear(l.gate(), null, x, "ffn_gate", il);          // [ff, T]
+        MemorySegment up = linear(l.up(), null, x, "ffn_up", il);                // [ff, T]
+        MemorySegment act = cb(ggml_swiglu_split(ctx0, gate, up), "ffn_swiglu", il);
+        return linear(l.down(), null, act, "ffn_out", il);                      // [embedding, T]
+    }
+}

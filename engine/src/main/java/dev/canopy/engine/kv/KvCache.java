@@ -1,0 +1,33 @@
+package dev.canopy.engine.kv;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where the engine keeps attention keys and values: per layer, one K and one V tensor of
+ * {@code [kvWidth, cells + 1]} rows. Row {@code i} is cell {@code i}; which token a cell holds is
+ * the caller's bookkeeping (the graph writes rows through an index tensor and reads a window of
+ * the first cells through a mask). The extra last row is scratch that no window shows, where
+ * padding rows of a chunk write. Kept behind this interface so a tiered store can page it later.
+ */
+public interface KvCache extends AutoCloseable {
+    /** Usable cells (tokens). */
+    int cells();
+
+    /** The scratch row: written by padding, never attended to. */
+    default int scratchCell() { return cells(); }
+
+    /** The K tensor of {@code layer}, [kvWidth, cells + 1]. Borrowed. */
+    MemorySegment keys(int layer);
+
+    /** The V tensor of {@code layer}, [kvWidth, cells + 1]. Borrowed. */
+    MemorySegment values(int layer);
+
+    /** The ggml type of the rows (F16 by default, as llama.cpp). */
+    int type();
+
+    /** Bytes held. */
+    long bytes();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,102 @@
+package dev.canopy.engine.runtime;
+
+import dev.canopy.engine.graph.GraphInputs;
+import dev.canopy.engine.graph.GraphShape;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ggml.Tensors;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Writes a {@link Step} into a graph's input tensors, padding unused rows: padding rows write
+ * their K/V to the cache's scratch cell and attend to cell 0 only, so they never disturb real
+ * rows. On the CPU the inputs are written in place; on other backends through a host staging
+ * buffer. Owns the staging memory.
+ */
+final class InputWriter implements AutoCloseable {
+    private static final short F16_ZERO = 0;
+    private static final short F16_NEG_INF = (short) 0xFC00;
+
+    private final Arena arena = Arena.ofShared(); // owned: staging and the -inf template row
+    private final boolean hostMemory;
+    private final int scratchCell;
+    private MemorySegment staging = MemorySegment.NULL;
+    private MemorySegment negInfRow = MemorySegment.NULL;
+
+    InputWriter(boolean hostMemory, int scratchCell) {
+        this.hostMemory = hostMemory;
+        this.scratchCell = scratchCell;
+    }
+
+    void write(GraphInputs in, GraphShape shape, Step step) {
+        int n = shape.tokens();
+        if (step.rows() > n || step.outputRows().length > shape.outputs()) {
+            throw new IllegalArgumentException("step of " + step.rows() + " rows does not fit graph " + shape);
+        }
+        int[] ids = new int[n], pos = new int[n];
+        long[] rows = new long[n];
+        for (int i = 0; i < n; i++) {
+            boolean real = i < step.rows();
+            ids[i] = real ? step.tokens()[i] : 0;
+            pos[i] = real ? step.positions()[i] : 0;
+            rows[i] = real ? step.cells()[i] : scratchCell;
+        }
+        put(in.tokens(), MemorySegment.ofArray(ids));
+        put(in.positions(), MemorySegment.ofArray(pos));
+        put(in.kvRows(), MemorySegment.ofArray(rows));
+        int[] o = step.outputRows();
+        int[] out = new int[shape.outputs()];
+        for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
+        put(in.outputIds(), MemorySegment.ofArray(out));
+
+        writeMask(in.mask(), shape, step);
+    }
+
+    /** Copies a small heap array into a tensor. */
+    private void put(MemorySegment tensor, MemorySegment values) {
+        MemorySegment t = target(tensor, values.byteSize());
+        MemorySegment.copy(values, 0, t, 0, values.byteSize());
+        commit(tensor, t);
+    }
+    private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step) {
+        int w = shape.window();
+        long rowBytes = 2L * w;
+        MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());
+        MemorySegment negInf = negInfRow(w);
+        for (int r = 0; r < shape.tokens(); r++) {
+            MemorySegment row = mask.asSlice(r * rowBytes, rowBytes);
+            MemorySegment.copy(negInf, 0, row, 0, rowBytes);
+            int lo = r < step.rows() ? step.visibleFrom()[r] : 0;
+            int hi = r < step.rows() ? step.visibleTo()[r] : 0;
+            if (hi >= w || lo < 0 || lo > hi) throw new IllegalArgumentException("row " + r + " sees cells outside the window");
+            row.asSlice(2L * lo, 2L * (hi - lo + 1)).fill((byte) F16_ZERO);
+        }
+        commit(maskTensor, mask);
+    }
+
+    /** Where to write {@code bytes} of {@code tensor}: its own memory on the CPU, else staging. */
+    private MemorySegment target(MemorySegment tensor, long bytes) {
+        if (hostMemory) return Tensors.hostData(tensor, bytes);
+        if (staging.byteSize() < bytes) staging = arena.allocate(Math.max(bytes, 2 * staging.byteSize()), 64);
+        return staging.asSlice(0, bytes);
+    }
+
+    private void commit(MemorySegment tensor, MemorySegment written) {
+        if (!hostMemory) llama_h.ggml_backend_tensor_set(tensor, written, 0, written.byteSize());
+    }
+
+    private MemorySegment negInfRow(int window) {
+        if (negInfRow.byteSize() < 2L * window) {
+            negInfRow = arena.allocate(2L * window, 64);
+            for (long i = 0; i < window; i++) negInfRow.setAtIndex(ValueLayout.JAVA_SHORT, i, F16_NEG_INF);
+        }
+        return negInfRow;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.canopy.engine.sparse;
+
+import dev.canopy.natives.ggml.Tensors;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+import static dev.canopy.engine.sparse.SelectionOps.cb;
+import static dev.canopy.natives.ffi.llama_h.*;
+
+/**
+ * Builds the attention of every layer of one graph in the mode of its {@link SelectionInputs}:
+ * dense flash attention, or key selection followed by exact flash attention over the gathered
+ * keys. One instance per graph (it caches the nodes layers share, like the transposed mask).
+ *
+ * <pre>
+ *   dhsa:   qrep = mean(Q) * sqrt(rows)                       [hd, 1]
+ *           s_c  = qrep . mean_h(K_c)                         [W]     per cell
+ *           chunk score = sum(s over chunk) / sqrt(len)       [chunks]
+ *           cell score  = chunk score of its chunk + bias     [W]     bias: +1e30 forced, -inf hidden
+ *           cells = ascending(top_k(cell score, budget))      [n]
+ *   topk:   bound_b = sum_i max(q_i min_bi, q_i max_bi)       [W/B]   per key block of B cells
+ *           cells = cells of ascending(top_k(bound + bias, n/B))
+ *   window: cells = an input (sink + most recent), shared by all layers
+ *   then:   K, V = rows of cells; mask = causal mask of cells vs rows; flash_attn_ext(Q, K, V, mask)
+ * </pre>
+ *
+ * The same selection serves every head of a layer; each layer selects again from its own keys.
+ */
+public final class SparseAttentionBuilder {
+    private final MemorySegment ctx0;   // borrowed: the graph's ggml context
+    private final AttentionShape shape;
+    private final SelectionInputs in;
+    private final MemorySegment mask;   // borrowed: F16 [W, T], 0 visible / -inf hidden (dense only)
+    private final SelectionOps ops;
+    private MemorySegment windowMask;   // F16 [n, T], the window mode's mask, built once per graph
+    private final Map<Integer, MemorySegment> selections = new HashMap<>(); // I32 [n] cells kept, by layer
+
+    /**
+     * @param mask the graph's F16 [W, T] mask; needed (and read) only when {@code in} runs dense,
+     *             sparse modes build the mask of the selected cells themselves (pass null then)
+     */
+    public SparseAttentionBuilder(MemorySegment ctx0, AttentionShape shape, SelectionInputs in, MemorySegment mask) {
+        if (in.mode() == AttentionMode.DENSE && mask == null) throw new IllegalArgumentException("dense attention needs the mask");
+        this.ctx0 = ctx0;
+        this.shape = shape;
+        this.in = in;
+        this.mask = mask;
+        this.ops = new SelectionOps(ctx0, shape);
+    }
+
+    /** The mode this graph runs (dense when the budget covers the window). */
+    public AttentionMode mode() {
+        return in.mode();
+    }
+
+    /**
+     * Attention of Q [hd, H, T] (F32) over the cache views K, V [hd, Hkv, W] of layer {@code il}:
+     * -> [hd, H, T] (F32), to be reshaped to [H*hd, T] for the output projection.
+     */
+    public MemorySegment attention(MemorySegment q, MemorySegment k, MemorySegment v, int il) {
+        return switch (in.mode()) {
+            case DENSE -> flash(q, k, v, mask, il);
+            case DHSA -> gathered(q, k, v, selected(il, dhsaCells(q, k, il)), null, il);
+            case WINDOW -> gathered(q, k, v, selected(il, in.windowCells()), windowMask(), il);
+            case TOPK -> gathered(q, k, v, selected(il, topkCells(q, k, il)), null, il);
+        };
+    }
+
+    /** DHSA selection of layer il: I32 [budget] cells, ascending. */
+    MemorySegment dhsaCells(MemorySegment q, MemorySegment k, int il) {
+        MemorySegment qrep = ops.queryBlockMean(q, in.queryWeight(), il);        // [hd, 1]
+        MemorySegment tok = ops.tokenScores(k, qrep, il);                        // [1, W]
+        MemorySegment chunks = ops.chunkScores(tok, in, il);                     // [1, chunks]
+        MemorySegment ranked = ops.cellScores(chunks, in, il);                   // [W]
+        return ops.topAscending(ranked, in.budget(), "sel_cells", il);          // I32 [budget]
+    }
+
+    /** Quest selection of layer il: I32 [budget] cells (whole key blocks), ascending. */
+    MemorySegment topkCells(MemorySegment q, MemorySegment k, int il) {
+        int block = in.topkBlock();
+        MemorySegment qg = ops.queryGroupMean(q, in.queryWeight(), il);                           // [Hkv*hd, 1]
+        MemorySegment bound = ops.blockBounds(ops.cellRows(k, "sel_k_rows", il), qg, block, il);  // [W/B]
+        MemorySegment ranked = cb(ggml_add(ctx0, bound, in.blockBias()), "sel_block_ranked", il); // [W/B]
+        MemorySegment blocks = ops.topAscending(ranked, in.budget() / block, "sel_blocks", il);   // I32 [budget/B]
+        return ops.blockCells(blocks, in.blockCells(), il);                                      // I32 [budget]
+    }
+
+    /** Exact attention over the selected cells only (their causal mask built unless given). */
+    private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
+                                   MemorySegment selMask, int il) {
+        int type = Tensors.type(k);
+        MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, type, "sel_k", il); // [hd, Hkv, n]
+        MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, type, "sel_v", il); // [hd, Hkv, n]
+        MemorySegment m = selMask != null ? selMask : ops.selectedMask(cells, in, "sel_mask", il);       // F16 [n, T]
+        return flash(q, kSel, vSel, m, il);
+    }
+
+    /** Flash attention with F32 accumulation: Q [hd, H, T], K/V [hd, Hkv, n], mask [n, T] -> [hd, H, T]. */
+    private MemorySegment flash(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment m, int il) {
+        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [hd, T, H]
+        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [hd, n, Hkv]
+        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [hd, n, Hkv]
+        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, m, shape.kqScale(), 0f, 0f); // [hd, H, T]
+        ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
+        return cb(fa, in.mode() == AttentionMode.DENSE ? "fattn" : "fattn_sparse", il);
+    }
+
+    private MemorySegment windowMask() {
+        if (windowMask == null) windowMask = ops.selectedMask(in.windowCells(), in, "sel_window_mask", -1);
+        return windowMask;
+    }
+
+    /**
+     * The cells layer {@code il} kept (I32 [budget], ascending), or null for dense attention. A
+     * graph output, so it can be read back after compute (tests, evaluation).
+     */
+    public MemorySegment selection(int il) {
+        return selections.get(il);
+    }
+
+    private MemorySegment selected(int il, MemorySegment cells) {
+        ggml_set_output(cells);
+        selections.put(il, cells);
+        return cells;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.canopy.engine.sparse;
+
+/**
+ * The "Long-context acceleration" setting: which attention a model runs and how many keys a
+ * sparse mode may read. Budgets count key tokens per query block and always include the forced
+ * ones: the first {@code sink} tokens of the sequence, the {@code window} tokens before the block
+ * and the block's own tokens (the diagonal block stays exact).
+ *
+ * @param mode         dense (exact, the safe choice), dhsa, window or topk
+ * @param budget       keys per prefill query block (1,024 for needle-style retrieval, 2,048 for LongBench)
+ * @param decodeBudget keys per decoded token (a one-token query block)
+ * @param sink         first tokens always kept (attention sink)
+ * @param window       most recent tokens before the query block always kept
+ * @param topkBlock    key block size of the Quest-style {@code topk} mode (budgets are rounded up to it)
+ * @param boundaries   the DHSA chunk boundary detector
+ */
+public record SparseAttentionSettings(AttentionMode mode, int budget, int decodeBudget, int sink, int window,
+                                      int topkBlock, BoundaryParams boundaries) {
+    public static final int DEFAULT_BUDGET = 1024;
+    public static final int DEFAULT_DECODE_BUDGET = 512;
+    public static final int DEFAULT_SINK = 128;
+    public static final int DEFAULT_WINDOW = 128;
+    public static final int DEFAULT_TOPK_BLOCK = 64;
+
+    public SparseAttentionSettings {
+        if (mode == null) throw new IllegalArgumentException("attention mode is required");
+        if (boundaries == null) throw new IllegalArgumentException("boundary parameters are required");
+        if (sink < 0) throw new IllegalArgumentException("sink must be >= 0, got " + sink);
+        if (window < 0) throw new IllegalArgumentException("window must be >= 0, got " + window);
+        if (topkBlock < 1) throw new IllegalArgumentException("topk block must be >= 1, got " + topkBlock);
+        if (budget < sink + window + 1) {
+            throw new IllegalArgumentException("budget " + budget + " must exceed sink + window = " + (sink + window));
+        }
+        if (decodeBudget < sink + window + 1) {
+            throw new IllegalArgumentException("decode budget " + decodeBudget + " must exceed sink + window = " + (sink + window));
+        }
+    }
+
+    /** The defaults of methods.md section 2 for {@code mode}: budget 1,024, decode 512, sink 128, window 128. */
+    public static SparseAttentionSettings of(AttentionMode mode) {
+        return new SparseAttentionSettings(mode, DEFAULT_BUDGET, DEFAULT_DECODE_BUDGET, DEFAULT_SINK, DEFAULT_WINDOW,
+                DEFAULT_TOPK_BLOCK, BoundaryParams.defaults());
+    }
+
+    /** Dense attention: the safe default. */
+    public static SparseAttentionSettings dense() {
+        return of(AttentionMode.DENSE);
+    }
+
+    public SparseAttentionSettings withMode(AttentionMode m) {
+        return new SparseAttentionSettings(m, budget, decodeBudget, sink, window, topkBlock, boundaries);
+    }
+
+    public SparseAttentionSettings withBudget(int b) {
+        return new SparseAttentionSettings(mode, b, decodeBudget, sink, window, topkBlock, boundaries);
+    }
+
+    public SparseAttentionSettings withDecodeBudget(int b) {
+        return new SparseAttentionSettings(mode, budget, b, sink, window, topkBlock, boundaries);
+    }
+
+    public SparseAttentionSettings withSinkAndWindow(int s, int w) {
+        return new SparseAttentionSettings(mode, budget, decodeBudget, s, w, topkBlock, boundaries);
+    }
+
+    public SparseAttentionSettings withTopkBlock(int b) {
+        return new SparseAttentionSettings(mode, budget, decodeBudget, sink, window, b, boundaries);
+    }
+
+    public SparseAttentionSettings withBoundaries(BoundaryParams p) {
+        return new SparseAttentionSettings(mode, budget, decodeBudget, sink, window, topkBlock, p);
+    }
+
+    /**
+     * The key budget of a query block of {@code queryRows} rows (decode when 1), checked to hold
+     * every forced key; {@code topk} budgets are rounded up to whole key blocks.
+     */
+    public int budgetFor(int queryRows) {
+        int b = queryRows == 1 ? decodeBudget : budget;
+        int forced = sink + window + queryRows;
+        if (mode.isSparse() && b < forced) {
+            throw new IllegalArgumentException(mode.cliName() + " budget " + b + " cannot hold the " + forced
+                    + " forced keys (sink " + sink + " + window " + window + " + query block " + queryRows + ")");
+        }
+        if (mode == AttentionMode.TOPK) {
+            int forcedBlocks = ceilDiv(sink, topkBlock) + ceilDiv(window + queryRows, topkBlock) + 1;
+            b = Math.max(ceilDiv(b, topkBlock), forcedBlocks) * topkBlock;
+        }
+        return b;
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

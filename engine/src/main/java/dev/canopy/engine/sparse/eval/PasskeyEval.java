@@ -1,0 +1,150 @@
+package dev.canopy.engine.sparse.eval;
+
+import dev.canopy.engine.model.HparamsReader;
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.engine.weights.ModelWeights;
+import dev.canopy.natives.gguf.GgufFile;
+import dev.canopy.natives.llama.LlamaModel;
+import dev.canopy.natives.llama.LlamaVocab;
+import dev.canopy.natives.llama.ModelParams;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Passkey quality of every attention mode on the passkey model: exact-match accuracy and
+ * agreement with dense attention (same greedy continuation), per prompt length and fact count.
+ *
+ * <pre>
+ *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.eval.PasskeyEval \
+ *       --model ../shared/models/passkey-llama-6l-384.gguf [--lengths 4096,8192,16384] [--facts 1,3]
+ *       [--per-cell 5] [--modes dense,dhsa,window,topk] [--budget 1024] [--decode-budget 512]
+ *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25]
+ * </pre>
+ */
+public final class PasskeyEval {
+    private static final int ANSWER_TOKENS = 8;
+
+    private PasskeyEval() {}
+
+    record Outcome(String continuation, boolean correct, boolean confused, double prefillSeconds) {}
+
+    public static void main(String[] args) {
+        Map<String, String> o = options(args);
+        Path model = Path.of(o.getOrDefault("model", "../shared/models/passkey-llama-6l-384.gguf"));
+        int[] lengths = ints(o.getOrDefault("lengths", "4096,8192,16384"));
+        int[] facts = ints(o.getOrDefault("facts", "1,3"));
+        int chunk = Integer.parseInt(o.getOrDefault("chunk", "256"));
+        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
+        List<AttentionMode> modes = Arrays.stream(o.getOrDefault("modes", "dense,dhsa,window,topk").split(",")).map(AttentionMode::parse).toList();
+        SparseAttentionSettings base = SparseAttentionSettings.of(AttentionMode.DENSE)
+                .withBudget(Integer.parseInt(o.getOrDefault("budget", "1024")))
+                .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "512")));
+        if (o.containsKey("threshold")) base = base.withBoundaries(base.boundaries().withThreshold(Float.parseFloat(o.get("threshold"))));
+        int cells = Arrays.stream(lengths).max().orElse(4096) + 2 * ANSWER_TOKENS;
+
+        try (GgufFile gguf = GgufFile.open(model); LlamaModel vocabModel = LlamaModel.load(model, ModelParams.vocab())) {
+            ModelHparams hp = HparamsReader.read(gguf);
+            LlamaVocab vocab = vocabModel.vocab();
+            ToIntFunction<String> count = t -> vocab.tokenize(t, false, false).length;
+            PasskeyPrompts gen = new PasskeyPrompts(count, PasskeyPrompts.singleTokenLabels(count));
+            List<PasskeyPrompt> suite = gen.suite(lengths, facts, Integer.parseInt(o.getOrDefault("per-cell", "5")),
+                    Long.parseLong(o.getOrDefault("seed", "1")));
+            try (ModelWeights weights = ModelWeights.mapCpu(gguf, hp)) {
+                Map<AttentionMode, SparseSequence> seqs = new LinkedHashMap<>();
+                try {
+                    for (AttentionMode m : modes) seqs.put(m, new SparseSequence(hp, weights, base.withMode(m), cells, chunk, threads));
+                    Map<String, List<Map<AttentionMode, Outcome>>> byCell = new LinkedHashMap<>();
+                    for (PasskeyPrompt p : suite) {
+                        int[] tokens = vocab.tokenize(p.text(), true, false);
+                        Map<AttentionMode, Outcome> row = new LinkedHashMap<>();
+                        for (var e : seqs.entrySet()) row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
+                        printPrompt(p, row);
+                        byCell.computeIfAbsent(p.facts().size() + " fact(s) @ " + p.id().substring(0, p.id().indexOf('-')), k -> new ArrayList<>()).add(row);
+                    }
+                    printSummary(byCell, modes, seqs);
+                } finally {
+                    seqs.values().forEach(SparseSequence::close);
+                }
+            }
+        }
+    }
+
+    private static Outcome answer(SparseSequence seq, int[] prompt, LlamaVocab vocab, PasskeyPrompt p) {
+        long t0 = System.nanoTime();
+        float[] logits = seq.prefill(prompt);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < ANSWER_TOKENS; i++) {
+            int next = argmax(logits);
+            if (vocab.isEndOfGeneration(next)) break;
+            out.add(next);
+            String text = vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false);
+            if (text.contains(".")) break;
+            logits = seq.decode(next);
+        }
+        String text = vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false);
+        return new Outcome(text, p.answeredBy(text), p.confusedBy(text), seconds);
+    }
+
+    private static void printPrompt(PasskeyPrompt p, Map<AttentionMode, Outcome> row) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %5d tok  expect%-8s", p.id(), p.tokens(), p.expected()));
+        row.forEach((m, r) -> sb.append(String.format(Locale.ROOT, " | %s %-9s %s %5.1fs", m.cliName(), "'" + r.continuation().strip() + "'",
+                r.correct() ? "ok" : r.confused() ? "CF" : "--", r.prefillSeconds())));
+        System.out.println(sb);
+    }
+
+    private static void printSummary(Map<String, List<Map<AttentionMode, Outcome>>> byCell, List<AttentionMode> modes,
+                                     Map<AttentionMode, SparseSequence> seqs) {
+        System.out.printf(Locale.ROOT, "%n%-18s %-7s %9s %14s %12s%n", "cell", "mode", "accuracy", "same as dense", "prefill s");
+        Map<AttentionMode, int[]> total = new HashMap<>();
+        for (var cell : byCell.entrySet()) {
+            for (AttentionMode m : modes) {
+                int ok = 0, same = 0, n = cell.getValue().size();
+                double secs = 0;
+                for (Map<AttentionMode, Outcome> row : cell.getValue()) {
+                    Outcome r = row.get(m);
+                    if (r.correct()) ok++;
+                    if (row.containsKey(AttentionMode.DENSE) && row.get(AttentionMode.DENSE).continuation().equals(r.continuation())) same++;
+                    secs += r.prefillSeconds();
+                }
+                int[] t = total.computeIfAbsent(m, k -> new int[3]);
+                t[0] += ok; t[1] += same; t[2] += n;
+                System.out.printf(Locale.ROOT, "%-18s %-7s %5d/%-3d %10d/%-3d %12.2f%n", cell.getKey(), m.cliName(), ok, n, same, n, secs / n);
+            }
+        }
+        for (AttentionMode m : modes) {
+            int[] t = total.get(m);
+            System.out.printf(Locale.ROOT, "%-18s %-7s %5d/%-3d %10d/%-3d   (compute buffer peak %.1f MiB)%n", "all", m.cliName(),
+                    t[0], t[2], t[1], t[2], seqs.get(m).peakComputeBytes() / 1048576.0);
+        }
+    }
+
+    private static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            m.put(args[i].substring(2), args[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.canopy.engine.weights;
+
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ggml.BackendBuffer;
+import dev.canopy.natives.ggml.GgmlContext;
+import dev.canopy.natives.ggml.Tensors;
+import dev.canopy.natives.gguf.GgufFile;
+import dev.canopy.natives.llama.ModelLoadException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's weights as ggml tensors, each in its file's own type (F32, F16, any quantization).
+ * On the CPU the file is memory-mapped and wrapped as a ggml buffer without copying, so loading
+ * costs page faults only. Owns the mapping, the tensor headers and the buffer.
+ */
+public final class ModelWeights implements AutoCloseable {
+    private final Arena mapping;          // owned: the read-only memory map of the file
+    private final GgmlContext headers;    // owned: one ggml_tensor header per GGUF tensor
+    private final BackendBuffer buffer;   // owned: ggml's view of the mapping
+    private final MemorySegment tokenEmbd;  // borrowed from headers: [embedding, vocab]
+    private final MemorySegment outputNorm; // borrowed: [embedding]
+    private final MemorySegment output;     // borrowed: [embedding, vocab] (token_embd when tied)
+    private final List<LayerWeights> layers;
+
+    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, MemorySegment tokenEmbd,
+                         MemorySegment outputNorm, MemorySegment output, List<LayerWeights> layers) {
+        this.mapping = mapping;
+        this.headers = headers;
+        this.buffer = buffer;
+        this.tokenEmbd = tokenEmbd;
+        this.outputNorm = outputNorm;
+        this.output = output;
+        this.layers = layers;
+    }
+
+    /** Maps every tensor of {@code gguf} into a CPU buffer and checks the shapes {@code hp} implies. */
+    public static ModelWeights mapCpu(GgufFile gguf, ModelHparams hp) {
+        List<GgufFile.TensorInfo> infos = gguf.tensors();
+        GgmlContext headers = GgmlContext.metadata(infos.size() + 1, 0);
+        Arena mapping = Arena.ofShared();
+        BackendBuffer buffer = null;
+        try {
+            MemorySegment map;
+            try (FileChannel ch = FileChannel.open(gguf.path(), StandardOpenOption.READ)) {
+                map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), mapping);
+            }
+            buffer = BackendBuffer.wrapHost(map);
+            buffer.markWeights();
+            Map<String, MemorySegment> byName = new HashMap<>();
+            try (Arena tmp = Arena.ofConfined()) {
+                MemorySegment ne = tmp.allocate(8L * 4);
+                for (GgufFile.TensorInfo info : infos) {
+                    for (int d = 0; d < 4; d++) ne.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, d, d < info.shape().length ? info.shape()[d] : 1);
+                    if (info.type() < 0 || info.type() >= llama_h.GGML_TYPE_COUNT() || llama_h.ggml_blck_size(info.type()) == 0) {
+                        throw new ModelLoadException("Model file " + gguf.path().getFileName() + ": tensor " + info.name()
+                                + " has unknown type " + info.type());
+                    }
+                    MemorySegment t = Tensors.named(llama_h.ggml_new_tensor(headers.handle(), info.type(), 4, ne), info.name());
+                    if (llama_h.ggml_nbytes(t) != info.bytes() || info.offset() + info.bytes() > map.byteSize()) {
+                        throw new ModelLoadException("Model file " + gguf.path().getFileName() + ": tensor " + info.name()
+                                + " does not fit its declared size (damaged file?)");
+                    }
+                    buffer.place(t, map.asSlice(info.offset(), info.bytes()));
+                    byName.put(info.name(), t);
+                }
+            }
+            return assemble(new TensorDirectory(gguf.path(), byName), hp, mapping, headers, buffer);
+        } catch (IOException e) {
+            close(buffer, headers, mapping);
+            throw new ModelLoadException("Cannot map " + gguf.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(buffer, headers, mapping);
+            throw e;
+        }
+    }
+
+    private static ModelWeights assemble(TensorDirectory dir, ModelHparams hp, Arena mapping, GgmlContext headers,
+                                         BackendBuffer buffer) {
+        long e = hp.embedding(), q = hp.queryWidth(), kv = hp.kvWidth(), ff = hp.feedForward(), hd = hp.headDim();
+        MemorySegment embd = dir.require("token_embd.weight", e, hp.vocab());
+        MemorySegment outNorm = dir.require("output_norm.weight", e);
+        MemorySegment out = dir.optional("output.weight", e, hp.vocab());
+        List<LayerWeights> layers = new ArrayList<>();
+        MemorySegment sharedFreqs = dir.optional("rope_freqs.weight", hp.ropeDims() / 2);
+        for (int l = 0; l < hp.layers(); l++) {
+            String b = "blk." + l + ".";
+            MemorySegment freqs = dir.optional(b + "rope_freqs.weight", hp.ropeDims() / 2);
+            layers.add(new LayerWeights(
+                    dir.require(b + "attn_norm.weight", e),
+                    dir.require(b + "attn_q.weight", e, q),
+                    dir.require(b + "attn_k.weight", e, kv),
+                    dir.require(b + "attn_v.weight", e, kv),
+                    dir.optional(b + "attn_q.bias", q),
+                    dir.optional(b + "attn_k.bias", kv),
+                    dir.optional(b + "attn_v.bias", kv),
+                    dir.optional(b + "attn_q_norm.weight", hd),
+                    dir.optional(b + "attn_k_norm.weight", hd),
+                    dir.require(b + "attn_output.weight", q, e),
+                    dir.optional(b + "attn_output.bias", e),
+                    freqs != null ? freqs : sharedFreqs,
+                    dir.require(b + "ffn_norm.weight", e),
+                    dir.require(b + "ffn_gate.weight", e, ff),
+                    dir.require(b + "ffn_up.weight", e, ff),
+                    dir.require(b + "ffn_down.weight", ff, e)));
+        }
+        return new ModelWeights(mapping, headers, buffer, embd, outNorm, out != null ? out : embd, List.copyOf(layers));
+    }
+
+    private static void close(BackendBuffer buffer, GgmlContext headers, Arena mapping) {
+        if (buffer != null) buffer.close();
+        headers.close();
+        mapping.close();
+    }
+
+    public MemorySegment tokenEmbd() { return tokenEmbd; }
+    public MemorySegment outputNorm() { return outputNorm; }
+    public MemorySegment output() { return output; }
+    public LayerWeights layer(int i) { return layers.get(i); }
+    public int layerCount() { return layers.size(); }
+
+    /** Bytes of weight data. */
+    public long bytes() { return buffer.size(); }
+
+    @Override
+    public void close() {
+        close(buffer, headers, mapping);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.natives.llama.ContextParams;
+import dev.canopy.natives.llama.LlamaBatch;
+import dev.canopy.natives.llama.LlamaContext;
+import dev.canopy.natives.llama.LlamaModel;
+import dev.canopy.natives.llama.ModelParams;
+
+import java.nio.file.Path;
+
+/** libllama's llama_decode on the same file: the reference the Canopy engine is compared with. */
+final class LlamaReference {
+    private LlamaReference() {}
+
+    /** Last-token logits of {@code prompt} decoded in one batch with llama.cpp's defaults (F16 KV, flash attention auto). */
+    static float[] lastLogits(Path file, int[] prompt) {
+        try (LlamaModel m = LlamaModel.load(file, ModelParams.cpu());
+             LlamaContext ctx = LlamaContext.create(m, ContextParams.of(1024).withBatch(prompt.length).withThreads(2));
+             LlamaBatch batch = new LlamaBatch(prompt.length, 1)) {
+            for (int i = 0; i < prompt.length; i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
+            ctx.decode(batch);
+            return ctx.logits(-1);
+        }
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    static double spread(float[] a) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float f : a) { lo = Math.min(lo, f); hi = Math.max(hi, f); }
+        return hi - lo;
+    }
+}
