@@ -1,0 +1,394 @@
+package dev.canopy.kv;
+
+import dev.canopy.natives.NativeRuntime;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ggml.Tensors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One conversation's paged KV over three tiers (device, host, disk); see the package docs for the
+ * per-layer call sequence. Thread-safe: the engine thread calls it, a background thread prefetches.
+ */
+public final class KvStore implements AutoCloseable {
+    final KvStoreSpec spec;
+    final KvLayout layout;
+    final LayerState[] layers;
+    final Placement place;          // owned: the tiers
+    final ReentrantLock lock = new ReentrantLock();
+    private final KvCounters counters = new KvCounters();
+    private final Gatherer gatherer;
+    private final PageWriter writer;
+    private final Prefetcher prefetcher; // owned: the prefetch thread
+    int[] tokens = new int[0];
+    int tokenCount;
+    final Map<String, byte[]> attachments = new LinkedHashMap<>();
+    private boolean closed;
+
+    KvStore(KvStoreSpec spec, DiskTier disk) {
+        NativeRuntime.get();
+        this.spec = spec;
+        this.layout = spec.layout();
+        this.layers = new LayerState[layout.layers()];
+        for (int l = 0; l < layers.length; l++) layers[l] = new LayerState(l, layout.pageTokens(l));
+        long slot = Placement.hotSlotBytes(layout);
+        TierDevices dev = spec.devices();
+        KvBudgets b = spec.budgets();
+        SlotPool host = new SlotPool(KvTier.HOST, dev.hostBufferType(), layout.hotType(), slot, b.hostBytes());
+        if (host.maxSlots() < layers.length) {
+            disk.close();
+            throw new IllegalArgumentException("the host KV budget (" + b.hostBytes() + " bytes) holds " + host.maxSlots()
+                    + " page slots of " + host.slotBytes() + " bytes; at least one per layer (" + layers.length + ") is needed");
+        }
+        SlotPool device = dev.hasDevice() && b.deviceBytes() > 0
+                ? new SlotPool(KvTier.DEVICE, dev.deviceBufferType(), layout.hotType(), slot, b.deviceBytes()) : null;
+        ColdCodec codec = new ColdCodec(layout.hotType(), b.coldType(), layout.rowElements());
+        this.place = new Placement(layout, device, host, disk, codec, counters, layers);
+        this.gatherer = new Gatherer(place);
+        this.writer = new PageWriter(layout, place);
+        this.prefetcher = new Prefetcher(lock, place);
+    }
+
+    /**
+     * A new, empty store; an earlier one of the same conversation id is discarded (manifest first).
+     * Throws IllegalStateException when that conversation is open in another store (any process).
+     */
+    public static KvStore create(KvStoreSpec spec) {
+        try {
+            Files.createDirectories(spec.directory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the KV folder " + spec.directory(), e);
+        }
+        NativeRuntime.get();
+        return new KvStore(spec, DiskTier.create(spec.pageFile(), spec.slotLayout(), spec.budgets().diskBytes(), spec.manifestFile()));
+    }
+
+    /**
+     * The saved store of this conversation, continued from the longest prefix its tokens share with
+     * {@code conversationTokens}; empty when there is none, it is damaged, or it was saved for
+     * another model file, other settings, another layout or cold type (then {@link #create} anew).
+     */
+    public static Optional<KvStore> open(KvStoreSpec spec, int[] conversationTokens) {
+        return Persistence.open(spec, conversationTokens);
+    }
+
+    // ---- tokens and rows
+
+    /** Declares the next tokens (ids), before their rows are appended per layer; returns the first position. */
+    public int addTokens(int... ids) {
+        lock.lock();
+        try {
+            open();
+            if (tokenCount + ids.length > tokens.length) tokens = Arrays.copyOf(tokens, Math.max(16, (tokenCount + ids.length) * 2));
+            System.arraycopy(ids, 0, tokens, tokenCount, ids.length);
+            int first = tokenCount;
+            tokenCount += ids.length;
+            return first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends {@code count} K and V rows (host memory, {@code rowType} F32 or F16, row after row of
+     * {@code kvHeads * headDim} values) of positions {@code firstPosition..} to {@code layer}. Full
+     * pages are written to disk at once.
+     */
+    public void append(int layer, int firstPosition, int count, MemorySegment keys, MemorySegment values, KvType rowType) {
+        lock.lock();
+        try {
+            open();
+            LayerState ls = layer(layer);
+            if (firstPosition != ls.tokens) {
+                throw new IllegalArgumentException("layer " + layer + " holds " + ls.tokens + " tokens: append at " + ls.tokens + ", not " + firstPosition);
+            }
+            if (firstPosition + count > tokenCount) throw new IllegalStateException("declare the tokens with addTokens before appending their rows");
+            writer.append(ls, count, keys, values, rowType);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends the rows of two ggml tensors {@code [kvHeads * headDim, count]} (F32 or F16, contiguous, any backend). */
+    public void appendTensors(int layer, int firstPosition, MemorySegment keyTensor, MemorySegment valueTensor) {
+        KvType t = KvType.ofGgml(Tensors.type(keyTensor));
+        int count = (int) (llama_h.ggml_nelements(keyTensor) / layout.rowElements());
+        long bytes = llama_h.ggml_nbytes(keyTensor);
+        if (!llama_h.ggml_is_contiguous(keyTensor) || !llama_h.ggml_is_contiguous(valueTensor) || llama_h.ggml_nbytes(valueTensor) != bytes
+                || Tensors.type(valueTensor) != Tensors.type(keyTensor)) {
+            throw new IllegalArgumentException("K and V tensors must be contiguous, of one type and one size");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment k = a.allocate(bytes, 64);
+            MemorySegment v = a.allocate(bytes, 64);
+            TensorCopy.toHost(keyTensor, 0, k, bytes);
+            TensorCopy.toHost(valueTensor, 0, v, bytes);
+            append(layer, firstPosition, count, k, v, t);
+        }
+    }
+
+    // ---- selection, gathering, prefetch
+
+    /**
+     * The pages layer {@code layer} should attend to for {@code query} ({@code queryHeads * headDim}
+     * values, after RoPE): the sink pages (first {@code sinkTokens}), the window pages (last
+     * {@code windowTokens}), then the highest importance bounds while {@code budgetTokens} allows.
+     * Every page when the budget covers the layer (dense attention). Ascending page ids.
+     */
+    public int[] select(int layer, float[] query, int budgetTokens, int sinkTokens, int windowTokens) {
+        if (query.length != layout.queryHeads() * layout.headDim()) {
+            throw new IllegalArgumentException("the query has " + query.length + " values, queryHeads * headDim = " + layout.queryHeads() * layout.headDim());
+        }
+        return withLock(() -> PageSelector.select(layer(layer), query, layout, budgetTokens, sinkTokens, windowTokens));
+    }
+
+    /** Every page of the layer (dense attention, prefill). */
+    public int[] allPages(int layer) {
+        return withLock(() -> java.util.stream.IntStream.range(0, layer(layer).pages.size()).toArray());
+    }
+
+    /** A gather buffer of {@code capacityTokens} rows in the fastest tier; the caller owns it. */
+    public GatherBuffer newGatherBuffer(int capacityTokens) {
+        TierDevices d = spec.devices();
+        boolean dev = d.hasDevice();
+        return new GatherBuffer(dev ? d.deviceBufferType() : d.hostBufferType(), dev ? KvTier.DEVICE : KvTier.HOST, layout, capacityTokens);
+    }
+
+    /**
+     * Gathers the K and V rows of {@code pages} (ascending) of {@code layer} into {@code target},
+     * from whichever tier holds them, decoding cold pages. Throws {@link DamagedPageException}
+     * (and returns nothing) when a page read from disk fails its checksum.
+     */
+    public Gathered materialize(int layer, int[] pages, GatherBuffer target) {
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        lock.lock();
+        try {
+            open();
+            LayerState ls = layer(layer);
+            for (int p : pages) if (ls.page(p).loading != null) loads.add(ls.page(p).loading);
+        } finally {
+            lock.unlock();
+        }
+        for (CompletableFuture<Void> f : loads) f.join();
+        lock.lock();
+        try {
+            return gatherer.gather(layer(layer), pages, target);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts loading {@code pages} of {@code layer} from disk into host memory in the background. */
+    public CompletableFuture<Void> prefetch(int layer, int[] pages) {
+        return withLock(() -> prefetcher.prefetch(layer(layer), pages));
+    }
+
+    /**
+     * Prefetches, for the next {@code depth} layers after {@code layer} (wrapping to layer 0 of the
+     * next step), the pages those layers selected last time: queries change slowly between decode
+     * steps, so this is what they will most likely ask for. Call before computing {@code layer}.
+     */
+    public void prefetchAhead(int layer, int depth) {
+        for (int d = 1; d <= depth && d < layers.length; d++) {
+            int l = (layer + d) % layers.length;
+            int[] last = withLock(() -> layers[l].lastSelection);
+            if (last.length > 0) prefetch(l, last);
+        }
+    }
+
+    // ---- damage, truncation, persistence
+
+    /** Replaces a page's rows (recomputed by the engine after a {@link DamagedPageException}); {@code tokens} rows of the page. */
+    public void repair(int layer, int page, MemorySegment keys, MemorySegment values, KvType rowType) {
+        prefetcher.drain();
+        lock.lock();
+        try {
+            open();
+            LayerState ls = layer(layer);
+            writer.rewrite(ls, ls.page(page), keys, values, rowType);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks every page on disk now; returns the damaged ones (to recompute before use). */
+    public List<PageRef> verifyAll() {
+        prefetcher.drain();
+        lock.lock();
+        try {
+            open();
+            List<PageRef> out = new ArrayList<>();
+            for (LayerState ls : layers) {
+                for (PageEntry e : ls.pages) {
+                    if (!e.damaged && e.diskCurrent() && !place.verify(e)) place.markDamaged(e);
+                    if (e.damaged) out.add(e.ref());
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets every token from position {@code tokens} on (an edited or regenerated turn). */
+    public void truncate(int newTokenCount) {
+        prefetcher.drain();
+        lock.lock();
+        try {
+            open();
+            Persistence.truncate(this, newTokenCount);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps a small blob with the saved store (e.g. the last logits, so a reopened chat needs no decode). */
+    public void putAttachment(String key, byte[] value) {
+        withLock(() -> attachments.put(key, value.clone()));
+    }
+
+    public Optional<byte[]> attachment(String key) {
+        return withLock(() -> Optional.ofNullable(attachments.get(key)).map(byte[]::clone));
+    }
+
+    /** Writes every page not yet on disk, forces the page file, then the manifest (atomically). */
+    public void save() {
+        withLock(() -> {
+            Persistence.save(this);
+            return null;
+        });
+    }
+
+    /**
+     * Saves (when every layer holds every declared token) and frees every tier. A save that fails
+     * (the page file is full, the disk is) is logged, not thrown: the last saved state stays valid
+     * and saved KV is only ever a cache of what the conversation text recomputes.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        try {
+            if (withLock(() -> Arrays.stream(layers).allMatch(ls -> ls.tokens == tokenCount))) save();
+        } catch (RuntimeException e) {
+            System.getLogger(KvStore.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not save the KV of conversation " + spec.conversationId() + ": " + e.getMessage());
+        } finally {
+            release();
+        }
+    }
+
+    /** Closes without saving and deletes the conversation's files. */
+    public void delete() {
+        release();
+        try {
+            Files.deleteIfExists(spec.manifestFile());
+            Files.deleteIfExists(spec.pageFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void release() {
+        if (closed) return;
+        closed = true;
+        prefetcher.close();
+        lock.lock();
+        try {
+            place.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- inspection
+
+    public KvLayout layout() { return layout; }
+    public KvStoreSpec spec() { return spec; }
+
+    public int tokenCount() {
+        return withLock(() -> tokenCount);
+    }
+
+    public int[] tokens() {
+        return withLock(() -> Arrays.copyOf(tokens, tokenCount));
+    }
+
+    public int tokenCount(int layer) {
+        return withLock(() -> layer(layer).tokens);
+    }
+
+    public int pageCount(int layer) {
+        return withLock(() -> layer(layer).pages.size());
+    }
+
+    public PageRef page(int layer, int page) {
+        return withLock(() -> layer(layer).page(page).ref());
+    }
+
+    public PageAbstract pageAbstract(int layer, int page) {
+        return withLock(() -> layer(layer).page(page).abstractKeys);
+    }
+
+    /** The fastest tier holding a copy of the page. */
+    public KvTier tierOf(int layer, int page) {
+        return withLock(() -> layer(layer).page(page).fastestTier());
+    }
+
+    /** Mean pages per selection chunk of the layer (see {@link AdaptiveChunks}). */
+    public double meanChunkPages(int layer) {
+        return withLock(() -> layer(layer).chunks.meanChunkPages());
+    }
+
+    public KvStats stats() {
+        return counters.snapshot();
+    }
+
+    /** Bytes held per tier now: device and host slots in use, and the page file's size. */
+    public long[] bytesPerTier() {
+        return withLock(() -> new long[] {
+                place.device == null ? 0 : place.device.allocatedBytes(), place.host.allocatedBytes(), place.disk.fileBytes()});
+    }
+
+    /** A line on where the tiers live and their budgets. */
+    public String tierReport() {
+        KvBudgets b = spec.budgets();
+        return spec.devices().description() + "; budgets: device " + (place.device == null ? "absent" : mb(b.deviceBytes()))
+                + ", host " + mb(b.hostBytes()) + ", disk " + mb(b.diskBytes()) + "; cold pages " + b.coldType();
+    }
+
+    private static String mb(long bytes) {
+        return bytes == KvBudgets.UNLIMITED ? "unlimited" : (bytes >> 20) + " MiB";
+    }
+
+    LayerState layer(int layer) {
+        if (layer < 0 || layer >= layers.length) throw new IllegalArgumentException("no layer " + layer);
+        return layers[layer];
+    }
+
+    private void open() {
+        if (closed) throw new IllegalStateException("the KV store is closed");
+    }
+
+    /** Runs {@code s} with the lock held, on an open store. */
+    private <T> T withLock(java.util.function.Supplier<T> s) {
+        lock.lock();
+        try {
+            open();
+            return s.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
