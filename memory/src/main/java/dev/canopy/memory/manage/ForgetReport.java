@@ -1,0 +1,10 @@
+package dev.canopy.memory.manage;
+
+/**
+ * What forgetting a conversation removed.
+ *
+ * @param factsKept facts that were also found in other conversations: they stay, without this source
+ */
+public record ForgetReport(long conversationId, int messages, int cells, int factsDeleted, int factsKept,
+                           int treesDropped) {
+}
