@@ -1,0 +1,21 @@
+package dev.canopy.app.chat;
+
+import dev.canopy.app.memories.MemoryFact;
+
+import java.util.List;
+
+/** Progress of one answer; called on the generating thread. */
+public interface ChatListener {
+    ChatListener NONE = new ChatListener() {};
+
+    default void onPhase(ChatPhase phase) {}
+
+    /** The facts recalled for this answer. */
+    default void onMemories(List<MemoryFact> facts) {}
+
+    /** {@code done} of {@code total} new prompt tokens computed. */
+    default void onPrefill(int done, int total) {}
+
+    /** New text of the answer. */
+    default void onText(String delta) {}
+}

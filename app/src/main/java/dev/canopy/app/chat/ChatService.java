@@ -1,0 +1,173 @@
+package dev.canopy.app.chat;
+
+import dev.canopy.app.errors.UserFacingException;
+import dev.canopy.app.memories.MemoryFact;
+import dev.canopy.app.memories.MemoryService;
+import dev.canopy.app.settings.AppSettings;
+import dev.canopy.app.settings.SettingsStore;
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.StopReason;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chatting with the active model: stores the user's message, recalls memories, builds the prompt,
+ * streams the answer, stores it with its statistics, and lets memory learn from the exchange.
+ * The answering methods block; call them from one background thread.
+ */
+public final class ChatService {
+    public static final String NEW_CHAT_TITLE = "New chat";
+    private static final int MAX_ANSWER_TOKENS = 2048;
+    private static final int RECALL_LIMIT = 6;
+
+    private final ConversationRepository conversations;
+    private final MemoryService memory;
+    private final SettingsStore settings;
+    private final ModelRuntime runtime;
+
+    public ChatService(ConversationRepository conversations, MemoryService memory, SettingsStore settings, ModelRuntime runtime) {
+        this.conversations = conversations;
+        this.memory = memory;
+        this.settings = settings;
+        this.runtime = runtime;
+    }
+
+    public ConversationRepository conversations() {
+        return conversations;
+    }
+
+    /** Stores a user message (and names a new conversation after it). */
+    public StoredMessage addUserMessage(String conversationId, String text) {
+        Conversation c = conversation(conversationId);
+        if (c.title().equals(NEW_CHAT_TITLE) && conversations.messages(conversationId).isEmpty()) {
+            conversations.save(c.withTitle(titleFrom(text)));
+        }
+        return conversations.append(conversationId, Role.USER, text, Optional.empty());
+    }
+
+    /** Removes the last answer so {@link #reply} can write a new one. */
+    public void dropLastAnswer(String conversationId) {
+        List<StoredMessage> msgs = conversations.messages(conversationId);
+        if (!msgs.isEmpty() && msgs.getLast().role() == Role.ASSISTANT) conversations.deleteFrom(conversationId, msgs.getLast().id());
+    }
+
+    /** Replaces a user message (and everything after it) with {@code text}. */
+    public StoredMessage editMessage(String conversationId, String messageId, String text) {
+        conversations.deleteFrom(conversationId, messageId);
+        return conversations.append(conversationId, Role.USER, text, Optional.empty());
+    }
+
+    /** Answers the conversation's last user message. */
+    public ChatReply reply(String conversationId, ChatListener listener, CancellationToken cancel) {
+        Conversation c = conversation(conversationId);
+        List<StoredMessage> history = conversations.messages(conversationId);
+        if (history.isEmpty() || history.getLast().role() != Role.USER) {
+            throw new UserFacingException("There is no question to answer. Type a message first.");
+        }
+        AppSettings s = settings.settings();
+        InferenceModel model = loadActiveModel(s, listener);
+        List<MemoryFact> facts = List.of();
+        if (s.memoryEnabled()) {
+            listener.onPhase(ChatPhase.RECALLING);
+            facts = memory.recall(Attachments.question(history.getLast().content()), RECALL_LIMIT);
+            listener.onMemories(facts);
+        }
+        GenerationSession session = runtime.session();
+        PromptBuilder.Prompt prompt = PromptBuilder.build(model, session.contextTokens(), c.systemPrompt(), facts, history);
+        listener.onPhase(ChatPhase.READING_PROMPT);
+        int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
+        GenerationRequest request = new GenerationRequest(prompt.text(), maxTokens,
+                c.preset().sampler(System.nanoTime()), List.of(), cancel);
+        GenerationResult r = session.generate(request, new GenerationListener() {
+            private boolean writing;
+
+            @Override public void onPrefillProgress(int done, int total) { listener.onPrefill(done, total); }
+
+            @Override public void onText(String delta) {
+                if (!writing) { writing = true; listener.onPhase(ChatPhase.WRITING); }
+                listener.onText(delta);
+            }
+        });
+        var st = r.stats();
+        ReplyStats stats = new ReplyStats(st.promptTokens(), st.generatedTokens(), st.decodeTokensPerSecond(),
+                st.timeToFirstTokenMillis(), session.usedTokens(), session.contextTokens(), r.stopReason().name(),
+                facts.stream().map(MemoryFact::text).toList());
+        Optional<StoredMessage> answer = Optional.empty();
+        if (!r.text().isBlank()) {
+            answer = Optional.of(conversations.append(conversationId, Role.ASSISTANT, r.text().strip(), Optional.of(stats)));
+            if (s.memoryEnabled() && r.stopReason() != StopReason.CANCELLED) {
+                memory.remember(conversationId, conversation(conversationId).title(), List.of(history.getLast(), answer.get()));
+            }
+        }
+        return new ChatReply(answer, stats, facts, prompt.droppedMessages());
+    }
+
+    /** How full the context window is for this conversation (counted exactly once a model is loaded). */
+    public ContextUsage contextUsage(String conversationId) {
+        Conversation c = conversation(conversationId);
+        List<StoredMessage> history = conversations.messages(conversationId);
+        Optional<InferenceModel> m = runtime.model();
+        if (m.isPresent()) {
+            int size = runtime.session().contextTokens();
+            if (history.isEmpty()) return new ContextUsage(0, size, false);
+            List<StoredMessage> withTurn = history;
+            try {
+                int used = PromptBuilder.build(m.get(), Integer.MAX_VALUE / 2, c.systemPrompt(), List.of(), withTurn).tokens();
+                return new ContextUsage(used, size, false);
+            } catch (RuntimeException e) {
+                return new ContextUsage(0, size, true);
+            }
+        }
+        int chars = c.systemPrompt().length() + history.stream().mapToInt(x -> x.content().length() + 16).sum();
+        int size = settings.settings().contextTokens() > 0 ? settings.settings().contextTokens() : 8192;
+        return new ContextUsage(chars / 4, size, true);
+    }
+
+    /** Characters of a dropped document that fit comfortably in the context window. */
+    public int documentBudgetChars() {
+        int ctx = runtime.model().map(x -> runtime.session().contextTokens())
+                .orElse(settings.settings().contextTokens() > 0 ? settings.settings().contextTokens() : 8192);
+        return Math.max(2000, (ctx - 1536) * 3);
+    }
+
+    /** Whether a model is chosen and its file exists. */
+    public boolean hasActiveModel() {
+        String a = settings.settings().activeModel();
+        return !a.isBlank() && Files.isRegularFile(Path.of(a));
+    }
+
+    /** Loads the active model now (so the first answer starts at once). */
+    public void preload() {
+        loadActiveModel(settings.settings(), ChatListener.NONE);
+    }
+
+    private InferenceModel loadActiveModel(AppSettings s, ChatListener listener) {
+        if (s.activeModel().isBlank()) {
+            throw new UserFacingException("No model is selected yet. Import a .gguf file or download a small model in the Models view.");
+        }
+        Path file = Path.of(s.activeModel());
+        if (!Files.isRegularFile(file)) {
+            throw new UserFacingException("The selected model " + file.getFileName() + " is missing. Choose another one in the Models view.");
+        }
+        if (!runtime.isLoaded(file, s.engineOptions())) listener.onPhase(ChatPhase.LOADING_MODEL);
+        return runtime.load(file, s.engineOptions());
+    }
+
+    private Conversation conversation(String id) {
+        return conversations.find(id).orElseThrow(() -> new UserFacingException("That conversation no longer exists."));
+    }
+
+    static String titleFrom(String text) {
+        String q = Attachments.question(text).replaceAll("\\s+", " ").strip();
+        if (q.isEmpty()) q = Attachments.documentName(text).map(n -> "About " + n).orElse(NEW_CHAT_TITLE);
+        return q.length() <= 48 ? q : q.substring(0, q.lastIndexOf(' ', 47) > 20 ? q.lastIndexOf(' ', 47) : 47) + "…";
+    }
+}

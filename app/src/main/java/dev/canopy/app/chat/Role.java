@@ -1,0 +1,6 @@
+package dev.canopy.app.chat;
+
+/** Who wrote a message. */
+public enum Role {
+    USER, ASSISTANT
+}

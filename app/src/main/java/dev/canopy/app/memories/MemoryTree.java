@@ -1,0 +1,11 @@
+package dev.canopy.app.memories;
+
+/**
+ * One tree of the memory forest.
+ *
+ * @param id    stable key
+ * @param kind  session, entity or scene
+ * @param title e.g. the conversation's title, the entity's name
+ * @param root  its root node
+ */
+public record MemoryTree(String id, TreeKind kind, String title, MemoryNode root) {}

@@ -1,0 +1,76 @@
+package dev.canopy.app.settings;
+
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+
+/**
+ * Everything the Settings view edits, persisted as {@code settings.json} in the data folder.
+ * Paths are strings; an empty string means "the default place under the data folder".
+ *
+ * @param theme          light or dark
+ * @param device         CPU only, or offload layers to the GPU
+ * @param gpuLayers      layers on the GPU when {@code device} is GPU (-1 = as many as fit)
+ * @param threads        CPU threads (0 = all processors)
+ * @param chunkTokens    fixed prefill chunk size (0 = engine default)
+ * @param contextTokens  context window (0 = min(model's training context, 8192))
+ * @param attention      dense or DHSA sparse attention
+ * @param attentionBudgetTokens DHSA's token budget per query
+ * @param kvGpuMb        KV budget on the GPU tier, MiB
+ * @param kvCpuMb        KV budget in system memory, MiB
+ * @param kvDiskMb       KV budget on disk, MiB
+ * @param kvDiskFolder   folder of the disk KV tier
+ * @param dataFolder     folder of the database and models (takes effect on restart)
+ * @param modelsFolder   folder scanned for .gguf files and where downloads go
+ * @param memoryEnabled  whether chats read and write long-term memory
+ * @param activeModel    the model chats use, or empty
+ */
+public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
+                          int contextTokens, AttentionMode attention, int attentionBudgetTokens,
+                          long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, String dataFolder,
+                          String modelsFolder, boolean memoryEnabled, String activeModel) {
+
+    public AppSettings {
+        if (theme == null) theme = Theme.LIGHT;
+        if (device == null) device = ComputeDevice.CPU;
+        if (attention == null) attention = AttentionMode.DENSE;
+        if (kvDiskFolder == null) kvDiskFolder = "";
+        if (dataFolder == null) dataFolder = "";
+        if (modelsFolder == null) modelsFolder = "";
+        if (activeModel == null) activeModel = "";
+    }
+
+    public static AppSettings defaults() {
+        return new AppSettings(Theme.LIGHT, ComputeDevice.CPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
+                1024, 4096, 16384, "", "", "", true, "");
+    }
+
+    /** The engine options these settings ask for. */
+    public EngineOptions engineOptions() {
+        return new EngineOptions(EngineKind.CANOPY, contextTokens, chunkTokens, threads,
+                device == ComputeDevice.GPU ? gpuLayers : 0);
+    }
+
+    public AppSettings withTheme(Theme t) {
+        return new AppSettings(t, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                memoryEnabled, activeModel);
+    }
+
+    public AppSettings withActiveModel(String path) {
+        return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                memoryEnabled, path);
+    }
+
+    public AppSettings withMemoryEnabled(boolean on) {
+        return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                on, activeModel);
+    }
+
+    /** Whether a change from {@code before} to this needs the model to be loaded again. */
+    public boolean needsReloadComparedTo(AppSettings before) {
+        return !engineOptions().equals(before.engineOptions()) || attention != before.attention
+                || attentionBudgetTokens != before.attentionBudgetTokens;
+    }
+}

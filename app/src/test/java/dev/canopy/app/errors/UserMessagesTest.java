@@ -1,0 +1,39 @@
+package dev.canopy.app.errors;
+
+import dev.canopy.engine.ContextFullException;
+import dev.canopy.natives.llama.ModelLoadException;
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UserMessagesTest {
+    @Test
+    void everyMessageSaysWhatToDoNextAndHasNoStackTrace() {
+        UserMessage m = UserMessages.describe("Loading the model", new ModelLoadException("Not a GGUF model file: x.bin"));
+        assertThat(m.title()).isEqualTo("Loading the model failed");
+        assertThat(m.detail()).contains("Not a GGUF").contains("Models view");
+
+        UserMessage ctx = UserMessages.describe("Answering", new ContextFullException(9000, 8192));
+        assertThat(ctx.detail()).contains("9000").contains("8192").contains("new chat");
+
+        UserMessage file = UserMessages.describe("Importing", new UncheckedIOException(new NoSuchFileException("/a/b.gguf")));
+        assertThat(file.text()).contains("File not found: /a/b.gguf");
+
+        UserMessage net = UserMessages.describe("Downloading", new ExecutionException(new ConnectException()));
+        assertThat(net.detail()).contains("internet connection");
+
+        UserMessage other = UserMessages.describe("Saving", new IllegalStateException((String) null));
+        assertThat(other.text()).doesNotContain("Exception").doesNotContain("\tat ").contains("self-test");
+    }
+
+    @Test
+    void userFacingMessagesPassThrough() {
+        UserMessage m = UserMessages.describe("Downloading", new UserFacingException("The link is wrong. Paste another."));
+        assertThat(m.detail()).isEqualTo("The link is wrong. Paste another.");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.canopy.app.settings;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SettingsStoreTest {
+    @TempDir Path home;
+
+    @Test
+    void startsWithDefaultsWhenNothingIsStored() {
+        SettingsStore s = new SettingsStore(home);
+        assertThat(s.settings()).isEqualTo(AppSettings.defaults());
+        assertThat(s.uiState()).isEqualTo(UiState.defaults());
+        assertThat(s.paths().modelsDir()).isEqualTo(home.resolve("models"));
+    }
+
+    @Test
+    void settingsAndWindowStateSurviveARestart() {
+        SettingsStore s = new SettingsStore(home);
+        AtomicReference<AppSettings> seen = new AtomicReference<>();
+        s.onChange(seen::set);
+        AppSettings changed = s.settings().withTheme(Theme.DARK).withActiveModel("/m/a.gguf").withMemoryEnabled(false);
+        s.save(changed);
+        s.saveUiState(UiState.defaults().withBounds(10, 20, 900, 700, true).withLastConversation("c1").withSection("MODELS"));
+        assertThat(seen.get()).isEqualTo(changed);
+
+        SettingsStore again = new SettingsStore(home);
+        assertThat(again.settings()).isEqualTo(changed);
+        assertThat(again.uiState().lastConversationId()).isEqualTo("c1");
+        assertThat(again.uiState().width()).isEqualTo(900);
+        assertThat(again.uiState().maximized()).isTrue();
+        assertThat(again.uiState().section()).isEqualTo("MODELS");
+    }
+
+    @Test
+    void aDamagedFileFallsBackToDefaultsAndMissingFieldsKeepTheirDefault() throws Exception {
+        Files.writeString(home.resolve("settings.json"), "{ this is not json");
+        assertThat(new SettingsStore(home).settings()).isEqualTo(AppSettings.defaults());
+
+        Files.writeString(home.resolve("settings.json"), "{\"theme\":\"DARK\",\"threads\":3,\"unknown\":1}");
+        AppSettings s = new SettingsStore(home).settings();
+        assertThat(s.theme()).isEqualTo(Theme.DARK);
+        assertThat(s.threads()).isEqualTo(3);
+        assertThat(s.kvCpuMb()).isEqualTo(AppSettings.defaults().kvCpuMb());
+        assertThat(s.memoryEnabled()).isTrue();
+    }
+
+    @Test
+    void engineOptionsFollowTheDevice() {
+        AppSettings cpu = AppSettings.defaults();
+        assertThat(cpu.engineOptions().gpuLayers()).isZero();
+        AppSettings gpu = new AppSettings(Theme.LIGHT, ComputeDevice.GPU, 20, 4, 512, 4096, AttentionMode.DHSA, 1024,
+                1, 2, 3, "", "", "", true, "");
+        assertThat(gpu.engineOptions().gpuLayers()).isEqualTo(20);
+        assertThat(gpu.engineOptions().threads()).isEqualTo(4);
+        assertThat(gpu.needsReloadComparedTo(cpu)).isTrue();
+        assertThat(cpu.withTheme(Theme.DARK).needsReloadComparedTo(cpu)).isFalse();
+    }
+
+    @Test
+    void aMovedDataFolderHoldsTheModelsButNotTheSettings() {
+        SettingsStore s = new SettingsStore(home);
+        Path elsewhere = home.resolve("elsewhere");
+        AppSettings d = AppSettings.defaults();
+        s.save(new AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(), d.chunkTokens(), d.contextTokens(),
+                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", elsewhere.toString(),
+                "", true, ""));
+        assertThat(s.paths().modelsDir()).isEqualTo(elsewhere.resolve("models"));
+        assertThat(s.paths().settingsFile()).isEqualTo(home.resolve("settings.json"));
+        assertThat(new SettingsStore(home).paths().dataRoot()).isEqualTo(elsewhere);
+    }
+}
