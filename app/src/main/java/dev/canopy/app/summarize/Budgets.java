@@ -53,6 +53,9 @@ record Budgets(int context, int chunkTokens, int partTokens, int mergeTokens, in
         int finalOverhead = tok.count(prompts.finalPass(List.of(), o.style(), o.instruction(), o.effectiveFinalTokens())) + MARGIN;
         int largestItem = retry * Math.max(part, merge) + PER_ITEM;
         int fin = Math.min(o.effectiveFinalTokens(), context - finalOverhead - largestItem);
+        if (o.effectiveFinalTokens() < 32) {
+            throw new IllegalArgumentException("The final summary needs room for at least 32 tokens, not " + o.effectiveFinalTokens() + ".");
+        }
         if (fin < 32) throw tooSmall(context);
         return new Budgets(context, chunk, part, merge, fin, mergeInputs, itemCap, context - finalOverhead - fin);
     }

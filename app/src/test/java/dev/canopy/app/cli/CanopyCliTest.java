@@ -100,4 +100,38 @@ class CanopyCliTest {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("ok    native libraries").contains("ok    database").contains("self-test passed");
     }
+
+    @Test
+    void summarizeWritesMarkdownAndResumesFromTheDatabase() throws Exception {
+        StringBuilder text = new StringBuilder("# Harvest report\n\n");
+        for (int i = 0; i < 40; i++) text.append("The orchard gave ").append(i).append(" baskets of apples in week ").append(i).append(".\n\n");
+        Path doc = Files.writeString(dir.resolve("report.md"), text);
+        Path db = dir.resolve("summaries.db");
+        Path out = dir.resolve("summary.md");
+        Run first = cli("summarize", doc.toString(), "--model", model.toString(), "--db", db.toString(),
+                "--out", out.toString(), "--chunk-tokens", "256", "--part-tokens", "16", "--merge-tokens", "16",
+                "--final-tokens", "32", "--quiet", "--threads", "1");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(Files.readString(out)).isNotBlank();
+        assertThat(first.err()).contains("chunks of up to").contains("0 reused");
+
+        Run again = cli("summarize", doc.toString(), "--model", model.toString(), "--db", db.toString(),
+                "--out", out.toString(), "--chunk-tokens", "256", "--part-tokens", "16", "--merge-tokens", "16",
+                "--final-tokens", "32", "--quiet", "--threads", "1");
+        assertThat(again.code()).isZero();
+        assertThat(again.err()).doesNotContain(" 0 reused");
+    }
+
+    @Test
+    void summarizingAFileThatIsNotADocumentIsOneClearLine() throws Exception {
+        Path exe = Files.write(dir.resolve("tool.exe"), new byte[] {0x4d, 0x5a, 0, 0});
+        Run r = cli("summarize", exe.toString(), "--model", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("can't read").doesNotContain("\tat ");
+        Path doc = Files.writeString(dir.resolve("short.txt"), "A short note about apples.");
+        Run tiny = cli("summarize", doc.toString(), "--model", model.toString(), "--final-tokens", "8",
+                "--db", dir.resolve("x.db").toString());
+        assertThat(tiny.code()).isEqualTo(2);
+        assertThat(tiny.err()).contains("at least 32 tokens, not 8");
+    }
 }
