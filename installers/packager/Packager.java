@@ -126,7 +126,7 @@ public final class Packager {
         log(String.format("input assembled in %.1f s", secs(t)));
 
         t = System.nanoTime();
-        writeIcons(target.resolve("icons"));
+        Icons.writeIcons(target.resolve("icons"));
         log(String.format("icons written in %.1f s", secs(t)));
 
         t = System.nanoTime();
@@ -139,7 +139,7 @@ public final class Packager {
 
         t = System.nanoTime();
         Path imageDir = target.resolve("jpackage/image");
-        deleteTree(imageDir);
+        FileTrees.deleteTree(imageDir);
         List<String> imageCmd = new ArrayList<>(List.of("--type", "app-image", "--dest", rel(imageDir)));
         imageCmd.addAll(argFiles(argsDir, "common", "app", osName + "-app"));
         tool("jpackage", imageCmd);
@@ -147,7 +147,7 @@ public final class Packager {
         log(String.format("app image %s built in %.1f s", rel(image), secs(t)));
 
         Path out = target.resolve("installers");
-        deleteTree(out);
+        FileTrees.deleteTree(out);
         Files.createDirectories(out);
         for (String type : installerTypes()) {
             t = System.nanoTime();
@@ -160,12 +160,12 @@ public final class Packager {
         StringBuilder sizes = new StringBuilder()
                 .append("| artifact (").append(os.name().toLowerCase(Locale.ROOT)).append('-').append(arch)
                 .append(", Canopy ").append(version).append(") | size |\n| --- | --- |\n");
-        sizes.append(row("jlink runtime (target/runtime)", treeSize(runtime)));
-        sizes.append(row("natives (target/input/natives)", treeSize(input.resolve("natives"))));
-        sizes.append(row("app image (target/jpackage/image/" + image.getFileName() + ")", treeSize(image)));
+        sizes.append(FileTrees.row("jlink runtime (target/runtime)", FileTrees.treeSize(runtime)));
+        sizes.append(FileTrees.row("natives (target/input/natives)", FileTrees.treeSize(input.resolve("natives"))));
+        sizes.append(FileTrees.row("app image (target/jpackage/image/" + image.getFileName() + ")", FileTrees.treeSize(image)));
         try (Stream<Path> s = Files.list(out)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                sizes.append(row(f.getFileName().toString(), Files.size(f)));
+                sizes.append(FileTrees.row(f.getFileName().toString(), Files.size(f)));
             }
         }
         Files.writeString(out.resolve("sizes.md"), sizes);
@@ -220,7 +220,7 @@ public final class Packager {
             throw new Failure(rel(deps) + " is missing: run through Maven (./mvnw -Pinstaller -pl installers -am package)");
         }
         Path input = target.resolve("input");
-        deleteTree(input);
+        FileTrees.deleteTree(input);
         Path lib = Files.createDirectories(input.resolve("lib"));
         Path nativesJar = null;
         boolean mainJar = false;
@@ -232,7 +232,7 @@ public final class Packager {
                     mainJar = true;
                 } else if (name.startsWith("canopy-native-bindings-") && !name.contains("-tests")) {
                     nativesJar = jar;
-                } else if (isEmptyJar(jar)) {
+                } else if (FileTrees.isEmptyJar(jar)) {
                     log("left out " + name + " (no classes or resources: a placeholder artifact)");
                 } else {
                     Files.copy(jar, lib.resolve(name));
@@ -245,12 +245,12 @@ public final class Packager {
         Path natives = input.resolve("natives");
         String platform = unpackNatives(nativesJar, natives);
         // The jar without natives/: the app loads them from $APPDIR/natives (-Dcanopy.natives.dir).
-        copyJarWithout(nativesJar, lib.resolve(nativesJar.getFileName()), "natives/");
+        FileTrees.copyJarWithout(nativesJar, lib.resolve(nativesJar.getFileName()), "natives/");
         addGpuPlugins(natives);
         try (Stream<Path> s = Files.list(natives)) {
             log("natives for " + platform + ": " + s.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        deleteTree(deps); // Maven copies it afresh each build; no stale jars next time.
+        FileTrees.deleteTree(deps); // Maven copies it afresh each build; no stale jars next time.
         return input;
     }
 
@@ -281,7 +281,7 @@ public final class Packager {
 
     /** GPU backends from other prebuilt packages of the same llama.cpp build (ggml-base must be identical). */
     void addGpuPlugins(Path natives) throws IOException {
-        Path base = findFile(natives, "(lib)?ggml-base\\.(so|dylib|dll)")
+        Path base = FileTrees.findFile(natives, "(lib)?ggml-base\\.(so|dylib|dll)")
                 .orElseThrow(() -> new Failure("no ggml-base library in " + rel(natives)));
         byte[] baseBytes = Files.readAllBytes(base);
         List<String> added = new ArrayList<>();
@@ -290,7 +290,7 @@ public final class Packager {
             if (parts.length != 3) throw new Failure("--gpu wants name:skip:dir, got " + spec);
             if (Boolean.parseBoolean(parts[1])) continue;
             Path dir = Path.of(parts[2]);
-            Path gpuBase = findFile(dir, "(lib)?ggml-base\\.(so|dylib|dll)").orElseThrow(() -> new Failure(
+            Path gpuBase = FileTrees.findFile(dir, "(lib)?ggml-base\\.(so|dylib|dll)").orElseThrow(() -> new Failure(
                     "GPU package " + parts[0] + " not found in " + dir + " (was it downloaded?)"));
             if (!Arrays.equals(baseBytes, Files.readAllBytes(gpuBase))) {
                 throw new Failure("the " + parts[0] + " package's ggml-base differs from the CPU build's: it is not "
@@ -357,7 +357,7 @@ public final class Packager {
             log("jlink: runtime unchanged, reused (" + modules.size() + " modules)");
             return runtime;
         }
-        deleteTree(runtime);
+        FileTrees.deleteTree(runtime);
         Files.deleteIfExists(stampFile);
         args.addAll(List.of("--output", rel(runtime)));
         tool("jlink", args);
@@ -366,7 +366,7 @@ public final class Packager {
     }
 
     void expandArgs(String appVersion, Path out) throws IOException {
-        deleteTree(out);
+        FileTrees.deleteTree(out);
         Files.createDirectories(out);
         try (Stream<Path> s = Files.list(base.resolve("jpackage"))) {
             for (Path f : s.filter(p -> p.toString().endsWith(".args")).toList()) {
@@ -392,7 +392,7 @@ public final class Packager {
         String version = opt("version").orElseThrow(() -> new Failure("--version is required"));
         Path out = target.resolve("installers");
         Path smoke = target.resolve("smoke");
-        deleteTree(smoke);
+        FileTrees.deleteTree(smoke);
         Files.createDirectories(smoke);
         int checked = 0;
 
@@ -440,10 +440,10 @@ public final class Packager {
                 log(String.format("unpacked %s into %s in %.1f s", pkg.getFileName(), rel(root), secs(t)));
                 Path launcher = findLauncher(root);
                 Path home = smoke.resolve("home-" + type);
-                List<String> before = listTree(root);
+                List<String> before = FileTrees.listTree(root);
                 checkVersion(launcher, version, home);
                 checkSelfTest(launcher, root, home);
-                if (!os.equals(Os.MAC) && !listTree(root).equals(before)) {
+                if (!os.equals(Os.MAC) && !FileTrees.listTree(root).equals(before)) {
                     throw new Failure("running the app wrote into its install folder " + root);
                 }
                 checkWindow(guiLauncher(launcher), home);
@@ -598,123 +598,6 @@ public final class Packager {
     }
 
     // ------------------------------------------------------------------------------------------
-    // icons (drawn here, so no binary files live in the repository)
-
-    static BufferedImage drawIcon(int size) {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.scale(size / 256.0, size / 256.0);
-        // Rounded square, night-sky green.
-        g.setPaint(new GradientPaint(0, 0, new Color(0x1E3A2F), 0, 256, new Color(0x0F1F19)));
-        g.fill(new RoundRectangle2D.Double(8, 8, 240, 240, 56, 56));
-        // Trunk and two branches.
-        g.setColor(new Color(0x8D6E63));
-        Path2D trunk = new Path2D.Double();
-        trunk.moveTo(116, 214);
-        trunk.lineTo(122, 140);
-        trunk.lineTo(134, 140);
-        trunk.lineTo(140, 214);
-        trunk.closePath();
-        g.fill(trunk);
-        g.setStroke(new BasicStroke(9, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.drawLine(126, 170, 100, 146);
-        g.drawLine(130, 162, 158, 140);
-        // Canopy: overlapping leaf clusters, darker at the back.
-        Color back = new Color(0x2E7D32), mid = new Color(0x43A047), front = new Color(0x81C784);
-        g.setColor(back);
-        g.fill(new Ellipse2D.Double(40, 82, 84, 76));
-        g.fill(new Ellipse2D.Double(132, 82, 84, 76));
-        g.setColor(mid);
-        g.fill(new Ellipse2D.Double(62, 46, 90, 86));
-        g.fill(new Ellipse2D.Double(110, 52, 86, 80));
-        g.fill(new Ellipse2D.Double(72, 96, 112, 62));
-        g.setColor(front);
-        g.fill(new Ellipse2D.Double(92, 60, 44, 34));
-        g.fill(new Ellipse2D.Double(144, 96, 30, 22));
-        // Ground line.
-        g.setColor(new Color(0x43A047));
-        g.setStroke(new BasicStroke(8, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.drawLine(80, 216, 176, 216);
-        g.dispose();
-        return img;
-    }
-
-    static byte[] png(BufferedImage img) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void writeIcons(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.write(dir.resolve("Canopy.png"), png(drawIcon(256)));
-        Files.write(dir.resolve("Canopy.ico"), ico(16, 24, 32, 48, 64, 256));
-        Files.write(dir.resolve("Canopy.icns"), icns());
-    }
-
-    /** Windows .ico: 32-bit BMP entries up to 64 px, a PNG entry for 256 px (Vista and later). */
-    static byte[] ico(int... sizes) {
-        List<byte[]> images = new ArrayList<>();
-        for (int s : sizes) images.add(s >= 256 ? png(drawIcon(s)) : dib(drawIcon(s)));
-        int offset = 6 + 16 * sizes.length;
-        ByteBuffer head = ByteBuffer.allocate(offset).order(ByteOrder.LITTLE_ENDIAN);
-        head.putShort((short) 0).putShort((short) 1).putShort((short) sizes.length);
-        for (int i = 0; i < sizes.length; i++) {
-            int s = sizes[i];
-            head.put((byte) (s >= 256 ? 0 : s)).put((byte) (s >= 256 ? 0 : s)).put((byte) 0).put((byte) 0)
-                    .putShort((short) 1).putShort((short) 32).putInt(images.get(i).length).putInt(offset);
-            offset += images.get(i).length;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(head.array());
-        images.forEach(out::writeBytes);
-        return out.toByteArray();
-    }
-
-    static byte[] dib(BufferedImage img) {
-        int w = img.getWidth(), h = img.getHeight();
-        int maskRow = ((w + 31) / 32) * 4;
-        ByteBuffer b = ByteBuffer.allocate(40 + w * h * 4 + maskRow * h).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(40).putInt(w).putInt(2 * h).putShort((short) 1).putShort((short) 32).putInt(0)
-                .putInt(w * h * 4 + maskRow * h).putInt(0).putInt(0).putInt(0).putInt(0);
-        for (int y = h - 1; y >= 0; y--) {
-            for (int x = 0; x < w; x++) {
-                int argb = img.getRGB(x, y);
-                b.put((byte) argb).put((byte) (argb >> 8)).put((byte) (argb >> 16)).put((byte) (argb >>> 24));
-            }
-        }
-        // AND mask all zero: the alpha channel decides transparency.
-        return b.array();
-    }
-
-    /** macOS .icns with PNG entries (10.7 and later). */
-    static byte[] icns() {
-        Object[][] entries = {
-            {"icp4", 16}, {"icp5", 32}, {"ic11", 32}, {"ic12", 64}, {"ic07", 128},
-            {"ic13", 256}, {"ic08", 256}, {"ic14", 512}, {"ic09", 512}, {"ic10", 1024},
-        };
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Object[] e : entries) {
-            byte[] data = png(drawIcon((Integer) e[1]));
-            body.writeBytes(((String) e[0]).getBytes(StandardCharsets.US_ASCII));
-            body.writeBytes(ByteBuffer.allocate(4).putInt(8 + data.length).array());
-            body.writeBytes(data);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes("icns".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(ByteBuffer.allocate(4).putInt(8 + body.size()).array());
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
-    }
-
-    // ------------------------------------------------------------------------------------------
     // helpers
 
     void tool(String name, List<String> args) throws IOException, InterruptedException {
@@ -760,70 +643,6 @@ public final class Packager {
             if (Files.isExecutable(p) || Files.isExecutable(Path.of(dir, exe + ".exe"))) return true;
         }
         return false;
-    }
-
-    static boolean isEmptyJar(Path jar) throws IOException {
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return zip.stream().allMatch(e -> e.isDirectory() || e.getName().startsWith("META-INF/"));
-        }
-    }
-
-    static void copyJarWithout(Path from, Path to, String prefix) throws IOException {
-        try (ZipFile zip = new ZipFile(from.toFile());
-             OutputStream fos = Files.newOutputStream(to);
-             ZipOutputStream out = new ZipOutputStream(fos)) {
-            for (ZipEntry e : zip.stream().toList()) {
-                if (e.getName().startsWith(prefix)) continue;
-                ZipEntry copy = new ZipEntry(e.getName());
-                copy.setTime(e.getTime());
-                out.putNextEntry(copy);
-                try (InputStream in = zip.getInputStream(e)) {
-                    in.transferTo(out);
-                }
-                out.closeEntry();
-            }
-        }
-    }
-
-    static Optional<Path> findFile(Path dir, String regex) throws IOException {
-        if (!Files.isDirectory(dir)) return Optional.empty();
-        Pattern p = Pattern.compile(regex);
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(f -> Files.isRegularFile(f) && p.matcher(f.getFileName().toString()).matches())
-                    .sorted().findFirst();
-        }
-    }
-
-    static List<String> listTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.map(p -> root.relativize(p).toString()).sorted().toList();
-        }
-    }
-
-    static long treeSize(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
-        }
-    }
-
-    static String row(String what, long bytes) {
-        return String.format(Locale.ROOT, "| %s | %.1f MiB |%n", what, bytes / 1048576.0);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.delete(p);
-            }
-        }
     }
 
     String rel(Path p) {
