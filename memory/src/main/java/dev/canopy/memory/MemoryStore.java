@@ -1,5 +1,7 @@
 package dev.canopy.memory;
 
+import dev.canopy.memory.forest.ForestView;
+
 import dev.canopy.memory.conversation.ConversationStore;
 import dev.canopy.memory.db.Database;
 import dev.canopy.memory.db.MemoryStoreException;
@@ -118,6 +120,11 @@ public final class MemoryStore implements AutoCloseable {
                 JOIN facts f ON f.id = mm.fact_id WHERE mm.message_id = ? ORDER BY mm.rank""",
                 rs -> new RecalledFact(rs.getLong(1), rs.getString(2), java.time.Instant.ofEpochMilli(rs.getLong(3)),
                         rs.getString(4), rs.getDouble(5), List.of()), messageId));
+    }
+
+    /** Every tree with its nodes and leaf facts, for browsing; each tree cut at {@code maxNodesPerTree} nodes. */
+    public List<ForestView.TreeBranch> forest(int maxNodesPerTree) {
+        return new ForestView(db).trees(maxNodesPerTree);
     }
 
     /** Deletes the conversation and everything derived from it. */

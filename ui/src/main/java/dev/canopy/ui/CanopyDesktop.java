@@ -1,15 +1,41 @@
 package dev.canopy.ui;
 
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import dev.canopy.app.desktop.DesktopServices;
+import dev.canopy.app.settings.SettingsStore;
+import dev.canopy.app.settings.Theme;
+import dev.canopy.app.settings.UiState;
+import dev.canopy.natives.UserDirs;
+import dev.canopy.ui.chat.ChatView;
+import dev.canopy.ui.chat.ChatViewModel;
+import dev.canopy.ui.common.UiThreads;
+import dev.canopy.ui.models.ModelsView;
+import dev.canopy.ui.models.ModelsViewModel;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
-/** The desktop application (a placeholder window until the UI issue lands its views). */
+import java.util.Map;
+
+/**
+ * The desktop application: a sidebar (Chat, Models) and the section's view. Builds the app's
+ * services once (DesktopServices), the view-models over them, and the views over those; restores
+ * the window size, section and last conversation.
+ */
 public final class CanopyDesktop extends Application {
+    private DesktopServices services; // owned
 
     static void launchWindow() {
         Application.launch(CanopyDesktop.class);
@@ -17,16 +43,87 @@ public final class CanopyDesktop extends Application {
 
     @Override
     public void start(Stage stage) {
-        Label title = new Label("Canopy");
-        title.setStyle("-fx-font-size: 28px; -fx-font-weight: bold;");
-        Label hint = new Label("Private, on-device chat and document summaries.\n"
-                + "The desktop views are on their way; meanwhile try ./canopy --help for the command line.");
-        hint.setWrapText(true);
-        VBox root = new VBox(12, title, hint);
-        root.setAlignment(Pos.CENTER);
-        root.setPadding(new Insets(32));
+        services = DesktopServices.open(UserDirs.data());
+        SettingsStore settings = services.settings();
+        applyTheme(settings.settings().theme());
+        UiThreads threads = UiThreads.of(Platform::runLater);
+
+        ChatViewModel chatVm = new ChatViewModel(services.chat(), threads,
+                id -> settings.saveUiState(withConversation(settings.uiState(), id)));
+        ModelsViewModel modelsVm = new ModelsViewModel(services.models(), threads);
+        ChatView chat = new ChatView(chatVm);
+        ModelsView models = new ModelsView(modelsVm);
+        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models);
+
+        BorderPane root = new BorderPane();
+        ToggleGroup nav = new ToggleGroup();
+        VBox sidebar = new VBox(6);
+        sidebar.setPadding(new Insets(12));
+        sidebar.getStyleClass().add("sidebar");
+        Label brand = new Label("Canopy");
+        brand.getStyleClass().add("title-3");
+        sidebar.getChildren().add(brand);
+        for (String key : new String[] {"CHAT", "MODELS"}) {
+            ToggleButton b = new ToggleButton(key.equals("CHAT") ? "Chat" : "Models");
+            b.setId("nav-" + key.toLowerCase(java.util.Locale.ROOT));
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.setToggleGroup(nav);
+            b.setUserData(key);
+            b.setOnAction(e -> {
+                b.setSelected(true);
+                if (key.equals("MODELS")) modelsVm.refresh();
+                root.setCenter(sections.get(key));
+                settings.saveUiState(settings.uiState().withSection(key));
+            });
+            sidebar.getChildren().add(b);
+        }
+        services.storageProblem().ifPresent(p -> {
+            Label warn = new Label(p);
+            warn.setWrapText(true);
+            warn.getStyleClass().add("error-text");
+            warn.setPadding(new Insets(8));
+            root.setTop(warn);
+        });
+        root.setLeft(sidebar);
+
+        UiState ui = settings.uiState();
+        String section = sections.containsKey(ui.section()) ? ui.section() : "CHAT";
+        if (!services.chat().hasActiveModel() && services.models().list().isEmpty()) section = "MODELS";
+        String start = section;
+        nav.getToggles().stream().filter(t -> start.equals(t.getUserData())).findFirst().ifPresent(t -> t.setSelected(true));
+        root.setCenter(sections.get(section));
+        chatVm.start(ui.lastConversationId());
+
+        Scene scene = new Scene(root, ui.width(), ui.height());
+        scene.getStylesheets().add(CanopyDesktop.class.getResource("canopy.css").toExternalForm());
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+            chatVm.newConversation();
+            chat.focusInput();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ESCAPE), chatVm::stop);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
+                () -> { Node s = scene.lookup("#conversation-search"); if (s != null) s.requestFocus(); });
         stage.setTitle("Canopy");
-        stage.setScene(new Scene(root, 720, 480));
+        stage.setScene(scene);
+        if (!Double.isNaN(ui.x())) { stage.setX(ui.x()); stage.setY(ui.y()); }
+        stage.setMaximized(ui.maximized());
+        stage.setOnCloseRequest(e -> settings.saveUiState(new UiState(stage.getX(), stage.getY(), stage.getWidth(),
+                stage.getHeight(), stage.isMaximized(), settings.uiState().section(), settings.uiState().lastConversationId())));
         stage.show();
+        chat.focusInput();
+    }
+
+    @Override
+    public void stop() {
+        if (services != null) services.close();
+    }
+
+    private static UiState withConversation(UiState s, String id) {
+        return new UiState(s.x(), s.y(), s.width(), s.height(), s.maximized(), s.section(), id);
+    }
+
+    private static void applyTheme(Theme theme) {
+        boolean dark = theme == Theme.DARK;
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
     }
 }

@@ -86,23 +86,33 @@ public final class ChatService {
         int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
         GenerationRequest request = new GenerationRequest(prompt.text(), maxTokens,
                 c.preset().sampler(System.nanoTime()), List.of(), cancel);
-        GenerationResult r = session.generate(request, new GenerationListener() {
-            private boolean writing;
+        AnswerDraft draft = conversations.startAnswer(conversationId);
+        GenerationResult r;
+        try {
+            r = session.generate(request, new GenerationListener() {
+                private boolean writing;
 
-            @Override public void onPrefillProgress(int done, int total) { listener.onPrefill(done, total); }
+                @Override public void onPrefillProgress(int done, int total) { listener.onPrefill(done, total); }
 
-            @Override public void onText(String delta) {
-                if (!writing) { writing = true; listener.onPhase(ChatPhase.WRITING); }
-                listener.onText(delta);
-            }
-        });
+                @Override public void onText(String delta) {
+                    if (!writing) { writing = true; listener.onPhase(ChatPhase.WRITING); }
+                    draft.append(delta);
+                    listener.onText(delta);
+                }
+            });
+        } catch (RuntimeException e) {
+            draft.abandon();
+            throw e;
+        }
         var st = r.stats();
         ReplyStats stats = new ReplyStats(st.promptTokens(), st.generatedTokens(), st.decodeTokensPerSecond(),
                 st.timeToFirstTokenMillis(), session.usedTokens(), session.contextTokens(), r.stopReason().name(),
                 facts.stream().map(MemoryFact::text).toList());
         Optional<StoredMessage> answer = Optional.empty();
-        if (!r.text().isBlank()) {
-            answer = Optional.of(conversations.append(conversationId, Role.ASSISTANT, r.text().strip(), Optional.of(stats)));
+        if (r.text().isBlank()) {
+            draft.abandon();
+        } else {
+            answer = Optional.of(draft.complete(r.text().strip(), stats));
             if (s.memoryEnabled() && r.stopReason() != StopReason.CANCELLED) {
                 memory.remember(conversationId, conversation(conversationId).title(), List.of(history.getLast(), answer.get()));
             }

@@ -23,6 +23,11 @@ public interface ConversationRepository {
 
     StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats);
 
+    /** Starts the assistant's answer to the conversation's last message; see {@link AnswerDraft}. */
+    default AnswerDraft startAnswer(String conversationId) {
+        return AnswerDraft.buffered(this, conversationId);
+    }
+
     /** Removes {@code messageId} and every later message of its conversation (regenerate, edit and resend). */
     void deleteFrom(String conversationId, String messageId);
 

@@ -10,7 +10,16 @@ import dev.canopy.app.memories.MemoryService;
 import dev.canopy.app.models.ModelService;
 import dev.canopy.app.settings.SettingsStore;
 
+import dev.canopy.app.memories.ForestMemoryService;
+import dev.canopy.app.memories.StoredConversations;
+import dev.canopy.memory.MemoryConfig;
+import dev.canopy.memory.MemoryStore;
+import dev.canopy.memory.db.MemoryStoreException;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The desktop app's composition root: every application service the view-models use, built once
@@ -24,9 +33,18 @@ public final class DesktopServices implements AutoCloseable {
     private final MemoryService memory;
     private final ModelRuntime runtime;
     private final ChatService chat;
+    private final Optional<MemoryStore> store; // owned: the user's database, when it opened
+    private final Optional<String> storageProblem;
 
     public DesktopServices(SettingsStore settings, ConversationRepository conversations, MemoryService memory,
                            ModelDownloader downloader) {
+        this(settings, conversations, memory, downloader, Optional.empty(), Optional.empty());
+    }
+
+    private DesktopServices(SettingsStore settings, ConversationRepository conversations, MemoryService memory,
+                            ModelDownloader downloader, Optional<MemoryStore> store, Optional<String> storageProblem) {
+        this.store = store;
+        this.storageProblem = storageProblem;
         this.settings = settings;
         this.models = new ModelService(settings);
         this.downloader = downloader;
@@ -39,9 +57,24 @@ public final class DesktopServices implements AutoCloseable {
     /** The services over the data folder {@code home} (see {@link dev.canopy.natives.UserDirs#data()}). */
     public static DesktopServices open(Path home) {
         SettingsStore settings = new SettingsStore(home);
-        return new DesktopServices(settings, new InMemoryConversationRepository(), new InMemoryMemoryService(),
-                new ModelDownloader());
+        Path db = settings.paths().database();
+        try {
+            Files.createDirectories(db.getParent());
+            MemoryStore store = MemoryStore.open(db, MemoryConfig.noModel());
+            return new DesktopServices(settings, new StoredConversations(store), new ForestMemoryService(store),
+                    new ModelDownloader(), Optional.of(store), Optional.empty());
+        } catch (MemoryStoreException | IOException e) {
+            // The file is left exactly as it is (never overwritten); this session keeps its chats in memory.
+            String problem = "Canopy could not open your database " + db + " (" + e.getMessage() + "). It was left"
+                    + " untouched; conversations of this session are not saved. Move the file away or restore a"
+                    + " backup, then restart Canopy.";
+            return new DesktopServices(settings, new InMemoryConversationRepository(), new InMemoryMemoryService(),
+                    new ModelDownloader(), Optional.empty(), Optional.of(problem));
+        }
     }
+
+    /** Why conversations and memory are not being saved, when the database could not be opened. */
+    public Optional<String> storageProblem() { return storageProblem; }
 
     public SettingsStore settings() { return settings; }
     public ModelService models() { return models; }
@@ -54,5 +87,6 @@ public final class DesktopServices implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
+        store.ifPresent(MemoryStore::close);
     }
 }

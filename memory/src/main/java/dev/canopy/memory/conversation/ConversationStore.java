@@ -87,6 +87,24 @@ public final class ConversationStore {
         return startMessage(conversationId, m, Duration.ZERO);
     }
 
+    /**
+     * Removes {@code messageId} and every later message of its conversation (regenerate, edit and
+     * resend). What memory already learned from them stays until the user forgets it. Returns how
+     * many messages went.
+     */
+    public int deleteFrom(long conversationId, long messageId) {
+        return db.write("deleting messages", s -> s.update("""
+                DELETE FROM messages WHERE conversation_id = ?
+                  AND seq >= (SELECT seq FROM messages WHERE id = ? AND conversation_id = ?)""",
+                conversationId, messageId, conversationId));
+    }
+
+    /** Replaces a message's settings (the app keeps a finished answer's statistics there, as JSON). */
+    public void updateMessageSettings(long messageId, String settings) {
+        int n = db.write("updating a message", s -> s.update("UPDATE messages SET settings = ? WHERE id = ?", settings, messageId));
+        if (n == 0) throw new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND, "No message with id " + messageId);
+    }
+
     public Optional<Message> message(long id) {
         return db.read("reading a message", s -> s.one(
                 "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?", ConversationStore::message, id));

@@ -1,0 +1,247 @@
+package dev.canopy.ui.chat;
+
+import dev.canopy.app.chat.ChatListener;
+import dev.canopy.app.chat.ChatPhase;
+import dev.canopy.app.chat.ChatReply;
+import dev.canopy.app.chat.ChatService;
+import dev.canopy.app.chat.Conversation;
+import dev.canopy.app.chat.ContextUsage;
+import dev.canopy.app.chat.ReplyStats;
+import dev.canopy.app.chat.Role;
+import dev.canopy.app.chat.StoredMessage;
+import dev.canopy.app.errors.UserMessages;
+import dev.canopy.app.memories.MemoryFact;
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.ui.common.UiThreads;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The chat view's state and actions: conversations (search, new, rename, delete), the open
+ * conversation's messages, sending with a streamed answer, Stop, Regenerate. Generation runs on
+ * the background thread; every observable change is posted to the UI thread.
+ */
+public final class ChatViewModel {
+    private final ChatService chat;       // app service
+    private final UiThreads threads;
+    private final Consumer<String> rememberLastConversation;
+
+    private final ObservableList<Conversation> conversations = FXCollections.observableArrayList();
+    private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
+    private final ObjectProperty<Conversation> current = new SimpleObjectProperty<>();
+    private final StringProperty search = new SimpleStringProperty("");
+    private final StringProperty draft = new SimpleStringProperty("");
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final StringProperty status = new SimpleStringProperty("");
+    private final DoubleProperty prefill = new SimpleDoubleProperty(-1);
+    private final StringProperty error = new SimpleStringProperty("");
+    private final StringProperty contextMeter = new SimpleStringProperty("");
+    private final ObservableList<String> memoriesUsed = FXCollections.observableArrayList();
+    private volatile CancellationToken running;
+
+    public ChatViewModel(ChatService chat, UiThreads threads, Consumer<String> rememberLastConversation) {
+        this.chat = chat;
+        this.threads = threads;
+        this.rememberLastConversation = rememberLastConversation;
+        search.addListener((o, a, b) -> refreshList());
+    }
+
+    public ObservableList<Conversation> conversations() { return conversations; }
+    public ObservableList<MessageItem> messages() { return messages; }
+    public ObjectProperty<Conversation> currentProperty() { return current; }
+    public StringProperty searchProperty() { return search; }
+    public StringProperty draftProperty() { return draft; }
+    public BooleanProperty busyProperty() { return busy; }
+    public StringProperty statusProperty() { return status; }
+    /** Prompt reading progress 0..1, or -1 when not reading a prompt. */
+    public DoubleProperty prefillProperty() { return prefill; }
+    public StringProperty errorProperty() { return error; }
+    public StringProperty contextMeterProperty() { return contextMeter; }
+    public ObservableList<String> memoriesUsed() { return memoriesUsed; }
+
+    public boolean hasModel() { return chat.hasActiveModel(); }
+
+    /** Loads the list and opens {@code lastConversationId} (or the newest) as at start-up. */
+    public void start(String lastConversationId) {
+        refreshList();
+        Optional<Conversation> last = conversations.stream().filter(c -> c.id().equals(lastConversationId)).findFirst();
+        if (last.isPresent()) open(last.get());
+        else if (!conversations.isEmpty()) open(conversations.getFirst());
+    }
+
+    public void newConversation() {
+        if (busy.get()) return;
+        open(chat.conversations().create(ChatService.NEW_CHAT_TITLE));
+        refreshList();
+    }
+
+    public void open(Conversation c) {
+        if (busy.get() || c == null) return;
+        current.set(c);
+        rememberLastConversation.accept(c.id());
+        reloadMessages();
+    }
+
+    public void rename(Conversation c, String title) {
+        if (title == null || title.isBlank()) return;
+        chat.conversations().save(c.withTitle(title.strip()));
+        refreshList();
+    }
+
+    public void togglePin(Conversation c) {
+        chat.conversations().save(c.withPinned(!c.pinned()));
+        refreshList();
+    }
+
+    public void delete(Conversation c) {
+        if (busy.get() && current.get() != null && current.get().id().equals(c.id())) return;
+        chat.conversations().delete(c.id());
+        if (current.get() != null && current.get().id().equals(c.id())) {
+            current.set(null);
+            messages.clear();
+        }
+        refreshList();
+    }
+
+    /** Sends the draft and streams the answer. */
+    public void send() {
+        String text = draft.get() == null ? "" : draft.get().strip();
+        if (text.isEmpty() || busy.get()) return;
+        if (current.get() == null) newConversation();
+        error.set("");
+        String id = current.get().id();
+        StoredMessage user = chat.addUserMessage(id, text);
+        draft.set("");
+        messages.add(new MessageItem(user.id(), Role.USER, user.content(), ""));
+        answer(id);
+    }
+
+    /** Drops the last answer and writes a new one. */
+    public void regenerate() {
+        if (busy.get() || current.get() == null) return;
+        chat.dropLastAnswer(current.get().id());
+        reloadMessages();
+        answer(current.get().id());
+    }
+
+    /** Stops the answer being written; what was written is kept. */
+    public void stop() {
+        CancellationToken t = running;
+        if (t != null) t.cancel();
+    }
+
+    private void answer(String conversationId) {
+        CancellationToken cancel = new CancellationToken();
+        running = cancel;
+        busy.set(true);
+        MessageItem answer = new MessageItem("", Role.ASSISTANT, "", "");
+        messages.add(answer);
+        memoriesUsed.clear();
+        threads.inBackground(() -> {
+            try {
+                ChatReply r = chat.reply(conversationId, listener(answer), cancel);
+                threads.onUi(() -> finish(answer, r));
+            } catch (RuntimeException e) {
+                threads.onUi(() -> {
+                    messages.remove(answer);
+                    error.set(UserMessages.describe("answer", e).text());
+                    done();
+                });
+            }
+        });
+    }
+
+    private ChatListener listener(MessageItem answer) {
+        return new ChatListener() {
+            @Override public void onPhase(ChatPhase p) { threads.onUi(() -> status.set(phaseText(p))); }
+
+            @Override public void onMemories(List<MemoryFact> facts) {
+                List<String> texts = facts.stream().map(MemoryFact::text).toList();
+                threads.onUi(() -> memoriesUsed.setAll(texts));
+            }
+
+            @Override public void onPrefill(int done, int total) {
+                threads.onUi(() -> prefill.set(total == 0 ? -1 : (double) done / total));
+            }
+
+            @Override public void onText(String delta) {
+                threads.onUi(() -> {
+                    prefill.set(-1);
+                    answer.append(delta);
+                });
+            }
+        };
+    }
+
+    private void finish(MessageItem answer, ChatReply r) {
+        if (r.message().isEmpty()) messages.remove(answer);
+        else answer.setFooter(footer(r.stats()));
+        if (r.droppedTurns() > 0) {
+            status.set(r.droppedTurns() + " older messages did not fit the context window and were left out.");
+        } else {
+            status.set(r.cancelled() ? "Stopped." : "");
+        }
+        reloadMessages();
+        refreshList();
+        done();
+    }
+
+    private void done() {
+        running = null;
+        busy.set(false);
+        prefill.set(-1);
+        updateContextMeter();
+    }
+
+    private void reloadMessages() {
+        Conversation c = current.get();
+        if (c == null) { messages.clear(); return; }
+        messages.setAll(chat.conversations().messages(c.id()).stream()
+                .map(m -> new MessageItem(m.id(), m.role(), m.content(), m.stats().map(ChatViewModel::footer).orElse("")))
+                .toList());
+        updateContextMeter();
+    }
+
+    private void updateContextMeter() {
+        Conversation c = current.get();
+        if (c == null) { contextMeter.set(""); return; }
+        try {
+            ContextUsage u = chat.contextUsage(c.id());
+            contextMeter.set((u.estimated() ? "≈" : "") + String.format(Locale.ROOT, "%,d / %,d tokens", u.used(), u.size()));
+        } catch (RuntimeException e) {
+            contextMeter.set("");
+        }
+    }
+
+    private void refreshList() {
+        String q = search.get() == null ? "" : search.get();
+        conversations.setAll(chat.conversations().search(q));
+    }
+
+    static String footer(ReplyStats s) {
+        return String.format(Locale.ROOT, "%d tokens · %.1f tok/s · first token %.0f ms%s", s.generatedTokens(),
+                s.tokensPerSecond(), s.firstTokenMillis(), s.stopReason().equals("CANCELLED") ? " · stopped" : "");
+    }
+
+    static String phaseText(ChatPhase p) {
+        return switch (p) {
+            case LOADING_MODEL -> "Loading the model…";
+            case RECALLING -> "Looking through memory…";
+            case READING_PROMPT -> "Reading the conversation…";
+            case WRITING -> "Writing…";
+        };
+    }
+}

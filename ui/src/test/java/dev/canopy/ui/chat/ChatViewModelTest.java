@@ -1,0 +1,144 @@
+package dev.canopy.ui.chat;
+
+import dev.canopy.app.chat.Role;
+import dev.canopy.app.desktop.DesktopServices;
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import dev.canopy.ui.common.UiThreads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chat view-model over the real app services, a real SQLite file and a tiny random model; no FX thread. */
+class ChatViewModelTest {
+    @TempDir static Path models;
+    static Path model;
+    @TempDir Path home;
+    DesktopServices services;
+    ChatViewModel vm;
+    final AtomicReference<String> lastConversation = new AtomicReference<>("");
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = TinyModels.write(TinyModelSpec.tiny("qwen2"), models.resolve("tiny.gguf"));
+    }
+
+    @BeforeEach
+    void setUp() {
+        services = DesktopServices.open(home);
+        services.settings().save(services.settings().settings().withActiveModel(model.toString()));
+        vm = new ChatViewModel(services.chat(), UiThreads.of(Runnable::run), lastConversation::set);
+    }
+
+    @AfterEach
+    void tearDown() {
+        services.close();
+    }
+
+    /** Stops the answer once it has streamed {@code tokens} pieces; returns how many text updates were seen. */
+    AtomicInteger stopAfter(int tokens) {
+        AtomicInteger updates = new AtomicInteger();
+        vm.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) c -> {
+            while (c.next()) {
+                for (MessageItem m : c.getAddedSubList()) {
+                    if (m.role() == Role.ASSISTANT && m.id().isEmpty()) {
+                        AtomicInteger mine = new AtomicInteger();
+                        m.textProperty().addListener((o, a, b) -> {
+                            updates.incrementAndGet();
+                            if (mine.incrementAndGet() == tokens) vm.stop();
+                        });
+                    }
+                }
+            }
+        });
+        return updates;
+    }
+
+    static void await(BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void sendingStreamsTheAnswerAndStopKeepsWhatWasWritten() throws Exception {
+        vm.start("");
+        AtomicInteger updates = stopAfter(5);
+        vm.draftProperty().set("Hello, who are you?");
+        vm.send();
+        assertThat(vm.draftProperty().get()).isEmpty();
+        await(() -> !vm.busyProperty().get());
+
+        assertThat(updates.get()).isGreaterThanOrEqualTo(5);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.messages()).extracting(MessageItem::role).containsExactly(Role.USER, Role.ASSISTANT);
+        MessageItem answer = vm.messages().get(1);
+        assertThat(answer.text()).isNotBlank();
+        assertThat(answer.footer()).contains("tok/s").contains("stopped");
+        assertThat(vm.statusProperty().get()).isEqualTo("Stopped.");
+        assertThat(vm.conversations()).hasSize(1);
+        assertThat(vm.conversations().getFirst().title()).isEqualTo("Hello, who are you?");
+        assertThat(lastConversation.get()).isEqualTo(vm.currentProperty().get().id());
+        assertThat(vm.contextMeterProperty().get()).contains("tokens");
+    }
+
+    @Test
+    void switchingConversationsShowsEachOnesMessagesAndTheyPersist() throws Exception {
+        vm.start("");
+        stopAfter(2);
+        vm.draftProperty().set("First topic");
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+        var first = vm.currentProperty().get();
+
+        vm.newConversation();
+        assertThat(vm.messages()).isEmpty();
+        vm.draftProperty().set("Second topic");
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+        var second = vm.currentProperty().get();
+        assertThat(vm.conversations()).extracting(c -> c.id()).containsExactlyInAnyOrder(first.id(), second.id());
+
+        vm.open(vm.conversations().stream().filter(c -> c.id().equals(first.id())).findFirst().orElseThrow());
+        assertThat(vm.messages().getFirst().text()).isEqualTo("First topic");
+
+        vm.searchProperty().set("Second");
+        assertThat(vm.conversations()).extracting(c -> c.id()).containsExactly(second.id());
+        vm.searchProperty().set("");
+
+        services.close();
+        services = DesktopServices.open(home);
+        ChatViewModel reopened = new ChatViewModel(services.chat(), UiThreads.of(Runnable::run), id -> {});
+        reopened.start(second.id());
+        assertThat(reopened.currentProperty().get().id()).isEqualTo(second.id());
+        assertThat(reopened.messages()).extracting(MessageItem::text).first().isEqualTo("Second topic");
+
+        reopened.delete(reopened.currentProperty().get());
+        assertThat(reopened.conversations()).extracting(c -> c.id()).containsExactly(first.id());
+        assertThat(reopened.messages()).isEmpty();
+    }
+
+    @Test
+    void withoutAModelTheAnswerIsAReadableErrorAndTheQuestionIsKept() throws Exception {
+        services.settings().save(services.settings().settings().withActiveModel(""));
+        vm.start("");
+        vm.draftProperty().set("Anyone there?");
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+        assertThat(vm.errorProperty().get()).contains("Models").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(vm.messages()).extracting(MessageItem::text).containsExactly("Anyone there?");
+        assertThat(vm.hasModel()).isFalse();
+    }
+}
