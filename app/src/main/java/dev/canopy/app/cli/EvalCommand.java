@@ -52,6 +52,9 @@ public final class EvalCommand implements Runnable {
             } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
                 throw new CliException("Not a LoCoMo conversation file: " + e.getMessage(), e);
             }
+            if (report.questions() == 0) {
+                throw new CliException("No LoCoMo questions in " + files + ": each file needs \"conversation\" sessions and a \"qa\" list.");
+            }
             spec.commandLine().getOut().println(report.toJson());
             spec.commandLine().getOut().flush();
             return 0;

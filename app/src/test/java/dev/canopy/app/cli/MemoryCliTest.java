@@ -95,4 +95,11 @@ class MemoryCliTest {
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("No conversation with id");
     }
+
+    @Test
+    void benchMemoryPrintsOneRowPerStoreSizeWithItsRatio() {
+        Run r = cli("bench-memory", "--facts", "0,60", "--sample", "20");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("0 facts:").contains("60 facts:").contains("ms per insert").contains("x the first checkpoint");
+    }
 }
