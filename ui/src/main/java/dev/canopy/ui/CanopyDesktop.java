@@ -10,6 +10,8 @@ import dev.canopy.natives.UserDirs;
 import dev.canopy.ui.chat.ChatView;
 import dev.canopy.ui.chat.ChatViewModel;
 import dev.canopy.ui.common.UiThreads;
+import dev.canopy.ui.memory.MemoryView;
+import dev.canopy.ui.memory.MemoryViewModel;
 import dev.canopy.ui.models.ModelsView;
 import dev.canopy.ui.models.ModelsViewModel;
 import javafx.application.Application;
@@ -53,7 +55,9 @@ public final class CanopyDesktop extends Application {
         ModelsViewModel modelsVm = new ModelsViewModel(services.models(), threads);
         ChatView chat = new ChatView(chatVm);
         ModelsView models = new ModelsView(modelsVm);
-        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models);
+        MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);
+        MemoryView memory = new MemoryView(memoryVm);
+        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models, "MEMORY", memory);
 
         BorderPane root = new BorderPane();
         ToggleGroup nav = new ToggleGroup();
@@ -63,8 +67,8 @@ public final class CanopyDesktop extends Application {
         Label brand = new Label("Canopy");
         brand.getStyleClass().add("title-3");
         sidebar.getChildren().add(brand);
-        for (String key : new String[] {"CHAT", "MODELS"}) {
-            ToggleButton b = new ToggleButton(key.equals("CHAT") ? "Chat" : "Models");
+        for (String key : new String[] {"CHAT", "MODELS", "MEMORY"}) {
+            ToggleButton b = new ToggleButton(key.charAt(0) + key.substring(1).toLowerCase(java.util.Locale.ROOT));
             b.setId("nav-" + key.toLowerCase(java.util.Locale.ROOT));
             b.setMaxWidth(Double.MAX_VALUE);
             b.setToggleGroup(nav);
@@ -72,6 +76,7 @@ public final class CanopyDesktop extends Application {
             b.setOnAction(e -> {
                 b.setSelected(true);
                 if (key.equals("MODELS")) modelsVm.refresh();
+                if (key.equals("MEMORY")) memoryVm.refresh();
                 root.setCenter(sections.get(key));
                 settings.saveUiState(settings.uiState().withSection(key));
             });
