@@ -29,6 +29,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -116,6 +117,8 @@ public final class CanopyDesktop extends Application {
                 stage.getHeight(), stage.isMaximized(), settings.uiState().section(), settings.uiState().lastConversationId())));
         stage.show();
         chat.focusInput();
+        String shots = System.getProperty("canopy.screenshots");
+        if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "MODELS", "MEMORY"));
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class StoredConversations implements ConversationRepository {
 
             @Override public void append(String delta) {
                 if (delta.isEmpty()) return;
-                wrote = true;
+                wrote |= !delta.isBlank();
                 writer.append(delta);
             }
 

@@ -90,6 +90,10 @@ class StoredMemoryTest {
             StoredMessage q = repo.append(id, Role.USER, "First", Optional.empty());
             repo.startAnswer(id).abandon();
             assertThat(repo.messages(id)).hasSize(1);
+            AnswerDraft blank = repo.startAnswer(id);
+            blank.append("   ");
+            blank.abandon();
+            assertThat(repo.messages(id)).hasSize(1);
             AnswerDraft d = repo.startAnswer(id);
             d.append("Answer");
             StoredMessage a = d.complete("Answer", STATS);

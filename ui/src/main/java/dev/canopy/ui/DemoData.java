@@ -1,0 +1,29 @@
+package dev.canopy.ui;
+
+import dev.canopy.app.chat.ChatListener;
+import dev.canopy.app.chat.ChatService;
+import dev.canopy.app.desktop.DesktopServices;
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.natives.UserDirs;
+
+import java.nio.file.Path;
+
+/** Demo content for screenshots (scripts/screenshots.sh): imports a model and has one short exchange. */
+public final class DemoData {
+    private DemoData() {}
+
+    public static void main(String[] args) {
+        try (DesktopServices app = DesktopServices.open(UserDirs.data())) {
+            var entry = app.models().importFile(Path.of(args[0]));
+            app.models().setActive(entry.file());
+            String id = app.conversations().create(ChatService.NEW_CHAT_TITLE).id();
+            app.chat().addUserMessage(id, "My cat Miso loves sardines. What should I remember about her?");
+            CancellationToken stop = new CancellationToken();
+            app.chat().reply(id, new ChatListener() {
+                int n;
+                @Override public void onText(String delta) { if (++n == 40) stop.cancel(); }
+            }, stop);
+            app.memory().remember(id, "Demo", java.util.List.of());
+        }
+    }
+}
