@@ -49,6 +49,9 @@ public final class GatherBuffer implements AutoCloseable {
             headers.close();
             throw e;
         }
+        // Rows past the gathered ones are read under a -inf mask: they must hold finite values (never
+        // NaN from fresh memory), else 0 * NaN poisons the attention. Gathers only ever write real rows.
+        buffer.clear((byte) 0);
     }
 
     /**
