@@ -123,7 +123,7 @@ public final class TieredKvCache implements KvCache {
         int window = Math.max(0, Math.min(setup.windowTokens(), budget - sink - 2 * setup.pageTokens()));
         for (int l = 0; l < pages.length; l++) {
             if (dense) pages[l] = kv.allPages(l);
-            else if (queries[l] == null) pages[l] = kv.select(l, new float[setup.queryWidth()], budget, sink, budget - sink - setup.pageTokens());
+            else if (queries[l] == null) pages[l] = kv.select(l, new float[setup.queryWidth()], budget, sink, Math.max(0, budget - sink - 2 * setup.pageTokens()));
             else pages[l] = kv.select(l, queries[l], budget, sink, window);
         }
         if (!dense) {
