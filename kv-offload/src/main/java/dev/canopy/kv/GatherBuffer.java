@@ -49,6 +49,19 @@ public final class GatherBuffer implements AutoCloseable {
             headers.close();
             throw e;
         }
+        // Rows past the gathered ones are read under a -inf mask: they must hold finite values (never
+        // NaN from fresh memory), else 0 * NaN poisons the attention. Gathers only ever write real rows.
+        buffer.clear((byte) 0);
+    }
+
+    /**
+     * A gather buffer in a buffer type the caller chooses (e.g. the compute backend's, so a CPU
+     * graph can read it where {@link KvStore#newGatherBuffer} would pick a GPU). Usable with any
+     * store of the same layout.
+     */
+    public static GatherBuffer allocate(MemorySegment bufferType, KvLayout layout, int capacityTokens) {
+        KvTier tier = llama_h.ggml_backend_buft_is_host(bufferType) ? KvTier.HOST : KvTier.DEVICE;
+        return new GatherBuffer(bufferType, tier, layout, capacityTokens);
     }
 
     /** The K tensor, [kvHeads * headDim, capacity]. Borrowed (owned by this object). */

@@ -11,6 +11,8 @@ import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.StopReason;
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.natives.llama.ChatMessage;
 import dev.canopy.natives.llama.SamplerSettings;
 import picocli.CommandLine.ArgGroup;
@@ -50,6 +52,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "Wrap the prompt as a user message in the model's chat template.") boolean chat;
     @Option(names = "--stats", description = "Print timings to stderr.") boolean stats;
     @Option(names = "--parallel", defaultValue = "8", paramLabel = "N", description = "Batch mode: sequences decoded together.") int parallel;
+    @Option(names = "--kv-gpu-mb", defaultValue = "-1", paramLabel = "N",
+            description = "KV tiers: GPU memory for KV pages in MiB (used when ggml lists a GPU).") long kvGpuMb;
+    @Option(names = "--kv-ram-mb", defaultValue = "-1", paramLabel = "N",
+            description = "KV tiers: RAM for the KV in MiB (pages and attention working set). Below the KV size each layer attends to"
+                    + " the pages whose key bounds rank highest for its query, plus the first and the recent tokens. Default: unlimited.") long kvRamMb;
+    @Option(names = "--kv-dir", paramLabel = "DIR",
+            description = "KV tiers: folder for the KV page file; the conversation's KV is saved there and a later run with the same"
+                    + " prompt prefix continues without prefilling it again.") Path kvDir;
+    @Option(names = "--kv-conversation", defaultValue = "generate", paramLabel = "ID",
+            description = "KV tiers: conversation id of the saved KV in --kv-dir. Default: ${DEFAULT-VALUE}.") String kvConversation;
     @Mixin EngineSelection engine;
     @Spec CommandSpec spec;
 
@@ -59,7 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SamplerSettings sampling = temperature <= 0 ? SamplerSettings.greedy().withSeed(seed)
                 : SamplerSettings.balanced(seed).withTemperature(temperature);
-        try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = m.openSession()) {
+        try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
             if (input.batch != null) return runBatch(m, session, sampling, out);
             String text = input.prompt != null ? input.prompt : Files.readString(input.promptFile);
@@ -117,6 +129,22 @@ final class GenerateCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** A session with the KV in tiers when a --kv-* flag was given (Canopy's engine only), else the default one. */
+    private GenerationSession openSession(InferenceModel m, PrintWriter err) {
+        boolean tiers = kvGpuMb >= 0 || kvRamMb >= 0 || kvDir != null;
+        if (!tiers) return m.openSession();
+        if (!(m instanceof CanopyInferenceModel c)) {
+            err.println("note: --kv-gpu-mb/--kv-ram-mb/--kv-dir need Canopy's engine; this model runs on llama.cpp with its KV in RAM");
+            return m.openSession();
+        }
+        if (kvRamMb == 0) throw new CliException("--kv-ram-mb must be positive (or omitted for unlimited)");
+        try {
+            return c.openSession(c.defaultSettings(), KvOffload.ofMegabytes(kvDir, kvConversation, kvGpuMb, kvRamMb));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     static String describe(StopReason r) {

@@ -27,11 +27,16 @@ final class CanopyGenerationSession implements GenerationSession {
     private final SequenceEngine seq;         // owned
 
     CanopyGenerationSession(CanopyInferenceModel model, RunSettings settings) {
+        this(model, settings, null);
+    }
+
+    /** With {@code offload} non-null the KV lives in tiers and is saved on close (see {@link dev.canopy.engine.kv.KvOffload}). */
+    CanopyGenerationSession(CanopyInferenceModel model, RunSettings settings, dev.canopy.engine.kv.KvOffload offload) {
         this.model = model;
         this.tokenizer = model.llamaTokenizer();
         this.vocab = model.vocab();
         this.settings = settings;
-        this.seq = model.openSequence(settings);
+        this.seq = model.openSequence(settings, offload);
     }
 
     @Override
@@ -41,10 +46,13 @@ final class CanopyGenerationSession implements GenerationSession {
         int nCtx = seq.capacity();
         if (prompt.length >= nCtx) throw new ContextFullException(prompt.length + 1, nCtx);
 
+        seq.resume(prompt);                                // a saved conversation's KV (tiered KV only)
         int keep = commonPrefix(seq.history(), prompt);
-        if (keep == prompt.length) keep--;                 // recompute the last token to get its logits
+        float[] known = keep == prompt.length ? seq.logitsAfterHistory() : null;
+        if (keep == prompt.length && known == null) keep--; // recompute the last token to get its logits
         int todo = prompt.length - keep;
-        SequenceEngine.Prefill pre = seq.prefill(prompt, keep, request.cancel(), listener);
+        SequenceEngine.Prefill pre = known != null ? new SequenceEngine.Prefill(known, prompt.length, false)
+                : seq.prefill(prompt, keep, request.cancel(), listener);
         long prefillNs = System.nanoTime() - start;
         if (pre.cancelled()) {
             return result("", new int[0], StopReason.CANCELLED, prompt.length, pre.computedUpTo() - keep, prefillNs, 0, 0);

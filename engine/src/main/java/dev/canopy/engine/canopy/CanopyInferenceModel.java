@@ -112,6 +112,16 @@ public final class CanopyInferenceModel implements InferenceModel {
         return new SequenceEngine(hp, weights, settings);
     }
 
+    /** A session whose KV lives in the tiered store ({@code --kv-gpu-mb/--kv-ram-mb/--kv-dir}); dense when {@code offload} is null. */
+    public GenerationSession openSession(RunSettings settings, dev.canopy.engine.kv.KvOffload offload) {
+        return new CanopyGenerationSession(this, settings, offload);
+    }
+
+    /** A token-level sequence whose KV lives in the tiered store; dense when {@code offload} is null. */
+    public SequenceEngine openSequence(RunSettings settings, dev.canopy.engine.kv.KvOffload offload) {
+        return offload == null ? openSequence(settings) : new SequenceEngine(hp, weights, settings, info.file(), offload);
+    }
+
     @Override
     public void close() {
         vocabModel.close();

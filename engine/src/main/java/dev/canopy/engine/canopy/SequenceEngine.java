@@ -4,12 +4,16 @@ import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.kv.DenseKvCache;
 import dev.canopy.engine.kv.KvCache;
+import dev.canopy.engine.kv.KvOffload;
+import dev.canopy.engine.kv.KvPageDamagedException;
+import dev.canopy.engine.kv.TieredKvCache;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ForwardPass;
 import dev.canopy.engine.runtime.Step;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ggml.GgmlBackend;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -25,16 +29,29 @@ public final class SequenceEngine implements AutoCloseable {
     private final GgmlBackend backend; // owned
     private final KvCache kv;          // owned
     private final ForwardPass pass;    // owned
+    private final TieredKvCache tiered; // the same object as kv when the KV lives in tiers, else null
     private final int chunk;
+    private final int capacity;
     private int[] history = new int[0]; // tokens whose K/V the cache holds, cell i = position i
 
     SequenceEngine(ModelHparams hp, ModelWeights weights, RunSettings settings) {
+        this(hp, weights, settings, null, null);
+    }
+
+    /** With {@code offload} non-null, the KV lives in the tiered store (keyed by {@code modelFile}). */
+    SequenceEngine(ModelHparams hp, ModelWeights weights, RunSettings settings, Path modelFile, KvOffload offload) {
         this.chunk = settings.chunkTokens();
+        this.capacity = settings.contextTokens();
         this.backend = GgmlBackend.cpu(settings.threads());
+        KvCache cache = null;
         try {
-            this.kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), settings.contextTokens(), settings.kvType());
+            this.tiered = offload == null ? null : TieredKvCache.create(backend, hp, modelFile, settings.contextTokens(),
+                    settings.chunkTokens(), settings.kvType(), offload);
+            cache = tiered != null ? tiered : DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), settings.contextTokens(), settings.kvType());
+            this.kv = cache;
             this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows());
         } catch (RuntimeException e) {
+            if (cache != null) cache.close();
             backend.close();
             throw e;
         }
@@ -48,11 +65,12 @@ public final class SequenceEngine implements AutoCloseable {
     public Prefill prefill(int[] prompt, int from, CancellationToken cancel, GenerationListener listener) {
         if (from < 0 || from > history.length || from >= prompt.length) throw new IllegalArgumentException("bad prefill start " + from);
         history = Arrays.copyOf(history, from);
+        if (tiered != null) tiered.truncate(from);
         float[] logits = null;
         for (int pos = from; pos < prompt.length; pos += chunk) {
             if (cancel.isCancelled()) return new Prefill(null, pos, true);
             int end = Math.min(prompt.length, pos + chunk);
-            logits = pass.run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk, 1)[0];
+            logits = run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk);
             history = Arrays.copyOf(prompt, end);
             listener.onPrefillProgress(end - from, prompt.length - from);
         }
@@ -62,21 +80,66 @@ public final class SequenceEngine implements AutoCloseable {
     /** Appends {@code token} at the next position and returns the logits after it. */
     public float[] decode(int token) {
         int pos = history.length;
-        if (pos >= kv.cells()) throw new IllegalStateException("the KV cache is full");
-        float[] logits = pass.run(Step.causal(new int[] {token}, pos, 0), 1, 1)[0];
+        if (pos >= capacity) throw new IllegalStateException("the KV cache is full");
+        float[] logits = run(Step.causal(new int[] {token}, pos, 0), 1);
         history = Arrays.copyOf(history, pos + 1);
         history[pos] = token;
         return logits;
     }
 
+    /**
+     * Runs one step; when a tiered KV page turns out damaged on disk (its rows are never used), the
+     * KV from that page on is recomputed from the tokens and the step runs again.
+     */
+    private float[] run(Step step, int graphTokens) {
+        while (true) {
+            try {
+                float[] logits = pass.run(step, graphTokens, 1)[0];
+                if (tiered != null) tiered.rememberLogits(logits);
+                return logits;
+            } catch (KvPageDamagedException e) {
+                int to = step.positions()[0];
+                int[] text = Arrays.copyOf(history, to);
+                tiered.truncate(e.firstPosition());
+                for (int pos = e.firstPosition(); pos < to; pos += chunk) {
+                    int end = Math.min(to, pos + chunk);
+                    run(Step.causal(Arrays.copyOfRange(text, pos, end), pos, 0), chunk);
+                }
+            }
+        }
+    }
+
+    /**
+     * Tiered KV only, before the first step: continues the conversation's saved KV for
+     * {@code tokens} (the longest common prefix whose pages are intact). Returns the tokens the
+     * cache then holds (0 for a dense cache or nothing saved).
+     */
+    public int resume(int[] tokens) {
+        if (tiered == null || history.length > 0) return history.length;
+        int held = tiered.resume(tokens);
+        history = Arrays.copyOf(tokens, held);
+        return held;
+    }
+
+    /** The logits after the whole history when known without a step (a resumed tiered KV), else null. */
+    public float[] logitsAfterHistory() {
+        return tiered == null ? null : tiered.logitsAfter(history.length);
+    }
+
+    /** The tiered KV under this sequence, or null when the KV is one dense buffer. */
+    public TieredKvCache tieredKv() { return tiered; }
+
     /** Tokens whose KV the cache holds, in order. */
     public int[] history() { return history.clone(); }
     public int used() { return history.length; }
-    public int capacity() { return kv.cells(); }
+    public int capacity() { return capacity; }
     public int chunkTokens() { return chunk; }
 
     /** Forgets the cached tokens (the cells are overwritten by the next prefill). */
-    public void reset() { history = new int[0]; }
+    public void reset() {
+        history = new int[0];
+        if (tiered != null) tiered.truncate(0);
+    }
 
     /** Bytes of the prefill chunk graph's compute buffer (reserving it when not yet used). */
     public long prefillComputeBytes() { return pass.reserve(chunk, 1); }

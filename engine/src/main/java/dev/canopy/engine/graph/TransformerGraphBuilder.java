@@ -55,6 +55,7 @@ public final class TransformerGraphBuilder {
                 MemorySegment k = b.rope(qkv[1], in.positions(), l.ropeFreqs(), "Kcur_rope", il);
                 MemorySegment v = qkv[2];
                 // the cache writes must run before the attention reads the cache: expand them first
+                if (kv.readsQueries()) ggml_set_output(q);                         // the KV tiers select pages with it
                 ggml_build_forward_expand(gf, q);
                 ggml_build_forward_expand(gf, b.store(kv.values(il), v, in.kvRows(), n, "cache_v_store", il));
                 ggml_build_forward_expand(gf, b.store(kv.keys(il), k, in.kvRows(), n, "cache_k_store", il));

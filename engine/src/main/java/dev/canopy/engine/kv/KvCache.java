@@ -1,5 +1,7 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.engine.runtime.Step;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -27,6 +29,19 @@ public interface KvCache extends AutoCloseable {
 
     /** Bytes held. */
     long bytes();
+
+    /**
+     * Called by the forward pass before {@code step} runs. A paged cache gathers the rows the step
+     * attends to into its tensors and returns the step with cells and visibility in those tensors;
+     * a dense cache returns it unchanged.
+     */
+    default Step beforeStep(Step step) { return step; }
+
+    /** Called after the step's graph computed ({@code cgraph}): a paged cache keeps the new rows and the queries. */
+    default void afterStep(MemorySegment cgraph) {}
+
+    /** Whether the graph must keep each layer's roped queries ("Qcur_rope-il") readable after compute. */
+    default boolean readsQueries() { return false; }
 
     @Override
     void close();

@@ -48,10 +48,12 @@ public final class ForwardPass implements AutoCloseable {
      */
     public float[][] run(Step step, int graphTokens, int graphOutputs) {
         GraphFamily family = family(graphTokens, graphOutputs);
-        int window = windows.window(step.cellsNeeded(), kv.cells());
+        Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
+        int window = windows.window(s.cellsNeeded(), kv.cells());
         ForwardGraph g = family.prepare(window);
-        inputs.write(g.inputs(), g.shape(), step);
+        inputs.write(g.inputs(), g.shape(), s);
         backend.compute(g.cgraph());
+        kv.afterStep(g.cgraph());
         return readLogits(g, step.outputRows().length);
     }
 

@@ -1,0 +1,78 @@
+package dev.canopy.engine.kv;
+
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.canopy.SequenceEngine;
+import dev.canopy.engine.testing.TinyModelFiles;
+import dev.canopy.kv.KvStats;
+import dev.canopy.natives.gguf.GgmlType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.canopy.engine.kv.KvFixture.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The engine's KV in the tiered store: exact when every page is attended to, bounded when a budget forces selection. */
+class TieredKvCacheTest {
+    private static CanopyInferenceModel model;
+
+    @BeforeAll
+    static void load() {
+        model = KvFixture.load(TinyModelFiles.get("llama", GgmlType.F32));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void denseAttentionOverTiersWithTheRamBudgetAtTenPercentIsExact() {
+        int[] prompt = TinyModelFiles.promptTokens(300, 5);
+        int[] denseTokens = new int[24], tieredTokens = new int[24];
+        float[][] dense, tiered;
+        try (SequenceEngine s = model.openSequence(settings())) {
+            dense = greedy(s, prompt, 24, denseTokens);
+        }
+        long[] tiers;
+        try (SequenceEngine s = model.openSequence(settings(), denseOverTiers(model, null, "exact", 0.10))) {
+            tiered = greedy(s, prompt, 24, tieredTokens);
+            tiers = s.tieredKv().tierBytes();
+        }
+        assertThat(tieredTokens).containsExactly(denseTokens);
+        for (int i = 0; i < dense.length; i++) assertThat(tiered[i]).as("logits after step %d", i).containsExactly(dense[i]);
+        assertThat(tiers[1]).as("host tier within 10% of the KV").isLessThanOrEqualTo(kvBytes(model) / 10);
+        long sealedBytes = 2L * model.hparams().layers() * (324 / PAGE) * PAGE * model.hparams().kvWidth() * 2;
+        assertThat(tiers[2]).as("every sealed page is in the page file").isGreaterThanOrEqualTo(sealedBytes);
+    }
+
+    @Test
+    void aRamBudgetBelowTheKvSelectsPagesWithinTheWorkingSet() {
+        int[] prompt = TinyModelFiles.promptTokens(420, 6);
+        KvOffload cfg = KvOffload.ofMegabytes(null, "budget", 0, -1).withPageTokens(PAGE).withWindow(PAGE, 48)
+                .withHostBytes((long) (kvBytes(model) * 0.6));
+        int[] tokens = new int[12];
+        try (SequenceEngine s = model.openSequence(settings(), cfg)) {
+            TieredKvCache kv = s.tieredKv();
+            assertThat(kv.dense()).isFalse();
+            int attend = kv.attendTokens();
+            assertThat(attend).isLessThan(prompt.length / 2);
+            assertThat(kv.workingSetBytes() + kv.hostTierBytes()).isLessThanOrEqualTo(cfg.hostBytes());
+            KvStats before = kv.stats();
+            float[][] logits = greedy(s, prompt, 12, tokens);
+            KvStats d = kv.stats().minus(before);
+            assertThat(d.materializedTokens()).as("no layer attended to more than its working set")
+                    .isLessThanOrEqualTo((long) d.materializeCalls() * attend);
+            assertThat(logits[12]).hasSize(model.hparams().vocab());
+            assertThat(s.used()).isEqualTo(prompt.length + 12);
+        }
+    }
+
+    @Test
+    void aRamBudgetTooSmallForTheWorkingSetIsAClearError() {
+        KvOffload cfg = KvOffload.ofMegabytes(null, "tiny", 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
+        assertThatThrownBy(() -> model.openSequence(settings(), cfg).close())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kv-ram-mb");
+    }
+}
