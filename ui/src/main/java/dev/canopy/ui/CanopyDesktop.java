@@ -13,6 +13,8 @@ import dev.canopy.ui.common.UiThreads;
 import dev.canopy.ui.memory.MemoryView;
 import dev.canopy.ui.memory.MemoryViewModel;
 import dev.canopy.ui.models.ModelsView;
+import dev.canopy.ui.settings.SettingsView;
+import dev.canopy.ui.settings.SettingsViewModel;
 import dev.canopy.ui.models.ModelsViewModel;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -58,7 +60,8 @@ public final class CanopyDesktop extends Application {
         ModelsView models = new ModelsView(modelsVm);
         MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);
         MemoryView memory = new MemoryView(memoryVm);
-        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models, "MEMORY", memory);
+        SettingsView settingsView = new SettingsView(new SettingsViewModel(settings, CanopyDesktop::applyTheme));
+        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models, "MEMORY", memory, "SETTINGS", settingsView);
 
         BorderPane root = new BorderPane();
         ToggleGroup nav = new ToggleGroup();
@@ -68,7 +71,7 @@ public final class CanopyDesktop extends Application {
         Label brand = new Label("Canopy");
         brand.getStyleClass().add("title-3");
         sidebar.getChildren().add(brand);
-        for (String key : new String[] {"CHAT", "MODELS", "MEMORY"}) {
+        for (String key : new String[] {"CHAT", "MODELS", "MEMORY", "SETTINGS"}) {
             ToggleButton b = new ToggleButton(key.charAt(0) + key.substring(1).toLowerCase(java.util.Locale.ROOT));
             b.setId("nav-" + key.toLowerCase(java.util.Locale.ROOT));
             b.setMaxWidth(Double.MAX_VALUE);
@@ -118,7 +121,7 @@ public final class CanopyDesktop extends Application {
         stage.show();
         chat.focusInput();
         String shots = System.getProperty("canopy.screenshots");
-        if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "MODELS", "MEMORY"));
+        if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "MODELS", "MEMORY", "SETTINGS"));
     }
 
     @Override

@@ -1,0 +1,67 @@
+package dev.canopy.ui.settings;
+
+import dev.canopy.app.settings.ComputeDevice;
+import dev.canopy.app.settings.Theme;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+
+/** Settings; binds to {@link SettingsViewModel}. */
+public final class SettingsView extends VBox {
+    public SettingsView(SettingsViewModel vm) {
+        super(12);
+        setPadding(new Insets(16));
+        Label title = new Label("Settings");
+        title.getStyleClass().add("title-2");
+        GridPane g = new GridPane();
+        g.setHgap(12);
+        g.setVgap(8);
+        int r = 0;
+        ChoiceBox<Theme> theme = new ChoiceBox<>();
+        theme.getItems().setAll(Theme.values());
+        theme.valueProperty().bindBidirectional(vm.theme);
+        g.addRow(r++, new Label("Theme"), theme);
+        ChoiceBox<ComputeDevice> device = new ChoiceBox<>();
+        device.getItems().setAll(ComputeDevice.values());
+        device.valueProperty().bindBidirectional(vm.device);
+        g.addRow(r++, new Label("Device"), device, hint("GPU needs a GPU build of the native libraries."));
+        g.addRow(r++, new Label("Layers on the GPU"), field(vm.gpuLayers, "gpu-layers"), hint("-1 = as many as fit"));
+        g.addRow(r++, new Label("Threads"), field(vm.threads, "threads"), hint("0 = all processors"));
+        g.addRow(r++, new Label("Prefill chunk size"), field(vm.chunkTokens, "chunk"), hint("tokens per prefill step; 0 = 256 on CPU, 512 on GPU"));
+        g.addRow(r++, new Label("Context window"), field(vm.contextTokens, "context"), hint("tokens; 0 = the model's, at most 8,192"));
+        g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
+        CheckBox memory = new CheckBox("Long-term memory in chats");
+        memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
+        g.add(memory, 1, r);
+        Button save = new Button("Save");
+        save.setId("save-settings");
+        save.setDefaultButton(true);
+        save.setOnAction(e -> vm.save());
+        Button reset = new Button("Discard changes");
+        reset.setOnAction(e -> vm.reset());
+        Label msg = new Label();
+        msg.setWrapText(true);
+        msg.textProperty().bind(vm.message);
+        getChildren().addAll(title, g, new HBox(8, save, reset), msg);
+    }
+
+    private static TextField field(javafx.beans.property.StringProperty p, String id) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPrefColumnCount(10);
+        f.textProperty().bindBidirectional(p);
+        return f;
+    }
+
+    private static Label hint(String s) {
+        Label l = new Label(s);
+        l.getStyleClass().add("footer");
+        return l;
+    }
+}

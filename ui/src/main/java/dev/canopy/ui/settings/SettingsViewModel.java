@@ -1,0 +1,89 @@
+package dev.canopy.ui.settings;
+
+import dev.canopy.app.settings.AppSettings;
+import dev.canopy.app.settings.ComputeDevice;
+import dev.canopy.app.settings.SettingsStore;
+import dev.canopy.app.settings.Theme;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.util.function.Consumer;
+
+/**
+ * The settings form: edits a copy of {@link AppSettings} as text and choices, checks it, and saves it.
+ * Numbers are entered as text so a half-typed value never reaches the engine; {@link #save} names
+ * the first field that is wrong.
+ */
+public final class SettingsViewModel {
+    private final SettingsStore store;   // app service
+    private final Consumer<Theme> applyTheme;
+    public final ObjectProperty<Theme> theme = new SimpleObjectProperty<>();
+    public final ObjectProperty<ComputeDevice> device = new SimpleObjectProperty<>();
+    public final StringProperty gpuLayers = new SimpleStringProperty();
+    public final StringProperty threads = new SimpleStringProperty();
+    public final StringProperty chunkTokens = new SimpleStringProperty();
+    public final StringProperty contextTokens = new SimpleStringProperty();
+    public final StringProperty dataFolder = new SimpleStringProperty();
+    public final BooleanProperty memoryEnabled = new SimpleBooleanProperty();
+    public final StringProperty message = new SimpleStringProperty("");
+
+    public SettingsViewModel(SettingsStore store, Consumer<Theme> applyTheme) {
+        this.store = store;
+        this.applyTheme = applyTheme;
+        reset();
+    }
+
+    /** Shows the saved settings again, dropping edits. */
+    public void reset() {
+        AppSettings s = store.settings();
+        theme.set(s.theme());
+        device.set(s.device());
+        gpuLayers.set(Integer.toString(s.gpuLayers()));
+        threads.set(Integer.toString(s.threads()));
+        chunkTokens.set(Integer.toString(s.chunkTokens()));
+        contextTokens.set(Integer.toString(s.contextTokens()));
+        dataFolder.set(s.dataFolder());
+        memoryEnabled.set(s.memoryEnabled());
+        message.set("");
+    }
+
+    /** Checks and saves; returns false (with the reason in {@link #message}) when a field is wrong. */
+    public boolean save() {
+        try {
+            AppSettings old = store.settings();
+            int gpu = number("Layers on the GPU", gpuLayers.get(), -1, 1000);
+            int th = number("Threads", threads.get(), 0, 512);
+            int chunk = number("Prefill chunk size", chunkTokens.get(), 0, 65_536);
+            if (chunk != 0 && chunk < 16) throw new IllegalArgumentException("Prefill chunk size must be 0 (automatic) or at least 16.");
+            int ctx = number("Context window", contextTokens.get(), 0, 1 << 20);
+            if (ctx != 0 && ctx < 512) throw new IllegalArgumentException("Context window must be 0 (automatic) or at least 512 tokens.");
+            AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, old.attention(),
+                    old.attentionBudgetTokens(), old.kvGpuMb(), old.kvCpuMb(), old.kvDiskMb(), old.kvDiskFolder(),
+                    dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
+                    old.activeModel());
+            store.save(s);
+            applyTheme.accept(s.theme());
+            message.set(s.needsReloadComparedTo(old) ? "Saved. The model reloads with these settings at the next answer."
+                    : !s.dataFolder().equals(old.dataFolder()) ? "Saved. The new data folder is used after a restart." : "Saved.");
+            return true;
+        } catch (IllegalArgumentException e) {
+            message.set(e.getMessage());
+            return false;
+        }
+    }
+
+    private static int number(String field, String text, int min, int max) {
+        int v;
+        try {
+            v = Integer.parseInt(text == null ? "" : text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a whole number, not \"" + text + "\".");
+        }
+        if (v < min || v > max) throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ".");
+        return v;
+    }
+}
