@@ -10,6 +10,9 @@ import dev.canopy.natives.UserDirs;
 import dev.canopy.ui.chat.ChatView;
 import dev.canopy.ui.chat.ChatViewModel;
 import dev.canopy.ui.common.UiThreads;
+import dev.canopy.app.summarize.SummaryStore;
+import dev.canopy.ui.documents.DocumentsView;
+import dev.canopy.ui.documents.DocumentsViewModel;
 import dev.canopy.ui.memory.MemoryView;
 import dev.canopy.ui.memory.MemoryViewModel;
 import dev.canopy.ui.models.ModelsView;
@@ -41,6 +44,7 @@ import java.util.Map;
  */
 public final class CanopyDesktop extends Application {
     private DesktopServices services; // owned
+    private SummaryStore summaries;    // owned, opened when Documents first runs
 
     static void launchWindow() {
         Application.launch(CanopyDesktop.class);
@@ -53,6 +57,7 @@ public final class CanopyDesktop extends Application {
         applyTheme(settings.settings().theme());
         UiThreads threads = UiThreads.of(Platform::runLater);
 
+        DocumentsView documents = new DocumentsView(new DocumentsViewModel(services.chat(), this::summaryStore, threads));
         ChatViewModel chatVm = new ChatViewModel(services.chat(), threads,
                 id -> settings.saveUiState(withConversation(settings.uiState(), id)));
         ModelsViewModel modelsVm = new ModelsViewModel(services.models(), threads);
@@ -61,7 +66,8 @@ public final class CanopyDesktop extends Application {
         MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);
         MemoryView memory = new MemoryView(memoryVm);
         SettingsView settingsView = new SettingsView(new SettingsViewModel(settings, CanopyDesktop::applyTheme));
-        Map<String, Node> sections = Map.of("CHAT", chat, "MODELS", models, "MEMORY", memory, "SETTINGS", settingsView);
+        Map<String, Node> sections = Map.of("CHAT", chat, "DOCUMENTS", documents, "MODELS", models, "MEMORY", memory,
+                "SETTINGS", settingsView);
 
         BorderPane root = new BorderPane();
         ToggleGroup nav = new ToggleGroup();
@@ -71,7 +77,7 @@ public final class CanopyDesktop extends Application {
         Label brand = new Label("Canopy");
         brand.getStyleClass().add("title-3");
         sidebar.getChildren().add(brand);
-        for (String key : new String[] {"CHAT", "MODELS", "MEMORY", "SETTINGS"}) {
+        for (String key : new String[] {"CHAT", "DOCUMENTS", "MODELS", "MEMORY", "SETTINGS"}) {
             ToggleButton b = new ToggleButton(key.charAt(0) + key.substring(1).toLowerCase(java.util.Locale.ROOT));
             b.setId("nav-" + key.toLowerCase(java.util.Locale.ROOT));
             b.setMaxWidth(Double.MAX_VALUE);
@@ -121,11 +127,19 @@ public final class CanopyDesktop extends Application {
         stage.show();
         chat.focusInput();
         String shots = System.getProperty("canopy.screenshots");
-        if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "MODELS", "MEMORY", "SETTINGS"));
+        if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "DOCUMENTS", "MODELS", "MEMORY", "SETTINGS"));
+    }
+
+    private synchronized SummaryStore summaryStore() {
+        if (summaries == null) summaries = SummaryStore.open(services.settings().paths().database());
+        return summaries;
     }
 
     @Override
     public void stop() {
+        synchronized (this) {
+            if (summaries != null) summaries.close();
+        }
         if (services != null) services.close();
     }
 

@@ -159,6 +159,11 @@ public final class ChatService {
         loadActiveModel(settings.settings(), ChatListener.NONE);
     }
 
+    /** The active model, loaded if needed (documents share it with the chat). */
+    public InferenceModel activeModel() {
+        return loadActiveModel(settings.settings(), ChatListener.NONE);
+    }
+
     private InferenceModel loadActiveModel(AppSettings s, ChatListener listener) {
         if (s.activeModel().isBlank()) {
             throw new UserFacingException("No model is selected yet. Import a .gguf file or download a small model in the Models view.");

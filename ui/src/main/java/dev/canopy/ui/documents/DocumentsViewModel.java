@@ -1,0 +1,126 @@
+package dev.canopy.ui.documents;
+
+import dev.canopy.app.chat.ChatService;
+import dev.canopy.app.documents.Document;
+import dev.canopy.app.documents.DocumentException;
+import dev.canopy.app.documents.DocumentLoaders;
+import dev.canopy.app.errors.UserMessages;
+import dev.canopy.app.summarize.SummarizationPipeline;
+import dev.canopy.app.summarize.SummarizeOptions;
+import dev.canopy.app.summarize.SummaryListener;
+import dev.canopy.app.summarize.SummaryProgress;
+import dev.canopy.app.summarize.SummaryResult;
+import dev.canopy.app.summarize.SummaryStore;
+import dev.canopy.app.summarize.SummaryStyle;
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.ui.common.UiThreads;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Summarize a document: pick a file and a style, run with progress and cancel (finished parts are
+ * stored, so running again resumes), see the Markdown with its page citations, export it.
+ */
+public final class DocumentsViewModel {
+    private final ChatService chat;                 // app service: owns the loaded model
+    private final Supplier<SummaryStore> store;     // opened on first use, owned by the caller
+    private final UiThreads threads;
+    private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
+    private final ObjectProperty<SummaryStyle> style = new SimpleObjectProperty<>(SummaryStyle.BRIEF);
+    private final StringProperty instruction = new SimpleStringProperty("");
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final StringProperty status = new SimpleStringProperty("");
+    private final StringProperty result = new SimpleStringProperty("");
+    private volatile CancellationToken running;
+
+    public DocumentsViewModel(ChatService chat, Supplier<SummaryStore> store, UiThreads threads) {
+        this.chat = chat;
+        this.store = store;
+        this.threads = threads;
+    }
+
+    public ObjectProperty<Path> fileProperty() { return file; }
+    public ObjectProperty<SummaryStyle> styleProperty() { return style; }
+    public StringProperty instructionProperty() { return instruction; }
+    public BooleanProperty busyProperty() { return busy; }
+    public DoubleProperty progressProperty() { return progress; }
+    public StringProperty statusProperty() { return status; }
+    /** The summary as Markdown, with citations. */
+    public StringProperty resultProperty() { return result; }
+
+    public void summarize() {
+        Path f = file.get();
+        if (f == null || busy.get()) { if (f == null) status.set("Choose a document first (PDF, Word, HTML, Markdown or text)."); return; }
+        SummaryStyle s = style.get();
+        String instr = instruction.get() == null ? "" : instruction.get().strip();
+        if (s == SummaryStyle.CUSTOM && instr.isEmpty()) { status.set("Write your instruction for a custom summary."); return; }
+        CancellationToken cancel = new CancellationToken();
+        running = cancel;
+        busy.set(true);
+        progress.set(0);
+        result.set("");
+        status.set("Reading " + f.getFileName() + "…");
+        threads.inBackground(() -> {
+            try {
+                Document doc = DocumentLoaders.load(f);
+                var model = chat.activeModel();
+                SummarizeOptions o = SummarizeOptions.defaults().withStyle(s, s == SummaryStyle.CUSTOM ? instr : null);
+                SummaryResult r = new SummarizationPipeline(model, store.get(), o).run(doc, new SummaryListener() {
+                    @Override public void onProgress(SummaryProgress p) {
+                        threads.onUi(() -> { progress.set(p.chunkFraction()); status.set(p.describe()); });
+                    }
+                }, cancel);
+                threads.onUi(() -> {
+                    if (r.completed()) {
+                        result.set(r.markdown());
+                        status.set("Done: " + r.stats().chunks() + " parts, " + r.stats().levels() + " merge levels, "
+                                + r.stats().reused() + " reused from an earlier run.");
+                        progress.set(1);
+                    } else {
+                        status.set("Cancelled. " + r.chunkSummaries().size() + " finished parts are saved; Summarize again to resume.");
+                    }
+                    finish();
+                });
+            } catch (DocumentException e) {
+                threads.onUi(() -> { status.set(e.getMessage()); finish(); });
+            } catch (RuntimeException e) {
+                threads.onUi(() -> { status.set(UserMessages.describe("document", e).text()); finish(); });
+            }
+        });
+    }
+
+    public void cancel() {
+        CancellationToken t = running;
+        if (t != null) t.cancel();
+    }
+
+    /** Writes the summary to {@code target}; returns an error message when it could not. */
+    public Optional<String> export(Path target) {
+        if (result.get().isBlank()) return Optional.of("There is no summary to export yet.");
+        try {
+            Files.writeString(target, result.get());
+            status.set("Exported to " + target);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("Could not write " + target + ": " + e.getMessage());
+        }
+    }
+
+    private void finish() {
+        running = null;
+        busy.set(false);
+    }
+}
