@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, SelfTestCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, SelfTestCommand.class})
 public final class CanopyCli implements Runnable {
 
     /** Runs the CLI with {@code args} and returns the process exit code. */

@@ -15,7 +15,7 @@ import dev.canopy.natives.llama.LlamaContext;
 import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.ModelParams;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +28,8 @@ import java.util.Random;
  * sides read the logits back and take the argmax in Java, so they pay the same host work.
  */
 public final class EngineBench {
-    /** Runs per engine and prompt length; the best prefill and the best decode figure are kept. */
-    static final int REPEATS = Integer.getInteger("canopy.bench.repeats", 3);
+    /** Default runs per engine and prompt length; the best prefill and the best decode figure are kept. */
+    public static final int DEFAULT_REPEATS = 3;
 
     private EngineBench() {}
 
@@ -39,7 +39,16 @@ public final class EngineBench {
                 Math.max(a.decodePerSec(), b.decodePerSec()));
     }
 
-    public static BenchReport run(Path model, int[] promptTokens, int genTokens, int threads, int chunk, PrintStream log) {
+    /**
+     * Benchmarks both engines on {@code model} at each prompt length, {@code repeats} interleaved
+     * runs each (best kept), logging progress lines to {@code log}; returns the report.
+     */
+    public static BenchReport run(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
+                                  PrintWriter log) {
+        if (promptTokens.length == 0 || genTokens < 1 || threads < 1 || chunk < 1 || repeats < 1) {
+            throw new IllegalArgumentException("bench needs prompt lengths, --gen-tokens >= 1, --threads >= 1, --chunk >= 1");
+        }
+        for (int p : promptTokens) if (p < 2) throw new IllegalArgumentException("prompt lengths must be at least 2 tokens, not " + p);
         int maxPrompt = 0;
         for (int p : promptTokens) maxPrompt = Math.max(maxPrompt, p);
         int context = (maxPrompt + genTokens + 1 + 255) / 256 * 256;
@@ -53,7 +62,7 @@ public final class EngineBench {
             for (int p : promptTokens) {
                 int[] prompt = randomPrompt(p, vocab, p);
                 BenchRow bestLlama = null, bestCanopy = null;
-                for (int rep = 0; rep < REPEATS; rep++) {   // interleaved, best of REPEATS: the machine may be shared
+                for (int rep = 0; rep < repeats; rep++) {   // interleaved, best of repeats: the machine may be shared
                     bestLlama = best(bestLlama, runLlama(llama, prompt, genTokens, context, chunk, threads));
                     bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens));
                 }
@@ -62,11 +71,10 @@ public final class EngineBench {
                 log.printf("  %d tokens: prefill %.1f vs %.1f t/s (%.2fx), decode %.1f vs %.1f t/s (%.2fx)%n", p,
                         bestCanopy.prefillPerSec(), bestLlama.prefillPerSec(), bestCanopy.prefillPerSec() / bestLlama.prefillPerSec(),
                         bestCanopy.decodePerSec(), bestLlama.decodePerSec(), bestCanopy.decodePerSec() / bestLlama.decodePerSec());
+                log.flush();
             }
         }
-        BenchReport report = new BenchReport(model.getFileName().toString(), threads, chunk, List.copyOf(rows));
-        log.print(report.table());
-        return report;
+        return new BenchReport(model.getFileName().toString(), threads, chunk, genTokens, List.copyOf(rows));
     }
 
     private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,
@@ -83,7 +91,7 @@ public final class EngineBench {
             long t1 = System.nanoTime();
             for (int i = 0; i < gen; i++) logits = seq.decode(argmax(logits));
             long t2 = System.nanoTime();
-            return new BenchRow("canopy", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            return new BenchRow(BenchReport.CANOPY, prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
         }
     }
 
@@ -106,7 +114,7 @@ public final class EngineBench {
                 logits = ctx.logits(-1);
             }
             long t2 = System.nanoTime();
-            return new BenchRow("llama.cpp", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            return new BenchRow(BenchReport.LLAMA, prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
         }
     }
 
@@ -131,6 +139,8 @@ public final class EngineBench {
         int gen = Integer.parseInt(args[2]);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
-        run(model, prompts, gen, threads, chunk, System.out);
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.print(run(model, prompts, gen, threads, chunk, DEFAULT_REPEATS, out).table());
+        out.flush();
     }
 }
