@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.bench.BenchConfig;
 import dev.canopy.engine.bench.BenchReport;
 import dev.canopy.engine.bench.EngineBench;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
@@ -45,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Prefill chunk size C for both engines (llama.cpp's batch size); 0 = 256.")
     int chunk;
 
+    @Option(names = "--context", defaultValue = "0", paramLabel = "N",
+            description = "KV cells of both engines (0 = just enough for the longest prompt and the decode).")
+    int context;
+
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
             description = "Interleaved runs per engine and length; the best is kept. Default: ${DEFAULT-VALUE}.")
     int repeats;
@@ -65,15 +70,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int c = chunk > 0 ? chunk : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
-        int[] lengths = promptTokens.stream().mapToInt(Integer::intValue).toArray();
+        BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
+                nThreads, c, repeats, context);
         // progress lines go to stderr with --json so stdout stays one JSON document
         PrintWriter log = json ? err : out;
-        log.printf("bench %s: %d threads, chunk %d, prompts %s, %d decode tokens, best of %d%n", model.getFileName(),
-                nThreads, c, promptTokens, genTokens, repeats);
+        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%n",
+                model.getFileName(), nThreads, c, config.effectiveContext(), promptTokens, genTokens, repeats);
         log.flush();
         BenchReport report;
         try {
-            report = EngineBench.run(model, lengths, genTokens, nThreads, c, repeats, log);
+            report = EngineBench.run(config, log);
         } catch (UnsupportedModelException e) {
             throw new CliException("Canopy's graph cannot run this model: " + e.getMessage());
         }
@@ -86,7 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     static String toJson(BenchReport r) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("model", r.model()).put("threads", r.threads()).put("chunk", r.chunk()).put("gen_tokens", r.genTokens());
+        root.put("model", r.model()).put("threads", r.threads()).put("chunk", r.chunk()).put("context", r.context())
+                .put("gen_tokens", r.genTokens());
         ArrayNode results = root.putArray("results");
         for (BenchReport.Comparison c : r.comparisons()) {
             ObjectNode o = results.addObject();

@@ -61,6 +61,7 @@ class BenchCommandTest {
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("threads").asInt()).isEqualTo(2);
         assertThat(root.get("chunk").asInt()).isEqualTo(32);
+        assertThat(root.get("context").asInt()).isEqualTo(256);
         JsonNode results = root.get("results");
         assertThat(results).hasSize(2);
         for (JsonNode n : results) {
@@ -71,6 +72,16 @@ class BenchCommandTest {
                             org.assertj.core.data.Offset.offset(1e-9));
             assertThat(n.get("decode_ratio").asDouble()).isPositive();
         }
+    }
+
+    @Test
+    void badLengthsAreOneClearLine() {
+        CanopyCliTest.Run r = cli("bench", "--model", model.toString(), "--prompt-tokens", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("at least 2 tokens").doesNotContain("\tat ");
+        CanopyCliTest.Run small = cli("bench", "--model", model.toString(), "--prompt-tokens", "512", "--context", "256");
+        assertThat(small.code()).isEqualTo(2);
+        assertThat(small.err()).contains("--context 256 cannot hold");
     }
 
     @Test

@@ -9,10 +9,11 @@ import java.util.Optional;
  * @param model     file name of the benchmarked model
  * @param threads   CPU threads both engines used
  * @param chunk     prefill chunk size C (llama.cpp's n_batch = n_ubatch = C)
+ * @param context   KV cells of both engines
  * @param genTokens tokens decoded after each prompt
  * @param rows      one row per engine and prompt length
  */
-public record BenchReport(String model, int threads, int chunk, int genTokens, List<BenchRow> rows) {
+public record BenchReport(String model, int threads, int chunk, int context, int genTokens, List<BenchRow> rows) {
     public static final String CANOPY = "canopy";
     public static final String LLAMA = "llama.cpp";
 
@@ -33,6 +34,7 @@ public record BenchReport(String model, int threads, int chunk, int genTokens, L
     public String table() {
         StringBuilder sb = new StringBuilder();
         sb.append("model: ").append(model).append("   threads: ").append(threads).append("   chunk C: ").append(chunk)
+                .append("   context: ").append(context)
                 .append("   decode: ").append(genTokens).append(" tokens\n");
         String line = "%8s  %-16s %16s %16s%n";
         sb.append(String.format(line, "prompt", "engine", "prefill tok/s", "decode tok/s"));

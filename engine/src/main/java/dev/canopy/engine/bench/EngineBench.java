@@ -40,18 +40,13 @@ public final class EngineBench {
     }
 
     /**
-     * Benchmarks both engines on {@code model} at each prompt length, {@code repeats} interleaved
-     * runs each (best kept), logging progress lines to {@code log}; returns the report.
+     * Benchmarks both engines as {@code config} says, logging a progress line per prompt length
+     * to {@code log}; returns the report.
      */
-    public static BenchReport run(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                                  PrintWriter log) {
-        if (promptTokens.length == 0 || genTokens < 1 || threads < 1 || chunk < 1 || repeats < 1) {
-            throw new IllegalArgumentException("bench needs prompt lengths, --gen-tokens >= 1, --threads >= 1, --chunk >= 1");
-        }
-        for (int p : promptTokens) if (p < 2) throw new IllegalArgumentException("prompt lengths must be at least 2 tokens, not " + p);
-        int maxPrompt = 0;
-        for (int p : promptTokens) maxPrompt = Math.max(maxPrompt, p);
-        int context = (maxPrompt + genTokens + 1 + 255) / 256 * 256;
+    public static BenchReport run(BenchConfig config, PrintWriter log) {
+        Path model = config.model();
+        int threads = config.threads(), chunk = config.chunk(), genTokens = config.genTokens();
+        int context = config.effectiveContext();
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
         RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
         List<BenchRow> rows = new ArrayList<>();
@@ -59,10 +54,10 @@ public final class EngineBench {
              LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
             int vocab = canopy.hparams().vocab();
             warmUp(canopy, settings, llama, context, chunk, threads, vocab);
-            for (int p : promptTokens) {
+            for (int p : config.promptTokens()) {
                 int[] prompt = randomPrompt(p, vocab, p);
                 BenchRow bestLlama = null, bestCanopy = null;
-                for (int rep = 0; rep < repeats; rep++) {   // interleaved, best of repeats: the machine may be shared
+                for (int rep = 0; rep < config.repeats(); rep++) {   // interleaved, best of repeats: the machine may be shared
                     bestLlama = best(bestLlama, runLlama(llama, prompt, genTokens, context, chunk, threads));
                     bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens));
                 }
@@ -74,7 +69,7 @@ public final class EngineBench {
                 log.flush();
             }
         }
-        return new BenchReport(model.getFileName().toString(), threads, chunk, genTokens, List.copyOf(rows));
+        return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows));
     }
 
     private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,
@@ -140,7 +135,7 @@ public final class EngineBench {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
         PrintWriter out = new PrintWriter(System.out, true);
-        out.print(run(model, prompts, gen, threads, chunk, DEFAULT_REPEATS, out).table());
+        out.print(run(new BenchConfig(model, prompts, gen, threads, chunk, DEFAULT_REPEATS, 0), out).table());
         out.flush();
     }
 }
