@@ -31,6 +31,10 @@ public final class EngineBench {
     /** Default runs per engine and prompt length; the best prefill and the best decode figure are kept. */
     public static final int DEFAULT_REPEATS = 3;
 
+    /** Canopy's KV window policy in the bench: the session default unless -Dcanopy.bench.windows=NAME says otherwise. */
+    static final WindowPolicy WINDOWS = WindowPolicy.valueOf(
+            System.getProperty("canopy.bench.windows", CanopyInferenceModel.DEFAULT_WINDOWS.name()));
+
     private EngineBench() {}
 
     private static BenchRow best(BenchRow a, BenchRow b) {
@@ -48,7 +52,7 @@ public final class EngineBench {
         int threads = config.threads(), chunk = config.chunk(), genTokens = config.genTokens();
         int context = config.effectiveContext();
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
-        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WINDOWS);
         List<BenchRow> rows = new ArrayList<>();
         try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
              LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
