@@ -102,6 +102,7 @@ final class BenchCommand implements Callable<Integer> {
                     .put("prefill_ratio", c.prefillRatio());
             o.put("canopy_decode_tps", c.canopy().decodePerSec()).put("llama_decode_tps", c.llama().decodePerSec())
                     .put("decode_ratio", c.decodeRatio());
+            if (r.threads() == 1) o.put("prefill_cpu_time_ratio", c.prefillCpuRatio()).put("decode_cpu_time_ratio", c.decodeCpuRatio());
         }
         return mapper.writeValueAsString(root);
     }

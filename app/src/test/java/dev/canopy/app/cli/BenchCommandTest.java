@@ -33,7 +33,7 @@ class BenchCommandTest {
         return new CanopyCliTest.Run(code, out.toString(), err.toString());
     }
 
-    private static final String[] SMALL = {"--prompt-tokens", "40,70", "--gen-tokens", "4", "--threads", "2",
+    private static final String[] SMALL = {"--prompt-tokens", "40,70", "--gen-tokens", "4", "--threads", "1",
             "--chunk", "32", "--repeats", "1"};
 
     private static String[] args(String... extra) {
@@ -52,6 +52,7 @@ class BenchCommandTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*70\\s+canopy\\s+[0-9.]+\\s+[0-9.]+"));
         assertThat(lines.stream().filter(l -> l.matches("\\s+llama\\.cpp\\s+[0-9.]+\\s+[0-9.]+"))).hasSize(2);
         assertThat(lines.stream().filter(l -> l.matches("\\s+ratio\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.matches("\\s+ratio cpu-time\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
     }
 
     @Test
@@ -59,7 +60,7 @@ class BenchCommandTest {
         CanopyCliTest.Run r = cli(args("--json"));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
-        assertThat(root.get("threads").asInt()).isEqualTo(2);
+        assertThat(root.get("threads").asInt()).isEqualTo(1);
         assertThat(root.get("chunk").asInt()).isEqualTo(32);
         assertThat(root.get("context").asInt()).isEqualTo(256);
         JsonNode results = root.get("results");
@@ -71,6 +72,8 @@ class BenchCommandTest {
                     .isCloseTo(n.get("canopy_prefill_tps").asDouble() / n.get("llama_prefill_tps").asDouble(),
                             org.assertj.core.data.Offset.offset(1e-9));
             assertThat(n.get("decode_ratio").asDouble()).isPositive();
+            assertThat(n.get("prefill_cpu_time_ratio").asDouble()).as("one thread: CPU-time ratios too").isPositive();
+            assertThat(n.get("decode_cpu_time_ratio").asDouble()).isPositive();
         }
     }
 

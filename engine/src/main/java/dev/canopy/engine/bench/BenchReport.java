@@ -21,6 +21,9 @@ public record BenchReport(String model, int threads, int chunk, int context, int
     public record Comparison(int promptTokens, BenchRow canopy, BenchRow llama) {
         public double prefillRatio() { return canopy.prefillPerSec() / llama.prefillPerSec(); }
         public double decodeRatio() { return canopy.decodePerSec() / llama.decodePerSec(); }
+        /** The prefill ratio in tokens per CPU-second of the computing thread (meaningful with one thread). */
+        public double prefillCpuRatio() { return canopy.prefillPerCpuSec() / llama.prefillPerCpuSec(); }
+        public double decodeCpuRatio() { return canopy.decodePerCpuSec() / llama.decodePerCpuSec(); }
     }
 
     /** One comparison per prompt length, in the order measured. */
@@ -43,6 +46,10 @@ public record BenchReport(String model, int threads, int chunk, int context, int
             sb.append(String.format(line, "", LLAMA, fmt(c.llama().prefillPerSec()), fmt(c.llama().decodePerSec())));
             sb.append(String.format(line, "", "ratio", String.format("%.2fx", c.prefillRatio()),
                     String.format("%.2fx", c.decodeRatio())));
+            if (threads == 1) {   // one thread computes on the caller: its CPU time excludes the machine's other load
+                sb.append(String.format(line, "", "ratio cpu-time", String.format("%.2fx", c.prefillCpuRatio()),
+                        String.format("%.2fx", c.decodeCpuRatio())));
+            }
         }
         return sb.toString();
     }

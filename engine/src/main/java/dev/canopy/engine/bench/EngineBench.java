@@ -16,6 +16,8 @@ import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.ModelParams;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,8 @@ public final class EngineBench {
     private static BenchRow best(BenchRow a, BenchRow b) {
         if (a == null) return b;
         return new BenchRow(a.engine(), a.promptTokens(), Math.max(a.prefillPerSec(), b.prefillPerSec()), a.genTokens(),
-                Math.max(a.decodePerSec(), b.decodePerSec()));
+                Math.max(a.decodePerSec(), b.decodePerSec()), Math.max(a.prefillPerCpuSec(), b.prefillPerCpuSec()),
+                Math.max(a.decodePerCpuSec(), b.decodePerCpuSec()));
     }
 
     /**
@@ -85,19 +88,19 @@ public final class EngineBench {
 
     static BenchRow runCanopy(CanopyInferenceModel model, RunSettings settings, int[] prompt, int gen) {
         try (SequenceEngine seq = model.openSequence(settings)) {
-            long t0 = System.nanoTime();
+            Clock c = new Clock();
             float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
-            long t1 = System.nanoTime();
+            c.lap();
             for (int i = 0; i < gen; i++) logits = seq.decode(argmax(logits));
-            long t2 = System.nanoTime();
-            return new BenchRow(BenchReport.CANOPY, prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            c.lap();
+            return c.row(BenchReport.CANOPY, prompt.length, gen);
         }
     }
 
     static BenchRow runLlama(LlamaModel model, int[] prompt, int gen, int context, int chunk, int threads) {
         try (LlamaContext ctx = LlamaContext.create(model, new ContextParams(context, chunk, 1, threads));
              LlamaBatch batch = new LlamaBatch(chunk, 1)) {
-            long t0 = System.nanoTime();
+            Clock c = new Clock();
             for (int pos = 0; pos < prompt.length; pos += chunk) {
                 int end = Math.min(prompt.length, pos + chunk);
                 batch.clear();
@@ -105,15 +108,46 @@ public final class EngineBench {
                 ctx.decode(batch);
             }
             float[] logits = ctx.logits(-1);
-            long t1 = System.nanoTime();
+            c.lap();
             for (int i = 0; i < gen; i++) {
                 batch.clear();
                 batch.add(argmax(logits), prompt.length + i, true, 0);
                 ctx.decode(batch);
                 logits = ctx.logits(-1);
             }
-            long t2 = System.nanoTime();
-            return new BenchRow(BenchReport.LLAMA, prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            c.lap();
+            return c.row(BenchReport.LLAMA, prompt.length, gen);
+        }
+    }
+
+    /**
+     * Wall-clock and calling-thread CPU time of a prefill phase and a decode phase. With one
+     * thread ggml computes on the calling thread, so its CPU time is the work itself, without the
+     * time other processes of a shared machine took the core away.
+     */
+    private static final class Clock {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final long[] wall = new long[3], cpu = new long[3];
+        private int laps;
+
+        Clock() {
+            wall[0] = System.nanoTime();
+            cpu[0] = THREADS.getCurrentThreadCpuTime();
+        }
+
+        void lap() {
+            laps++;
+            wall[laps] = System.nanoTime();
+            cpu[laps] = THREADS.getCurrentThreadCpuTime();
+        }
+
+        BenchRow row(String engine, int prompt, int gen) {
+            return new BenchRow(engine, prompt, perSec(prompt, wall[1] - wall[0]), gen, perSec(gen, wall[2] - wall[1]),
+                    perSec(prompt, cpu[1] - cpu[0]), perSec(gen, cpu[2] - cpu[1]));
+        }
+
+        private static double perSec(int tokens, long nanos) {
+            return tokens * 1e9 / Math.max(1, nanos);
         }
     }
 
