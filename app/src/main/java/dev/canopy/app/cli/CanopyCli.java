@@ -10,8 +10,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, SummarizeCommand.class, MemoryCommand.class,
-                EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, SummarizeCommand.class,
+                MemoryCommand.class, EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class})
 public final class CanopyCli implements Runnable {
 
     /** Runs the CLI with {@code args} and returns the process exit code. */

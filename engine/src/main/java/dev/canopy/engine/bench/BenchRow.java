@@ -8,6 +8,10 @@ package dev.canopy.engine.bench;
  * @param prefillPerSec prefill throughput, tokens per second
  * @param genTokens     tokens decoded one at a time after the prompt
  * @param decodePerSec  decode throughput, tokens per second
+ * @param prefillPerCpuSec prefill tokens per second of the calling thread's CPU time (the whole
+ *                         work with one thread; a part of it with more)
+ * @param decodePerCpuSec  decode tokens per second of the calling thread's CPU time
  */
-public record BenchRow(String engine, int promptTokens, double prefillPerSec, int genTokens, double decodePerSec) {
+public record BenchRow(String engine, int promptTokens, double prefillPerSec, int genTokens, double decodePerSec,
+                       double prefillPerCpuSec, double decodePerCpuSec) {
 }

@@ -15,7 +15,9 @@ import dev.canopy.natives.llama.LlamaContext;
 import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.ModelParams;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,32 +30,41 @@ import java.util.Random;
  * sides read the logits back and take the argmax in Java, so they pay the same host work.
  */
 public final class EngineBench {
-    /** Runs per engine and prompt length; the best prefill and the best decode figure are kept. */
-    static final int REPEATS = Integer.getInteger("canopy.bench.repeats", 3);
+    /** Default runs per engine and prompt length; the best prefill and the best decode figure are kept. */
+    public static final int DEFAULT_REPEATS = 3;
+
+    /** Canopy's KV window policy in the bench: the session default unless -Dcanopy.bench.windows=NAME says otherwise. */
+    static final WindowPolicy WINDOWS = WindowPolicy.valueOf(
+            System.getProperty("canopy.bench.windows", CanopyInferenceModel.DEFAULT_WINDOWS.name()));
 
     private EngineBench() {}
 
     private static BenchRow best(BenchRow a, BenchRow b) {
         if (a == null) return b;
         return new BenchRow(a.engine(), a.promptTokens(), Math.max(a.prefillPerSec(), b.prefillPerSec()), a.genTokens(),
-                Math.max(a.decodePerSec(), b.decodePerSec()));
+                Math.max(a.decodePerSec(), b.decodePerSec()), Math.max(a.prefillPerCpuSec(), b.prefillPerCpuSec()),
+                Math.max(a.decodePerCpuSec(), b.decodePerCpuSec()));
     }
 
-    public static BenchReport run(Path model, int[] promptTokens, int genTokens, int threads, int chunk, PrintStream log) {
-        int maxPrompt = 0;
-        for (int p : promptTokens) maxPrompt = Math.max(maxPrompt, p);
-        int context = (maxPrompt + genTokens + 1 + 255) / 256 * 256;
+    /**
+     * Benchmarks both engines as {@code config} says, logging a progress line per prompt length
+     * to {@code log}; returns the report.
+     */
+    public static BenchReport run(BenchConfig config, PrintWriter log) {
+        Path model = config.model();
+        int threads = config.threads(), chunk = config.chunk(), genTokens = config.genTokens();
+        int context = config.effectiveContext();
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
-        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WINDOWS);
         List<BenchRow> rows = new ArrayList<>();
         try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
              LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
             int vocab = canopy.hparams().vocab();
             warmUp(canopy, settings, llama, context, chunk, threads, vocab);
-            for (int p : promptTokens) {
+            for (int p : config.promptTokens()) {
                 int[] prompt = randomPrompt(p, vocab, p);
                 BenchRow bestLlama = null, bestCanopy = null;
-                for (int rep = 0; rep < REPEATS; rep++) {   // interleaved, best of REPEATS: the machine may be shared
+                for (int rep = 0; rep < config.repeats(); rep++) {   // interleaved, best of repeats: the machine may be shared
                     bestLlama = best(bestLlama, runLlama(llama, prompt, genTokens, context, chunk, threads));
                     bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens));
                 }
@@ -62,11 +73,10 @@ public final class EngineBench {
                 log.printf("  %d tokens: prefill %.1f vs %.1f t/s (%.2fx), decode %.1f vs %.1f t/s (%.2fx)%n", p,
                         bestCanopy.prefillPerSec(), bestLlama.prefillPerSec(), bestCanopy.prefillPerSec() / bestLlama.prefillPerSec(),
                         bestCanopy.decodePerSec(), bestLlama.decodePerSec(), bestCanopy.decodePerSec() / bestLlama.decodePerSec());
+                log.flush();
             }
         }
-        BenchReport report = new BenchReport(model.getFileName().toString(), threads, chunk, List.copyOf(rows));
-        log.print(report.table());
-        return report;
+        return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows));
     }
 
     private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,
@@ -78,19 +88,19 @@ public final class EngineBench {
 
     static BenchRow runCanopy(CanopyInferenceModel model, RunSettings settings, int[] prompt, int gen) {
         try (SequenceEngine seq = model.openSequence(settings)) {
-            long t0 = System.nanoTime();
+            Clock c = new Clock();
             float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
-            long t1 = System.nanoTime();
+            c.lap();
             for (int i = 0; i < gen; i++) logits = seq.decode(argmax(logits));
-            long t2 = System.nanoTime();
-            return new BenchRow("canopy", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            c.lap();
+            return c.row(BenchReport.CANOPY, prompt.length, gen);
         }
     }
 
     static BenchRow runLlama(LlamaModel model, int[] prompt, int gen, int context, int chunk, int threads) {
         try (LlamaContext ctx = LlamaContext.create(model, new ContextParams(context, chunk, 1, threads));
              LlamaBatch batch = new LlamaBatch(chunk, 1)) {
-            long t0 = System.nanoTime();
+            Clock c = new Clock();
             for (int pos = 0; pos < prompt.length; pos += chunk) {
                 int end = Math.min(prompt.length, pos + chunk);
                 batch.clear();
@@ -98,15 +108,46 @@ public final class EngineBench {
                 ctx.decode(batch);
             }
             float[] logits = ctx.logits(-1);
-            long t1 = System.nanoTime();
+            c.lap();
             for (int i = 0; i < gen; i++) {
                 batch.clear();
                 batch.add(argmax(logits), prompt.length + i, true, 0);
                 ctx.decode(batch);
                 logits = ctx.logits(-1);
             }
-            long t2 = System.nanoTime();
-            return new BenchRow("llama.cpp", prompt.length, prompt.length * 1e9 / (t1 - t0), gen, gen * 1e9 / Math.max(1, t2 - t1));
+            c.lap();
+            return c.row(BenchReport.LLAMA, prompt.length, gen);
+        }
+    }
+
+    /**
+     * Wall-clock and calling-thread CPU time of a prefill phase and a decode phase. With one
+     * thread ggml computes on the calling thread, so its CPU time is the work itself, without the
+     * time other processes of a shared machine took the core away.
+     */
+    private static final class Clock {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private final long[] wall = new long[3], cpu = new long[3];
+        private int laps;
+
+        Clock() {
+            wall[0] = System.nanoTime();
+            cpu[0] = THREADS.getCurrentThreadCpuTime();
+        }
+
+        void lap() {
+            laps++;
+            wall[laps] = System.nanoTime();
+            cpu[laps] = THREADS.getCurrentThreadCpuTime();
+        }
+
+        BenchRow row(String engine, int prompt, int gen) {
+            return new BenchRow(engine, prompt, perSec(prompt, wall[1] - wall[0]), gen, perSec(gen, wall[2] - wall[1]),
+                    perSec(prompt, cpu[1] - cpu[0]), perSec(gen, cpu[2] - cpu[1]));
+        }
+
+        private static double perSec(int tokens, long nanos) {
+            return tokens * 1e9 / Math.max(1, nanos);
         }
     }
 
@@ -131,6 +172,8 @@ public final class EngineBench {
         int gen = Integer.parseInt(args[2]);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
-        run(model, prompts, gen, threads, chunk, System.out);
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.print(run(new BenchConfig(model, prompts, gen, threads, chunk, DEFAULT_REPEATS, 0), out).table());
+        out.flush();
     }
 }

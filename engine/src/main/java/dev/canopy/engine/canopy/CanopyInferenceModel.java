@@ -31,6 +31,8 @@ import java.util.Optional;
 public final class CanopyInferenceModel implements InferenceModel {
     /** Default prefill chunk size on the CPU. */
     public static final int DEFAULT_CPU_CHUNK = 256;
+    /** Default KV window buckets of the attention. */
+    public static final WindowPolicy DEFAULT_WINDOWS = WindowPolicy.POWER_OF_TWO;
 
     private final ModelInfo info;
     private final EngineOptions options;
@@ -94,7 +96,7 @@ public final class CanopyInferenceModel implements InferenceModel {
     public RunSettings defaultSettings() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : DEFAULT_CPU_CHUNK;
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
-                llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS);
     }
 
     @Override

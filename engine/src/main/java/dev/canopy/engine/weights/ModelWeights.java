@@ -27,16 +27,18 @@ public final class ModelWeights implements AutoCloseable {
     private final Arena mapping;          // owned: the read-only memory map of the file
     private final GgmlContext headers;    // owned: one ggml_tensor header per GGUF tensor
     private final BackendBuffer buffer;   // owned: ggml's view of the mapping
+    private final RepackedWeights repacked; // owned: matrices copied into the CPU's kernel layouts
     private final MemorySegment tokenEmbd;  // borrowed from headers: [embedding, vocab]
     private final MemorySegment outputNorm; // borrowed: [embedding]
     private final MemorySegment output;     // borrowed: [embedding, vocab] (token_embd when tied)
     private final List<LayerWeights> layers;
 
-    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, MemorySegment tokenEmbd,
+    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, RepackedWeights repacked, MemorySegment tokenEmbd,
                          MemorySegment outputNorm, MemorySegment output, List<LayerWeights> layers) {
         this.mapping = mapping;
         this.headers = headers;
         this.buffer = buffer;
+        this.repacked = repacked;
         this.tokenEmbd = tokenEmbd;
         this.outputNorm = outputNorm;
         this.output = output;
@@ -49,6 +51,7 @@ public final class ModelWeights implements AutoCloseable {
         GgmlContext headers = GgmlContext.metadata(infos.size() + 1, 0);
         Arena mapping = Arena.ofShared();
         BackendBuffer buffer = null;
+        RepackedWeights repacked = null;
         try {
             MemorySegment map;
             try (FileChannel ch = FileChannel.open(gguf.path(), StandardOpenOption.READ)) {
@@ -57,6 +60,7 @@ public final class ModelWeights implements AutoCloseable {
             buffer = BackendBuffer.wrapHost(map);
             buffer.markWeights();
             Map<String, MemorySegment> byName = new HashMap<>();
+            Map<String, MemorySegment> mapped = new HashMap<>();
             try (Arena tmp = Arena.ofConfined()) {
                 MemorySegment ne = tmp.allocate(8L * 4);
                 for (GgufFile.TensorInfo info : infos) {
@@ -72,20 +76,24 @@ public final class ModelWeights implements AutoCloseable {
                     }
                     buffer.place(t, map.asSlice(info.offset(), info.bytes()));
                     byName.put(info.name(), t);
+                    mapped.put(info.name(), map.asSlice(info.offset(), info.bytes()));
                 }
             }
-            return assemble(new TensorDirectory(gguf.path(), byName), hp, mapping, headers, buffer);
+            TensorDirectory dir = new TensorDirectory(gguf.path(), byName);
+            assemble(dir, hp, mapping, headers, buffer, null); // checks every shape before anything is copied
+            repacked = RepackedWeights.apply(byName, mapped);
+            return assemble(dir, hp, mapping, headers, buffer, repacked);
         } catch (IOException e) {
-            close(buffer, headers, mapping);
+            close(repacked, buffer, headers, mapping);
             throw new ModelLoadException("Cannot map " + gguf.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(buffer, headers, mapping);
+            close(repacked, buffer, headers, mapping);
             throw e;
         }
     }
 
     private static ModelWeights assemble(TensorDirectory dir, ModelHparams hp, Arena mapping, GgmlContext headers,
-                                         BackendBuffer buffer) {
+                                         BackendBuffer buffer, RepackedWeights repacked) {
         long e = hp.embedding(), q = hp.queryWidth(), kv = hp.kvWidth(), ff = hp.feedForward(), hd = hp.headDim();
         MemorySegment embd = dir.require("token_embd.weight", e, hp.vocab());
         MemorySegment outNorm = dir.require("output_norm.weight", e);
@@ -113,10 +121,11 @@ public final class ModelWeights implements AutoCloseable {
                     dir.require(b + "ffn_up.weight", e, ff),
                     dir.require(b + "ffn_down.weight", ff, e)));
         }
-        return new ModelWeights(mapping, headers, buffer, embd, outNorm, out != null ? out : embd, List.copyOf(layers));
+        return new ModelWeights(mapping, headers, buffer, repacked, embd, outNorm, out != null ? out : embd, List.copyOf(layers));
     }
 
-    private static void close(BackendBuffer buffer, GgmlContext headers, Arena mapping) {
+    private static void close(RepackedWeights repacked, BackendBuffer buffer, GgmlContext headers, Arena mapping) {
+        if (repacked != null) repacked.close();
         if (buffer != null) buffer.close();
         headers.close();
         mapping.close();
@@ -128,11 +137,17 @@ public final class ModelWeights implements AutoCloseable {
     public LayerWeights layer(int i) { return layers.get(i); }
     public int layerCount() { return layers.size(); }
 
-    /** Bytes of weight data. */
+    /** Bytes of weight data in the memory map. */
     public long bytes() { return buffer.size(); }
+
+    /** Bytes of the matrices copied into the CPU's kernel layouts (0 when none applies). */
+    public long repackedBytes() { return repacked == null ? 0 : repacked.bytes(); }
+
+    /** The CPU extra buffer types holding copies of matrices, e.g. [CPU_REPACK]; empty when none. */
+    public List<String> repackedBufferTypes() { return repacked == null ? List.of() : repacked.bufferTypes(); }
 
     @Override
     public void close() {
-        close(buffer, headers, mapping);
+        close(repacked, buffer, headers, mapping);
     }
 }

@@ -15,7 +15,7 @@ final class LlamaReference {
     /** Last-token logits of {@code prompt} decoded in one batch with llama.cpp's defaults (F16 KV, flash attention auto). */
     static float[] lastLogits(Path file, int[] prompt) {
         try (LlamaModel m = LlamaModel.load(file, ModelParams.cpu());
-             LlamaContext ctx = LlamaContext.create(m, ContextParams.of(1024).withBatch(prompt.length).withThreads(2));
+             LlamaContext ctx = LlamaContext.create(m, ContextParams.of(1024).withBatch(prompt.length).withThreads(1));
              LlamaBatch batch = new LlamaBatch(prompt.length, 1)) {
             for (int i = 0; i < prompt.length; i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
             ctx.decode(batch);

@@ -83,6 +83,65 @@ class LoadingTest {
     }
 
     @Test
+    void badMagicGivesAClearError() throws Exception {
+        byte[] bytes = Files.readAllBytes(TinyModelFiles.get("llama", GgmlType.F32));
+        bytes[0] = 'G'; bytes[1] = 'G'; bytes[2] = 'M'; bytes[3] = 'L';
+        Path bad = Files.write(dir.resolve("magic.gguf"), bytes);
+        assertThatThrownBy(() -> Engines.load(bad, EngineOptions.defaults()))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("bad magic");
+    }
+
+    @Test
+    void tensorDataOutOfTheFileGivesAClearError() throws Exception {
+        Path src = TinyModelFiles.get("llama", GgmlType.F32);
+        GgufFile.TensorInfo last;
+        try (GgufFile g = GgufFile.open(src)) {
+            last = g.tensors().stream().max(java.util.Comparator.comparingLong(GgufFile.TensorInfo::offset)).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(src);
+        // the tensor's directory entry: u64 name length, name, u32 n_dims, i64 ne[n_dims]; make its last dimension 8x larger
+        byte[] name = last.name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer key = ByteBuffer.allocate(8 + name.length).order(ByteOrder.LITTLE_ENDIAN).putLong(name.length).put(name);
+        int at = indexOf(bytes, key.array());
+        assertThat(at).as("directory entry of " + last.name()).isPositive();
+        ByteBuffer entry = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int dims = entry.getInt(at + key.capacity());
+        int lastDim = at + key.capacity() + 4 + 8 * (dims - 1);
+        entry.putLong(lastDim, entry.getLong(lastDim) * 8);
+        Path bad = Files.write(dir.resolve("oob.gguf"), bytes);
+        assertThatThrownBy(() -> Engines.load(bad, EngineOptions.defaults()))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining(last.name()).hasMessageContaining("truncated or damaged");
+    }
+
+    @Test
+    void tensorShapeDisagreeingWithTheMetadataGivesAClearError() throws Exception {
+        Path src = TinyModelFiles.get("llama", GgmlType.F32);
+        Path bad = dir.resolve("shape.gguf");
+        try (GgufFile in = GgufFile.open(src); GgufWriter w = new GgufWriter(); FileChannel ch = FileChannel.open(src)) {
+            w.copyKeys(in, "").putU32("llama.feed_forward_length", 96);
+            for (GgufFile.TensorInfo t : in.tensors()) {
+                ByteBuffer buf = ByteBuffer.allocate((int) t.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+                ch.read(buf, t.offset());
+                float[] data = new float[(int) (t.bytes() / 4)];
+                buf.flip().asFloatBuffer().get(data);
+                w.addTensor(t.name(), GgmlType.F32, t.shape(), data);
+            }
+            w.write(bad);
+        }
+        assertThatThrownBy(() -> CanopyInferenceModel.load(ModelInspector.inspect(bad), EngineOptions.defaults()))
+                .isInstanceOf(ModelLoadException.class).hasMessageContaining("ffn_gate").hasMessageContaining("metadata implies");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void notAGgufGivesAClearError() throws Exception {
         Path text = Files.writeString(dir.resolve("model.gguf"), "this is not a model, just some text in a file");
         assertThatThrownBy(() -> Engines.load(text, EngineOptions.defaults()))

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Canopy's graph against libllama's llama_decode on the same tiny random-weight model. */
 class LogitsParityTest {
-    private static final EngineOptions OPTIONS = EngineOptions.defaults().withThreads(2).withContext(512);
+    private static final EngineOptions OPTIONS = EngineOptions.defaults().withThreads(1).withContext(512);
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"llama,F32,1e-3", "qwen2,F32,1e-3", "qwen3,F32,1e-3",
@@ -41,8 +41,33 @@ class LogitsParityTest {
         assertThat(TokenSampler.argmax(ours)).isEqualTo(TokenSampler.argmax(ref));
     }
 
+    /**
+     * Q4_0 (written by libllama's quantizer): on CPUs with a repacked Q4_0 kernel (AVX2, NEON) both
+     * engines copy the matrices into ggml's CPU_REPACK layout, so they run the same kernels.
+     */
+    @ParameterizedTest(name = "{0} Q4_0")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama", "qwen3"})
+    void q40MatricesTakeTheSameRepackedKernelsAsLlamaCpp(String arch) {
+        Path file = TinyModelFiles.quantized(arch, dev.canopy.natives.ffi.llama_h.LLAMA_FTYPE_MOSTLY_Q4_0(), "Q4_0");
+        int[] prompt = TinyModelFiles.promptTokens(77, 11);
+        float[] ref = LlamaReference.lastLogits(file, prompt);
+        float[] ours;
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS);
+             SequenceEngine seq = m.openSequence(m.defaultSettings())) {
+            if (!m.weights().repackedBufferTypes().isEmpty()) {
+                assertThat(m.weights().repackedBufferTypes()).contains("CPU_REPACK");
+                assertThat(m.weights().repackedBytes()).isPositive();
+            }
+            ours = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+        }
+        assertThat(LlamaReference.spread(ref)).as("reference logits vary").isGreaterThan(0.1);
+        assertThat(LlamaReference.maxAbsDiff(ours, ref)).isLessThanOrEqualTo(1e-2);
+        assertThat(TokenSampler.argmax(ours)).isEqualTo(TokenSampler.argmax(ref));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"llama,F32", "qwen2,F32", "qwen3,F32", "llama,F16", "qwen3,Q8_0", "llama,Q8_0"})
+    @CsvSource({"llama,F32", "qwen2,F32", "qwen3,F32", "llama,F16", "qwen2,F16", "qwen3,F16",
+            "llama,Q8_0", "qwen2,Q8_0", "qwen3,Q8_0"})
     void greedyContinuationsAreIdentical(String arch, GgmlType type) {
         Path file = TinyModelFiles.get(arch, type);
         // At least 64 prompt tokens: below that llama.cpp's CPU flash attention takes its F16 row-by-row

@@ -1,5 +1,7 @@
 package dev.canopy.engine.testing;
 
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ffi.llama_model_quantize_params;
 import dev.canopy.natives.gguf.GgmlType;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
@@ -22,6 +24,31 @@ public final class TinyModelFiles {
         return FILES.computeIfAbsent(arch + "-" + type, k -> {
             try {
                 return TinyModels.write(TinyModelSpec.tiny(arch).withType(type), directory().resolve(k + ".gguf"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * The F16 tiny model of {@code arch} quantized by libllama's own quantizer to {@code ftype}
+     * (a LLAMA_FTYPE_* value, e.g. Q4_0), for types the gguf writer cannot produce.
+     */
+    public static Path quantized(String arch, int ftype, String label) {
+        Path f16 = get(arch, GgmlType.F16);
+        return FILES.computeIfAbsent(arch + "-" + label, k -> {
+            try {
+                dev.canopy.natives.NativeRuntime.get(); // loads libllama before its symbols are looked up
+                Path out = directory().resolve(k + ".gguf");
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    java.lang.foreign.MemorySegment p = llama_h.llama_model_quantize_default_params(arena);
+                    llama_model_quantize_params.ftype(p, ftype);
+                    llama_model_quantize_params.nthread(p, 1);
+                    int rc = llama_h.llama_model_quantize(arena.allocateFrom(f16.toString()),
+                            arena.allocateFrom(out.toString()), p);
+                    if (rc != 0) throw new IllegalStateException("llama_model_quantize failed: " + rc);
+                }
+                return out;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

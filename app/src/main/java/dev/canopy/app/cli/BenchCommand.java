@@ -1,0 +1,109 @@
+package dev.canopy.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canopy.engine.Engines;
+import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.bench.BenchConfig;
+import dev.canopy.engine.bench.BenchReport;
+import dev.canopy.engine.bench.EngineBench;
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.model.UnsupportedModelException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code canopy bench}: Canopy's own graph engine and libllama's llama_decode on the same model in
+ * one run, same threads and chunk size, at each prompt length; prints both and their ratio for
+ * prefill and decode.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Compares Canopy's engine with llama.cpp's llama_decode on one model: prefill and decode tokens/s and their ratio.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "GGUF model file (llama, qwen2 or qwen3).")
+    Path model;
+
+    @Option(names = "--prompt-tokens", split = ",", defaultValue = "512,4096", paramLabel = "N[,N...]",
+            description = "Prompt lengths to prefill (random tokens). Default: ${DEFAULT-VALUE}.")
+    List<Integer> promptTokens;
+
+    @Option(names = "--gen-tokens", defaultValue = "64", paramLabel = "N", description = "Tokens decoded after each prompt. Default: ${DEFAULT-VALUE}.")
+    int genTokens;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads for both engines (0 = all).")
+    int threads;
+
+    @Option(names = "--chunk", defaultValue = "0", paramLabel = "N",
+            description = "Prefill chunk size C for both engines (llama.cpp's batch size); 0 = 256.")
+    int chunk;
+
+    @Option(names = "--context", defaultValue = "0", paramLabel = "N",
+            description = "KV cells of both engines (0 = just enough for the longest prompt and the decode).")
+    int context;
+
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
+            description = "Interleaved runs per engine and length; the best is kept. Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--json", description = "Print the report as one JSON object instead of a table.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ModelInfo info = ModelInspector.inspect(model);
+        if (!Engines.canopyArchitectures().contains(info.architecture())) {
+            throw new CliException("bench compares Canopy's graph with llama.cpp; Canopy's graph does not build the "
+                    + info.architecture() + " architecture (it builds " + String.join(", ", Engines.canopyArchitectures().stream().sorted().toList()) + ")");
+        }
+        int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int c = chunk > 0 ? chunk : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
+        BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
+                nThreads, c, repeats, context);
+        // progress lines go to stderr with --json so stdout stays one JSON document
+        PrintWriter log = json ? err : out;
+        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%n",
+                model.getFileName(), nThreads, c, config.effectiveContext(), promptTokens, genTokens, repeats);
+        log.flush();
+        BenchReport report;
+        try {
+            report = EngineBench.run(config, log);
+        } catch (UnsupportedModelException e) {
+            throw new CliException("Canopy's graph cannot run this model: " + e.getMessage());
+        }
+        if (json) out.println(toJson(report));
+        else out.print(report.table());
+        out.flush();
+        return 0;
+    }
+
+    static String toJson(BenchReport r) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", r.model()).put("threads", r.threads()).put("chunk", r.chunk()).put("context", r.context())
+                .put("gen_tokens", r.genTokens());
+        ArrayNode results = root.putArray("results");
+        for (BenchReport.Comparison c : r.comparisons()) {
+            ObjectNode o = results.addObject();
+            o.put("prompt_tokens", c.promptTokens());
+            o.put("canopy_prefill_tps", c.canopy().prefillPerSec()).put("llama_prefill_tps", c.llama().prefillPerSec())
+                    .put("prefill_ratio", c.prefillRatio());
+            o.put("canopy_decode_tps", c.canopy().decodePerSec()).put("llama_decode_tps", c.llama().decodePerSec())
+                    .put("decode_ratio", c.decodeRatio());
+            if (r.threads() == 1) o.put("prefill_cpu_time_ratio", c.prefillCpuRatio()).put("decode_cpu_time_ratio", c.decodeCpuRatio());
+        }
+        return mapper.writeValueAsString(root);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.canopy.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code canopy bench} on a tiny random-weight model: both engines measured in one run, with their ratio. */
+class BenchCommandTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-llama.gguf"));
+    }
+
+    private static CanopyCliTest.Run cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new CanopyCliTest.Run(code, out.toString(), err.toString());
+    }
+
+    private static final String[] SMALL = {"--prompt-tokens", "40,70", "--gen-tokens", "4", "--threads", "1",
+            "--chunk", "32", "--repeats", "1"};
+
+    private static String[] args(String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("bench", "--model", model.toString()));
+        a.addAll(Arrays.asList(SMALL));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void tableHasBothEnginesAndTheirRatioForEachPromptLength() {
+        CanopyCliTest.Run r = cli(args());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*40\\s+canopy\\s+[0-9.]+\\s+[0-9.]+"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*70\\s+canopy\\s+[0-9.]+\\s+[0-9.]+"));
+        assertThat(lines.stream().filter(l -> l.matches("\\s+llama\\.cpp\\s+[0-9.]+\\s+[0-9.]+"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.matches("\\s+ratio\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.matches("\\s+ratio cpu-time\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
+    }
+
+    @Test
+    void jsonReportsBothEnginesAndConsistentRatios() throws Exception {
+        CanopyCliTest.Run r = cli(args("--json"));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("threads").asInt()).isEqualTo(1);
+        assertThat(root.get("chunk").asInt()).isEqualTo(32);
+        assertThat(root.get("context").asInt()).isEqualTo(256);
+        JsonNode results = root.get("results");
+        assertThat(results).hasSize(2);
+        for (JsonNode n : results) {
+            assertThat(n.get("canopy_prefill_tps").asDouble()).isPositive();
+            assertThat(n.get("llama_decode_tps").asDouble()).isPositive();
+            assertThat(n.get("prefill_ratio").asDouble())
+                    .isCloseTo(n.get("canopy_prefill_tps").asDouble() / n.get("llama_prefill_tps").asDouble(),
+                            org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(n.get("decode_ratio").asDouble()).isPositive();
+            assertThat(n.get("prefill_cpu_time_ratio").asDouble()).as("one thread: CPU-time ratios too").isPositive();
+            assertThat(n.get("decode_cpu_time_ratio").asDouble()).isPositive();
+        }
+    }
+
+    @Test
+    void badLengthsAreOneClearLine() {
+        CanopyCliTest.Run r = cli("bench", "--model", model.toString(), "--prompt-tokens", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("at least 2 tokens").doesNotContain("\tat ");
+        CanopyCliTest.Run small = cli("bench", "--model", model.toString(), "--prompt-tokens", "512", "--context", "256");
+        assertThat(small.code()).isEqualTo(2);
+        assertThat(small.err()).contains("--context 256 cannot hold");
+    }
+
+    @Test
+    void aMissingModelIsOneClearLine() {
+        CanopyCliTest.Run r = cli("bench", "--model", dir.resolve("missing.gguf").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("not found").doesNotContain("\tat ");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.canopy.engine.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * What {@link EngineBench} measures: both engines get the same threads, chunk size and context.
+ *
+ * @param model         GGUF file (an architecture Canopy's graph builds)
+ * @param promptTokens  prompt lengths to prefill, each at least 2
+ * @param genTokens     tokens decoded one at a time after each prompt
+ * @param threads       CPU threads
+ * @param chunk         prefill chunk size C (llama.cpp: n_batch = n_ubatch = C)
+ * @param repeats       interleaved runs per engine and length; the best prefill and decode are kept
+ * @param contextTokens KV cells of both engines; 0 = just enough for the longest prompt and the decode
+ */
+public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
+                          int contextTokens) {
+    public BenchConfig {
+        promptTokens = promptTokens.clone();
+        if (promptTokens.length == 0) throw new IllegalArgumentException("bench needs at least one prompt length");
+        for (int p : promptTokens) {
+            if (p < 2) throw new IllegalArgumentException("prompt lengths must be at least 2 tokens, not " + p);
+        }
+        if (genTokens < 1) throw new IllegalArgumentException("--gen-tokens must be at least 1");
+        if (threads < 1 || chunk < 1 || repeats < 1) throw new IllegalArgumentException("--threads, --chunk and --repeats must be at least 1");
+        if (contextTokens != 0 && contextTokens < maxPrompt(promptTokens) + genTokens + 1) {
+            throw new IllegalArgumentException("--context " + contextTokens + " cannot hold a " + maxPrompt(promptTokens)
+                    + "-token prompt and " + genTokens + " generated tokens");
+        }
+    }
+
+    /** The KV cells both engines get. */
+    public int effectiveContext() {
+        if (contextTokens > 0) return contextTokens;
+        return (maxPrompt(promptTokens) + genTokens + 1 + 255) / 256 * 256;
+    }
+
+    @Override
+    public int[] promptTokens() {
+        return promptTokens.clone();
+    }
+
+    private static int maxPrompt(int[] lengths) {
+        return Arrays.stream(lengths).max().orElse(0);
+    }
+}
