@@ -1,5 +1,7 @@
 package dev.canopy.engine;
 
+import dev.canopy.engine.sparse.SparseAttentionSettings;
+
 /**
  * How to load and run a model.
  *
@@ -8,17 +10,30 @@ package dev.canopy.engine;
  * @param chunkTokens   fixed prefill chunk size C (0 = 256 on CPU, 512 on GPU)
  * @param threads       CPU threads (0 = all processors)
  * @param gpuLayers     layers on the GPU (0 = CPU only, -1 = as many as fit)
+ * @param attention     "Long-context acceleration": dense (exact, the default) or a sparse mode with
+ *                      its budgets; only the Canopy engine runs sparse modes (the llama.cpp fallback is dense)
  */
-public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers) {
+public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
+                            SparseAttentionSettings attention) {
+    public EngineOptions {
+        if (attention == null) attention = SparseAttentionSettings.dense();
+    }
+
+    /** Dense attention. */
+    public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers) {
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, SparseAttentionSettings.dense());
+    }
+
     public static EngineOptions defaults() {
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a); }
 
     public int effectiveThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -50,14 +50,17 @@ final class CanopyBatchGenerator {
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
         try (DenseKvCache kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), perSeq * n, settings.kvType());
-             ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows())) {
-            // every prompt but its last token, packed into full chunks
+             ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows(), settings.attention())) {
+            // every prompt but its last token, packed into full chunks (with sparse attention a
+            // chunk is one sequence's query block, so sequences are not packed together)
+            boolean sparse = settings.attention().mode().isSparse();
             StepBuilder rows = new StepBuilder(chunk);
             for (int s = 0; s < n; s++) {
                 for (int i = 0; i < prompts[s].length - 1; i++) {
                     rows.add(prompts[s][i], i, s * perSeq + i, s * perSeq);
                     if (rows.isFull()) pass.run(rows.take(0), chunk, 1);
                 }
+                if (sparse && rows.size() > 0) pass.run(rows.take(0), chunk, 1);
             }
             if (rows.size() > 0) pass.run(rows.take(0), chunk, 1);
             // then every sequence's last prompt token in one run, with all their logits

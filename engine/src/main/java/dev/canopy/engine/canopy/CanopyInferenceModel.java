@@ -96,7 +96,7 @@ public final class CanopyInferenceModel implements InferenceModel {
     public RunSettings defaultSettings() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : DEFAULT_CPU_CHUNK;
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
-                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS);
+                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS, options.attention());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.canopy.engine.canopy;
 
 import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 /**
  * How a Canopy session runs.
@@ -10,9 +11,22 @@ import dev.canopy.engine.runtime.WindowPolicy;
  * @param threads       CPU threads
  * @param kvType        ggml type of the KV rows (F16 like llama.cpp, or F32)
  * @param windows       KV window buckets of the attention
+ * @param attention     dense, or a sparse mode (dhsa, window, topk) with its budgets
  */
-public record RunSettings(int contextTokens, int chunkTokens, int threads, int kvType, WindowPolicy windows) {
+public record RunSettings(int contextTokens, int chunkTokens, int threads, int kvType, WindowPolicy windows,
+                          SparseAttentionSettings attention) {
     public RunSettings {
         if (contextTokens < 1 || chunkTokens < 1 || threads < 1) throw new IllegalArgumentException("bad run settings");
+        if (attention == null) attention = SparseAttentionSettings.dense();
+        if (attention.mode().isSparse()) attention.budgetFor(chunkTokens); // a budget must hold a whole chunk's forced keys
+    }
+
+    /** Dense attention. */
+    public RunSettings(int contextTokens, int chunkTokens, int threads, int kvType, WindowPolicy windows) {
+        this(contextTokens, chunkTokens, threads, kvType, windows, SparseAttentionSettings.dense());
+    }
+
+    public RunSettings withAttention(SparseAttentionSettings a) {
+        return new RunSettings(contextTokens, chunkTokens, threads, kvType, windows, a);
     }
 }

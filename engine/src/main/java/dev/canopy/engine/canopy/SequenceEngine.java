@@ -42,6 +42,10 @@ public final class SequenceEngine implements AutoCloseable {
     SequenceEngine(ModelHparams hp, ModelWeights weights, RunSettings settings, Path modelFile, KvOffload offload) {
         this.chunk = settings.chunkTokens();
         this.capacity = settings.contextTokens();
+        if (offload != null && settings.attention().mode().isSparse()) {
+            throw new IllegalArgumentException("sparse attention (" + settings.attention().mode().cliName()
+                    + ") does not run over the tiered KV store yet: choose dense attention with KV tiers, or no KV tiers");
+        }
         this.backend = GgmlBackend.cpu(settings.threads());
         KvCache cache = null;
         try {
@@ -49,7 +53,7 @@ public final class SequenceEngine implements AutoCloseable {
                     settings.chunkTokens(), settings.kvType(), offload);
             cache = tiered != null ? tiered : DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), settings.contextTokens(), settings.kvType());
             this.kv = cache;
-            this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows());
+            this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows(), settings.attention());
         } catch (RuntimeException e) {
             if (cache != null) cache.close();
             backend.close();
@@ -146,6 +150,15 @@ public final class SequenceEngine implements AutoCloseable {
 
     /** Prefill graphs built so far (one per KV window bucket). */
     public int prefillGraphsBuilt() { return pass.graphsBuilt(chunk, 1); }
+
+    /** The cells layer {@code il} attended to in the last step, or null when it was dense (tests, diagnostics). */
+    public int[] lastSelection(int il) { return pass.lastSelection(il); }
+
+    /** The DHSA chunk starts found so far (empty unless the attention is dhsa). */
+    public int[] chunkStarts() { return pass.chunkStarts(0); }
+
+    /** The attention this sequence runs. */
+    public dev.canopy.engine.sparse.SparseAttentionSettings attention() { return pass.attention(); }
 
     GgmlBackend backend() { return backend; }
 

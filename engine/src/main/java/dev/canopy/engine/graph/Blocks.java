@@ -87,7 +87,12 @@ final class Blocks {
         MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f, 0f); // [headDim, heads, T]
         ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
         cb(fa, "fattn", il);
-        MemorySegment cur = cb(ggml_reshape_2d(ctx0, fa, hp.queryWidth(), tokens), "kqv_out", il); // [heads*headDim, T]
+        return attentionOutput(l, fa, tokens, il);                                // [embedding, T]
+    }
+
+    /** The output projection of attention heads [headDim, heads, T]: -> [embedding, T]. */
+    MemorySegment attentionOutput(LayerWeights l, MemorySegment heads, long tokens, int il) {
+        MemorySegment cur = cb(ggml_reshape_2d(ctx0, heads, hp.queryWidth(), tokens), "kqv_out", il); // [heads*headDim, T]
         return linear(l.wo(), l.bo(), cur, "attn_out", il);                       // [embedding, T]
     }
 

@@ -1,5 +1,7 @@
 package dev.canopy.engine.graph;
 
+import dev.canopy.engine.sparse.SelectionInputs;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -9,9 +11,15 @@ import java.lang.foreign.MemorySegment;
  * @param tokens    I32 [tokens] token ids
  * @param positions I32 [tokens] RoPE positions
  * @param kvRows    I64 [tokens] the KV cell each row's K and V are written to
- * @param mask      F16 [window, tokens] 0 where a row may attend to a cell, -inf elsewhere
+ * @param mask      F16 [window, tokens] 0 where a row may attend to a cell, -inf elsewhere; null when the
+ *                  graph's attention is sparse (it builds the mask of the keys it selected itself)
  * @param outputIds I32 [outputs] rows whose logits are computed
+ * @param selection the sparse-attention inputs (mode DENSE and no tensors for a dense graph)
  */
 public record GraphInputs(MemorySegment tokens, MemorySegment positions, MemorySegment kvRows, MemorySegment mask,
-                          MemorySegment outputIds) {
+                          MemorySegment outputIds, SelectionInputs selection) {
+    /** Whether the graph selects keys (dhsa, window or topk) instead of reading its whole window. */
+    public boolean sparse() {
+        return selection.mode().isSparse();
+    }
 }

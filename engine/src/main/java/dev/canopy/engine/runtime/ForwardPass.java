@@ -4,6 +4,7 @@ import dev.canopy.engine.graph.ForwardGraph;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.GgmlBackend;
@@ -29,18 +30,35 @@ public final class ForwardPass implements AutoCloseable {
     private final TransformerGraphBuilder builder;
     private final WindowPolicy windows;
     private final InputWriter inputs;               // owned
+    private final SelectionFeed selection;          // owned: the host side of sparse attention, or null when dense
     private final Arena logitsArena = Arena.ofShared(); // owned: host copy of the logits
     private final Map<Long, GraphFamily> families = new HashMap<>(); // owned, by (tokens, outputs)
     private MemorySegment logitsHost = MemorySegment.NULL;
+    private final SparseAttentionSettings attention;
+    private ForwardGraph last;                      // the graph of the last step
 
     public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, GgmlBackend backend, WindowPolicy windows) {
+        this(hp, weights, kv, backend, windows, SparseAttentionSettings.dense());
+    }
+
+    /**
+     * With sparse {@code attention}, single-sequence steps (prefill chunks, decoded tokens) whose
+     * window exceeds the budget select their keys; batches of several sequences stay dense.
+     */
+    public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, GgmlBackend backend, WindowPolicy windows,
+                       SparseAttentionSettings attention) {
         this.hp = hp;
         this.backend = backend;
         this.kv = kv;
         this.windows = windows;
-        this.builder = new TransformerGraphBuilder(hp, weights, kv);
+        this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
         this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell());
+        this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
+        this.attention = attention;
     }
+
+    /** The attention settings of this pass. */
+    public SparseAttentionSettings attention() { return attention; }
 
     /**
      * Computes {@code step} on a graph of {@code graphTokens} rows (the step is padded up to it)
@@ -52,9 +70,31 @@ public final class ForwardPass implements AutoCloseable {
         int window = windows.window(s.cellsNeeded(), kv.cells());
         ForwardGraph g = family.prepare(window);
         inputs.write(g.inputs(), g.shape(), s);
+        if (g.inputs().sparse()) selection.write(g.inputs(), window, s);
         backend.compute(g.cgraph());
         kv.afterStep(g.cgraph());
+        last = g;
         return readLogits(g, step.outputRows().length);
+    }
+
+    /**
+     * The cells layer {@code il} attended to in the last step (ascending), or null when that step's
+     * attention was dense: what sparse attention kept, for tests and diagnostics.
+     */
+    public int[] lastSelection(int il) {
+        MemorySegment sel = last == null ? null : last.selection(il);
+        if (sel == null) return null;
+        int n = (int) Tensors.ne(sel, 0);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(4L * n);
+            llama_h.ggml_backend_tensor_get(sel, host, 0, host.byteSize());
+            return host.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** The DHSA chunk starts (positions) found so far in the sequence whose first cell is {@code seqStart}. */
+    public int[] chunkStarts(int seqStart) {
+        return selection == null ? new int[0] : selection.chunkStarts(seqStart);
     }
 
     private float[][] readLogits(ForwardGraph g, int rows) {
@@ -117,6 +157,7 @@ public final class ForwardPass implements AutoCloseable {
         families.values().forEach(GraphFamily::close);
         families.clear();
         inputs.close();
+        if (selection != null) selection.close();
         logitsArena.close();
     }
 }

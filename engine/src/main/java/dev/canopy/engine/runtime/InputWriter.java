@@ -51,7 +51,7 @@ final class InputWriter implements AutoCloseable {
         for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
         put(in.outputIds(), MemorySegment.ofArray(out));
 
-        writeMask(in.mask(), shape, step);
+        if (in.mask() != null) writeMask(in.mask(), shape, step); // sparse graphs mask their selected keys themselves
     }
 
     /** Copies a small heap array into a tensor. */
