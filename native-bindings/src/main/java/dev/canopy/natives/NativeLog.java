@@ -22,7 +22,10 @@ public final class NativeLog {
         case "2" -> llama_h.GGML_LOG_LEVEL_DEBUG();
         default -> Integer.MAX_VALUE;
     };
+    private static final java.util.regex.Pattern COMPUTE_BUFFER =
+            java.util.regex.Pattern.compile("compute buffer size =\\s*([0-9.]+) MiB");
     private static int lastLevel = llama_h.GGML_LOG_LEVEL_NONE();
+    private static double computeBufferMiB;   // llama.cpp's compute buffers reported since the last take
 
     private NativeLog() {}
 
@@ -38,11 +41,27 @@ public final class NativeLog {
         int effective = level == llama_h.GGML_LOG_LEVEL_CONT() ? lastLevel : level;
         lastLevel = effective;
         if (effective >= PRINT_LEVEL) System.err.println(line);
+        java.util.regex.Matcher m = COMPUTE_BUFFER.matcher(line);
+        if (m.find()) {
+            synchronized (RECENT) { computeBufferMiB += Double.parseDouble(m.group(1)); }
+        }
         if (effective >= llama_h.GGML_LOG_LEVEL_WARN() && !line.isEmpty()) {
             synchronized (RECENT) {
                 if (RECENT.size() == KEEP) RECENT.removeFirst();
                 RECENT.addLast(line);
             }
+        }
+    }
+
+    /**
+     * The compute buffer sizes llama.cpp reported (its "compute buffer size = X MiB" lines, all
+     * backends) since the last call, in bytes; resets the sum. Benchmarks compare peak memory with it.
+     */
+    public static long takeComputeBufferBytes() {
+        synchronized (RECENT) {
+            long bytes = Math.round(computeBufferMiB * 1024 * 1024);
+            computeBufferMiB = 0;
+            return bytes;
         }
     }
 

@@ -57,6 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object instead of a table.")
     boolean json;
 
+    @picocli.CommandLine.Mixin AttentionOptions attention;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -71,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int c = chunk > 0 ? chunk : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
-                nThreads, c, repeats, context);
+                nThreads, c, repeats, context, attention.toSettings());
         // progress lines go to stderr with --json so stdout stays one JSON document
         PrintWriter log = json ? err : out;
         log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%n",
@@ -102,6 +104,13 @@ final class BenchCommand implements Callable<Integer> {
                     .put("prefill_ratio", c.prefillRatio());
             o.put("canopy_decode_tps", c.canopy().decodePerSec()).put("llama_decode_tps", c.llama().decodePerSec())
                     .put("decode_ratio", c.decodeRatio());
+            o.put("canopy_compute_bytes", c.canopy().computeBytes()).put("llama_compute_bytes", c.llama().computeBytes());
+            if (c.sparse() != null) {
+                o.put("attention", r.sparseEngine().substring(BenchReport.CANOPY.length() + 1));
+                o.put("sparse_prefill_tps", c.sparse().prefillPerSec()).put("sparse_prefill_ratio", c.sparsePrefillRatio());
+                o.put("sparse_decode_tps", c.sparse().decodePerSec()).put("sparse_decode_ratio", c.sparseDecodeRatio());
+                o.put("sparse_compute_bytes", c.sparse().computeBytes());
+            }
             if (r.threads() == 1) o.put("prefill_cpu_time_ratio", c.prefillCpuRatio()).put("decode_cpu_time_ratio", c.decodeCpuRatio());
         }
         return mapper.writeValueAsString(root);

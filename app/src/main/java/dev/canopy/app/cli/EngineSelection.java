@@ -2,6 +2,7 @@ package dev.canopy.app.cli;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -24,12 +25,18 @@ final class EngineSelection {
     @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0", description = "Layers on the GPU (0 = CPU only, -1 = all).")
     int gpuLayers;
 
+    @Mixin AttentionOptions attention;
+
     EngineOptions toOptions() {
         EngineKind kind = switch (engine.toLowerCase(Locale.ROOT)) {
             case "canopy" -> EngineKind.CANOPY;
             case "llama", "llama.cpp" -> EngineKind.LLAMA;
             default -> throw new CliException("--engine must be canopy or llama, not '" + engine + "'");
         };
-        return new EngineOptions(kind, context, chunk, threads, gpuLayers);
+        EngineOptions options = new EngineOptions(kind, context, chunk, threads, gpuLayers, attention.toSettings());
+        if (kind == EngineKind.LLAMA && options.attention().mode().isSparse()) {
+            throw new CliException("--attention " + attention.mode + " needs --engine canopy (llama.cpp's decoder only runs dense attention)");
+        }
+        return options;
     }
 }

@@ -2,6 +2,7 @@ package dev.canopy.app.settings;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 /**
  * Everything the Settings view edits, persisted as {@code settings.json} in the data folder.
@@ -44,10 +45,16 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
                 1024, 4096, 16384, "", "", "", true, "");
     }
 
-    /** The engine options these settings ask for. */
+    /** The engine options these settings ask for (the attention mode included). */
     public EngineOptions engineOptions() {
         return new EngineOptions(EngineKind.CANOPY, contextTokens, chunkTokens, threads,
-                device == ComputeDevice.GPU ? gpuLayers : 0);
+                device == ComputeDevice.GPU ? gpuLayers : 0, sparseAttention());
+    }
+
+    /** "Long-context acceleration" as the engine takes it: dense, or DHSA with the chosen budget. */
+    public SparseAttentionSettings sparseAttention() {
+        if (attention == AttentionMode.DENSE) return SparseAttentionSettings.dense();
+        return SparseAttentionSettings.of(dev.canopy.engine.sparse.AttentionMode.DHSA).withBudget(attentionBudgetTokens);
     }
 
     public AppSettings withTheme(Theme t) {

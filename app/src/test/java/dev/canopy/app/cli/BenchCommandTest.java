@@ -48,11 +48,37 @@ class BenchCommandTest {
         CanopyCliTest.Run r = cli(args());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*40\\s+canopy\\s+[0-9.]+\\s+[0-9.]+"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*70\\s+canopy\\s+[0-9.]+\\s+[0-9.]+"));
-        assertThat(lines.stream().filter(l -> l.matches("\\s+llama\\.cpp\\s+[0-9.]+\\s+[0-9.]+"))).hasSize(2);
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*40\\s+canopy\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*70\\s+canopy\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+"));
+        assertThat(lines.stream().filter(l -> l.matches("\\s+llama\\.cpp\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+"))).as("with llama.cpp's compute buffer").hasSize(2);
         assertThat(lines.stream().filter(l -> l.matches("\\s+ratio\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
         assertThat(lines.stream().filter(l -> l.matches("\\s+ratio cpu-time\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
+    }
+
+    @Test
+    void attentionAddsCanopysSparseRowsWithSpeedAndMemoryRatios() throws Exception {
+        CanopyCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "8", "--window", "8", "--budget", "56",
+                "--decode-budget", "24"));
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.stream().filter(l -> l.matches("\\s+canopy dhsa\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+"))).hasSize(2);
+        assertThat(lines.stream().filter(l -> l.matches("\\s+ratio dhsa\\s+[0-9.]+x\\s+[0-9.]+x\\s+[0-9.]+x"))).hasSize(2);
+
+        JsonNode root = new ObjectMapper().readTree(cli(args("--json", "--attention", "window", "--sink", "8", "--window", "8",
+                "--budget", "56", "--decode-budget", "24")).out());
+        for (JsonNode n : root.get("results")) {
+            assertThat(n.get("attention").asText()).isEqualTo("window");
+            assertThat(n.get("sparse_prefill_tps").asDouble()).isPositive();
+            assertThat(n.get("sparse_compute_bytes").asLong()).isPositive();
+            assertThat(n.get("llama_compute_bytes").asLong()).as("parsed from llama.cpp's log").isPositive();
+        }
+    }
+
+    @Test
+    void aBudgetThatCannotHoldTheForcedKeysIsRefusedClearly() {
+        CanopyCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "128", "--window", "128", "--budget", "200"));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("budget 200 must exceed sink + window = 256").doesNotContain("Exception");
     }
 
     @Test

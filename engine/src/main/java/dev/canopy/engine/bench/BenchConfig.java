@@ -1,5 +1,7 @@
 package dev.canopy.engine.bench;
 
+import dev.canopy.engine.sparse.SparseAttentionSettings;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -13,10 +15,17 @@ import java.util.Arrays;
  * @param chunk         prefill chunk size C (llama.cpp: n_batch = n_ubatch = C)
  * @param repeats       interleaved runs per engine and length; the best prefill and decode are kept
  * @param contextTokens KV cells of both engines; 0 = just enough for the longest prompt and the decode
+ * @param attention     dense, or a sparse mode Canopy also runs (next to its dense run) against dense llama.cpp
  */
 public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                          int contextTokens) {
+                          int contextTokens, SparseAttentionSettings attention) {
+    /** Dense attention only. */
+    public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens) {
+        this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, SparseAttentionSettings.dense());
+    }
+
     public BenchConfig {
+        if (attention == null) attention = SparseAttentionSettings.dense();
         promptTokens = promptTokens.clone();
         if (promptTokens.length == 0) throw new IllegalArgumentException("bench needs at least one prompt length");
         for (int p : promptTokens) {

@@ -12,15 +12,29 @@ import java.util.Optional;
  * @param context   KV cells of both engines
  * @param genTokens tokens decoded after each prompt
  * @param rows      one row per engine and prompt length
+ * @param sparseEngine the name of Canopy's sparse-attention rows ("canopy dhsa"), or null when only dense ran
  */
-public record BenchReport(String model, int threads, int chunk, int context, int genTokens, List<BenchRow> rows) {
+public record BenchReport(String model, int threads, int chunk, int context, int genTokens, List<BenchRow> rows,
+                          String sparseEngine) {
+    /** A dense-only report. */
+    public BenchReport(String model, int threads, int chunk, int context, int genTokens, List<BenchRow> rows) {
+        this(model, threads, chunk, context, genTokens, rows, null);
+    }
+
     public static final String CANOPY = "canopy";
     public static final String LLAMA = "llama.cpp";
 
-    /** Both engines at one prompt length, with canopy / llama.cpp throughput ratios (above 1: Canopy is faster). */
-    public record Comparison(int promptTokens, BenchRow canopy, BenchRow llama) {
+    /**
+     * Both engines at one prompt length, with canopy / llama.cpp throughput ratios (above 1: Canopy
+     * is faster); {@code sparse} is Canopy with sparse attention (null when not measured).
+     */
+    public record Comparison(int promptTokens, BenchRow canopy, BenchRow llama, BenchRow sparse) {
         public double prefillRatio() { return canopy.prefillPerSec() / llama.prefillPerSec(); }
         public double decodeRatio() { return canopy.decodePerSec() / llama.decodePerSec(); }
+        public double sparsePrefillRatio() { return sparse.prefillPerSec() / llama.prefillPerSec(); }
+        public double sparseDecodeRatio() { return sparse.decodePerSec() / llama.decodePerSec(); }
+        /** Canopy's sparse compute buffer over llama.cpp's (below 1: less memory), NaN when unknown. */
+        public double sparseMemoryRatio() { return llama.computeBytes() == 0 ? Double.NaN : (double) sparse.computeBytes() / llama.computeBytes(); }
         /** The prefill ratio in tokens per CPU-second of the computing thread (meaningful with one thread). */
         public double prefillCpuRatio() { return canopy.prefillPerCpuSec() / llama.prefillPerCpuSec(); }
         public double decodeCpuRatio() { return canopy.decodePerCpuSec() / llama.decodePerCpuSec(); }
@@ -29,7 +43,8 @@ public record BenchReport(String model, int threads, int chunk, int context, int
     /** One comparison per prompt length, in the order measured. */
     public List<Comparison> comparisons() {
         return rows.stream().mapToInt(BenchRow::promptTokens).distinct()
-                .mapToObj(p -> find(CANOPY, p).flatMap(c -> find(LLAMA, p).map(l -> new Comparison(p, c, l))))
+                .mapToObj(p -> find(CANOPY, p).flatMap(c -> find(LLAMA, p).map(l -> new Comparison(p, c, l,
+                        sparseEngine == null ? null : find(sparseEngine, p).orElse(null)))))
                 .flatMap(Optional::stream).toList();
     }
 
@@ -39,19 +54,30 @@ public record BenchReport(String model, int threads, int chunk, int context, int
         sb.append("model: ").append(model).append("   threads: ").append(threads).append("   chunk C: ").append(chunk)
                 .append("   context: ").append(context)
                 .append("   decode: ").append(genTokens).append(" tokens\n");
-        String line = "%8s  %-16s %16s %16s%n";
-        sb.append(String.format(line, "prompt", "engine", "prefill tok/s", "decode tok/s"));
+        String line = "%8s  %-18s %16s %16s %14s%n";
+        sb.append(String.format(line, "prompt", "engine", "prefill tok/s", "decode tok/s", "compute MiB"));
         for (Comparison c : comparisons()) {
-            sb.append(String.format(line, c.promptTokens(), CANOPY, fmt(c.canopy().prefillPerSec()), fmt(c.canopy().decodePerSec())));
-            sb.append(String.format(line, "", LLAMA, fmt(c.llama().prefillPerSec()), fmt(c.llama().decodePerSec())));
+            sb.append(String.format(line, c.promptTokens(), CANOPY, fmt(c.canopy().prefillPerSec()), fmt(c.canopy().decodePerSec()), mib(c.canopy())));
+            if (c.sparse() != null) {
+                sb.append(String.format(line, "", sparseEngine, fmt(c.sparse().prefillPerSec()), fmt(c.sparse().decodePerSec()), mib(c.sparse())));
+            }
+            sb.append(String.format(line, "", LLAMA, fmt(c.llama().prefillPerSec()), fmt(c.llama().decodePerSec()), mib(c.llama())));
             sb.append(String.format(line, "", "ratio", String.format("%.2fx", c.prefillRatio()),
-                    String.format("%.2fx", c.decodeRatio())));
+                    String.format("%.2fx", c.decodeRatio()), ""));
+            if (c.sparse() != null) {
+                sb.append(String.format(line, "", "ratio " + sparseEngine.substring(CANOPY.length() + 1), String.format("%.2fx", c.sparsePrefillRatio()),
+                        String.format("%.2fx", c.sparseDecodeRatio()), Double.isNaN(c.sparseMemoryRatio()) ? "" : String.format("%.2fx", c.sparseMemoryRatio())));
+            }
             if (threads == 1) {   // one thread computes on the caller: its CPU time excludes the machine's other load
                 sb.append(String.format(line, "", "ratio cpu-time", String.format("%.2fx", c.prefillCpuRatio()),
-                        String.format("%.2fx", c.decodeCpuRatio())));
+                        String.format("%.2fx", c.decodeCpuRatio()), ""));
             }
         }
-        return sb.toString();
+        return sb.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
+    private static String mib(BenchRow r) {
+        return r.computeBytes() == 0 ? "?" : String.format("%.1f", r.computeBytes() / 1048576.0);
     }
 
     private static String fmt(double perSec) {

@@ -11,7 +11,9 @@ package dev.canopy.engine.bench;
  * @param prefillPerCpuSec prefill tokens per second of the calling thread's CPU time (the whole
  *                         work with one thread; a part of it with more)
  * @param decodePerCpuSec  decode tokens per second of the calling thread's CPU time
+ * @param computeBytes  the engine's compute buffer for the prefill chunk (its peak working memory
+ *                      besides weights and KV, which both engines size alike); 0 when unknown
  */
 public record BenchRow(String engine, int promptTokens, double prefillPerSec, int genTokens, double decodePerSec,
-                       double prefillPerCpuSec, double decodePerCpuSec) {
+                       double prefillPerCpuSec, double decodePerCpuSec, long computeBytes) {
 }

@@ -8,6 +8,7 @@ import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.ContextParams;
 import dev.canopy.natives.llama.LlamaBatch;
@@ -43,7 +44,7 @@ public final class EngineBench {
         if (a == null) return b;
         return new BenchRow(a.engine(), a.promptTokens(), Math.max(a.prefillPerSec(), b.prefillPerSec()), a.genTokens(),
                 Math.max(a.decodePerSec(), b.decodePerSec()), Math.max(a.prefillPerCpuSec(), b.prefillPerCpuSec()),
-                Math.max(a.decodePerCpuSec(), b.decodePerCpuSec()));
+                Math.max(a.decodePerCpuSec(), b.decodePerCpuSec()), Math.max(a.computeBytes(), b.computeBytes()));
     }
 
     /**
@@ -56,6 +57,9 @@ public final class EngineBench {
         int context = config.effectiveContext();
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
         RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WINDOWS);
+        boolean sparse = config.attention().mode().isSparse();
+        RunSettings sparseSettings = settings.withAttention(config.attention());
+        String sparseName = BenchReport.CANOPY + " " + config.attention().mode().cliName();
         List<BenchRow> rows = new ArrayList<>();
         try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
              LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
@@ -63,43 +67,54 @@ public final class EngineBench {
             warmUp(canopy, settings, llama, context, chunk, threads, vocab);
             for (int p : config.promptTokens()) {
                 int[] prompt = randomPrompt(p, vocab, p);
-                BenchRow bestLlama = null, bestCanopy = null;
+                BenchRow bestLlama = null, bestCanopy = null, bestSparse = null;
                 for (int rep = 0; rep < config.repeats(); rep++) {   // interleaved, best of repeats: the machine may be shared
                     bestLlama = best(bestLlama, runLlama(llama, prompt, genTokens, context, chunk, threads));
-                    bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens));
+                    bestCanopy = best(bestCanopy, runCanopy(canopy, settings, prompt, genTokens, BenchReport.CANOPY));
+                    if (sparse) bestSparse = best(bestSparse, runCanopy(canopy, sparseSettings, prompt, genTokens, sparseName));
                 }
                 rows.add(bestCanopy);
+                if (sparse) rows.add(bestSparse);
                 rows.add(bestLlama);
                 log.printf("  %d tokens: prefill %.1f vs %.1f t/s (%.2fx), decode %.1f vs %.1f t/s (%.2fx)%n", p,
                         bestCanopy.prefillPerSec(), bestLlama.prefillPerSec(), bestCanopy.prefillPerSec() / bestLlama.prefillPerSec(),
                         bestCanopy.decodePerSec(), bestLlama.decodePerSec(), bestCanopy.decodePerSec() / bestLlama.decodePerSec());
+                if (sparse) {
+                    log.printf("  %d tokens, %s: prefill %.1f t/s (%.2fx llama.cpp), decode %.1f t/s (%.2fx)%n", p, sparseName,
+                            bestSparse.prefillPerSec(), bestSparse.prefillPerSec() / bestLlama.prefillPerSec(),
+                            bestSparse.decodePerSec(), bestSparse.decodePerSec() / bestLlama.decodePerSec());
+                }
                 log.flush();
             }
         }
-        return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows));
+        return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows),
+                sparse ? sparseName : null);
     }
 
     private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,
                                int threads, int vocab) {
         int[] prompt = randomPrompt(Math.min(chunk, 64), vocab, 1);
-        runCanopy(canopy, settings, prompt, 4);
+        runCanopy(canopy, settings, prompt, 4, BenchReport.CANOPY);
         runLlama(llama, prompt, 4, context, chunk, threads);
     }
 
-    static BenchRow runCanopy(CanopyInferenceModel model, RunSettings settings, int[] prompt, int gen) {
+    static BenchRow runCanopy(CanopyInferenceModel model, RunSettings settings, int[] prompt, int gen, String name) {
         try (SequenceEngine seq = model.openSequence(settings)) {
+            long computeBytes = seq.prefillComputeBytes();   // reserved for the largest window up front
             Clock c = new Clock();
             float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
             c.lap();
             for (int i = 0; i < gen; i++) logits = seq.decode(argmax(logits));
             c.lap();
-            return c.row(BenchReport.CANOPY, prompt.length, gen);
+            return c.row(name, prompt.length, gen, computeBytes);
         }
     }
 
     static BenchRow runLlama(LlamaModel model, int[] prompt, int gen, int context, int chunk, int threads) {
+        NativeLog.takeComputeBufferBytes();
         try (LlamaContext ctx = LlamaContext.create(model, new ContextParams(context, chunk, 1, threads));
              LlamaBatch batch = new LlamaBatch(chunk, 1)) {
+            long computeBytes = NativeLog.takeComputeBufferBytes();   // from llama.cpp's own log line
             Clock c = new Clock();
             for (int pos = 0; pos < prompt.length; pos += chunk) {
                 int end = Math.min(prompt.length, pos + chunk);
@@ -116,7 +131,7 @@ public final class EngineBench {
                 logits = ctx.logits(-1);
             }
             c.lap();
-            return c.row(BenchReport.LLAMA, prompt.length, gen);
+            return c.row(BenchReport.LLAMA, prompt.length, gen, computeBytes);
         }
     }
 
@@ -141,9 +156,9 @@ public final class EngineBench {
             cpu[laps] = THREADS.getCurrentThreadCpuTime();
         }
 
-        BenchRow row(String engine, int prompt, int gen) {
+        BenchRow row(String engine, int prompt, int gen, long computeBytes) {
             return new BenchRow(engine, prompt, perSec(prompt, wall[1] - wall[0]), gen, perSec(gen, wall[2] - wall[1]),
-                    perSec(prompt, cpu[1] - cpu[0]), perSec(gen, cpu[2] - cpu[1]));
+                    perSec(prompt, cpu[1] - cpu[0]), perSec(gen, cpu[2] - cpu[1]), computeBytes);
         }
 
         private static double perSec(int tokens, long nanos) {

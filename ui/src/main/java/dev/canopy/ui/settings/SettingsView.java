@@ -1,5 +1,6 @@
 package dev.canopy.ui.settings;
 
+import dev.canopy.app.settings.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.Theme;
 import javafx.geometry.Insets;
@@ -35,6 +36,18 @@ public final class SettingsView extends VBox {
         g.addRow(r++, new Label("Threads"), field(vm.threads, "threads"), hint("0 = all processors"));
         g.addRow(r++, new Label("Prefill chunk size"), field(vm.chunkTokens, "chunk"), hint("tokens per prefill step; 0 = 256 on CPU, 512 on GPU"));
         g.addRow(r++, new Label("Context window"), field(vm.contextTokens, "context"), hint("tokens; 0 = the model's, at most 8,192"));
+        ChoiceBox<AttentionMode> attention = new ChoiceBox<>();
+        attention.setId("attention");
+        attention.getItems().setAll(AttentionMode.values());
+        attention.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(AttentionMode m) { return m == null ? "" : m.label(); }
+            @Override public AttentionMode fromString(String s) { return null; }
+        });
+        attention.valueProperty().bindBidirectional(vm.attention);
+        g.addRow(r++, new Label("Long-context acceleration"), attention,
+                hint("DHSA prefills long prompts several times faster; answers may differ slightly from dense"));
+        g.addRow(r++, new Label("Attention budget"), field(vm.attentionBudget, "attention-budget"),
+                hint("DHSA: tokens each step reads (1,024 for finding facts, 2,048 for summaries)"));
         g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
         CheckBox memory = new CheckBox("Long-term memory in chats");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);

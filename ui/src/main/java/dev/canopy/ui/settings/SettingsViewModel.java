@@ -1,6 +1,7 @@
 package dev.canopy.ui.settings;
 
 import dev.canopy.app.settings.AppSettings;
+import dev.canopy.app.settings.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
@@ -27,6 +28,8 @@ public final class SettingsViewModel {
     public final StringProperty threads = new SimpleStringProperty();
     public final StringProperty chunkTokens = new SimpleStringProperty();
     public final StringProperty contextTokens = new SimpleStringProperty();
+    public final ObjectProperty<AttentionMode> attention = new SimpleObjectProperty<>();
+    public final StringProperty attentionBudget = new SimpleStringProperty();
     public final StringProperty dataFolder = new SimpleStringProperty();
     public final BooleanProperty memoryEnabled = new SimpleBooleanProperty();
     public final StringProperty message = new SimpleStringProperty("");
@@ -46,6 +49,8 @@ public final class SettingsViewModel {
         threads.set(Integer.toString(s.threads()));
         chunkTokens.set(Integer.toString(s.chunkTokens()));
         contextTokens.set(Integer.toString(s.contextTokens()));
+        attention.set(s.attention());
+        attentionBudget.set(Integer.toString(s.attentionBudgetTokens()));
         dataFolder.set(s.dataFolder());
         memoryEnabled.set(s.memoryEnabled());
         message.set("");
@@ -61,8 +66,14 @@ public final class SettingsViewModel {
             if (chunk != 0 && chunk < 16) throw new IllegalArgumentException("Prefill chunk size must be 0 (automatic) or at least 16.");
             int ctx = number("Context window", contextTokens.get(), 0, 1 << 20);
             if (ctx != 0 && ctx < 512) throw new IllegalArgumentException("Context window must be 0 (automatic) or at least 512 tokens.");
-            AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, old.attention(),
-                    old.attentionBudgetTokens(), old.kvGpuMb(), old.kvCpuMb(), old.kvDiskMb(), old.kvDiskFolder(),
+            int budget = number("Attention budget", attentionBudget.get(), 512, 1 << 20);
+            int effectiveChunk = chunk == 0 ? 256 : chunk;
+            if (attention.get() == AttentionMode.DHSA && budget < effectiveChunk + 257) {
+                throw new IllegalArgumentException("Attention budget must be at least " + (effectiveChunk + 257)
+                        + " tokens: it holds the first 128, the last 128 and a whole prefill chunk.");
+            }
+            AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
+                    budget, old.kvGpuMb(), old.kvCpuMb(), old.kvDiskMb(), old.kvDiskFolder(),
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
                     old.activeModel());
             store.save(s);

@@ -45,4 +45,21 @@ class SettingsViewModelTest {
         vm.reset();
         assertThat(vm.chunkTokens.get()).isEqualTo("0");
     }
+
+    @Test
+    void longContextAccelerationReachesTheEngineOptions() {
+        SettingsStore store = new SettingsStore(home);
+        SettingsViewModel vm = new SettingsViewModel(store, t -> {});
+        assertThat(vm.attention.get()).isEqualTo(dev.canopy.app.settings.AttentionMode.DENSE);
+        vm.attention.set(dev.canopy.app.settings.AttentionMode.DHSA);
+        vm.chunkTokens.set("512");
+        vm.attentionBudget.set("600");
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).contains("at least 769");
+        vm.attentionBudget.set("1024");
+        assertThat(vm.save()).isTrue();
+        var attention = new SettingsStore(home).settings().engineOptions().attention();
+        assertThat(attention.mode()).isEqualTo(dev.canopy.engine.sparse.AttentionMode.DHSA);
+        assertThat(attention.budget()).isEqualTo(1024);
+    }
 }
