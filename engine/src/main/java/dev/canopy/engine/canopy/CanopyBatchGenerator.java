@@ -49,7 +49,7 @@ final class CanopyBatchGenerator {
 
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
-        try (DenseKvCache kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), perSeq * n, settings.kvType());
+        try (DenseKvCache kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), RunSettings.paddedCells(perSeq * n), settings.kvType());
              ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows(), settings.attention())) {
             // every prompt but its last token, packed into full chunks (with sparse attention a
             // chunk is one sequence's query block, so sequences are not packed together)
@@ -70,7 +70,7 @@ final class CanopyBatchGenerator {
                 pos[s] = prompts[s].length - 1;
                 batch.add(prompts[s][pos[s]], pos[s], s * perSeq + pos[s], s * perSeq);
             }
-            float[][] logits = pass.run(batch.take(range(n)), n, n);
+            float[][] logits = pass.run(batch.take(range(n)), n, n, settings.attention().exactLastChunk());
             int[] logitRow = range(n);
             long prefillNs = System.nanoTime() - start;
 

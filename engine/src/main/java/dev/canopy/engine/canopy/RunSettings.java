@@ -26,6 +26,15 @@ public record RunSettings(int contextTokens, int chunkTokens, int threads, int k
         this(contextTokens, chunkTokens, threads, kvType, windows, SparseAttentionSettings.dense());
     }
 
+    /**
+     * KV cells to allocate for {@code tokens}: rounded up to a multiple of 256 like llama.cpp's KV
+     * padding, so every attention window (a power of two from 256, or the whole cache) splits into
+     * whole key blocks of the topk mode. The context limit stays {@code tokens}.
+     */
+    public static int paddedCells(int tokens) {
+        return (tokens + 255) / 256 * 256;
+    }
+
     public RunSettings withAttention(SparseAttentionSettings a) {
         return new RunSettings(contextTokens, chunkTokens, threads, kvType, windows, a);
     }

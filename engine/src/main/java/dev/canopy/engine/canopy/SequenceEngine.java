@@ -51,7 +51,8 @@ public final class SequenceEngine implements AutoCloseable {
         try {
             this.tiered = offload == null ? null : TieredKvCache.create(backend, hp, modelFile, settings.contextTokens(),
                     settings.chunkTokens(), settings.kvType(), offload);
-            cache = tiered != null ? tiered : DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), settings.contextTokens(), settings.kvType());
+            cache = tiered != null ? tiered : DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(),
+                    RunSettings.paddedCells(settings.contextTokens()), settings.kvType());
             this.kv = cache;
             this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows(), settings.attention());
         } catch (RuntimeException e) {
@@ -69,12 +70,14 @@ public final class SequenceEngine implements AutoCloseable {
     public Prefill prefill(int[] prompt, int from, CancellationToken cancel, GenerationListener listener) {
         if (from < 0 || from > history.length || from >= prompt.length) throw new IllegalArgumentException("bad prefill start " + from);
         history = Arrays.copyOf(history, from);
+        pass.truncate(0, from);
         if (tiered != null) tiered.truncate(from);
         float[] logits = null;
         for (int pos = from; pos < prompt.length; pos += chunk) {
             if (cancel.isCancelled()) return new Prefill(null, pos, true);
             int end = Math.min(prompt.length, pos + chunk);
-            logits = run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk);
+            boolean last = end == prompt.length && pass.attention().exactLastChunk();
+            logits = run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk, last);
             history = Arrays.copyOf(prompt, end);
             listener.onPrefillProgress(end - from, prompt.length - from);
         }
@@ -96,9 +99,13 @@ public final class SequenceEngine implements AutoCloseable {
      * KV from that page on is recomputed from the tokens and the step runs again.
      */
     private float[] run(Step step, int graphTokens) {
+        return run(step, graphTokens, false);
+    }
+
+    private float[] run(Step step, int graphTokens, boolean exact) {
         while (true) {
             try {
-                float[] logits = pass.run(step, graphTokens, 1)[0];
+                float[] logits = pass.run(step, graphTokens, 1, exact)[0];
                 if (tiered != null) tiered.rememberLogits(logits);
                 return logits;
             } catch (KvPageDamagedException e) {
@@ -142,6 +149,7 @@ public final class SequenceEngine implements AutoCloseable {
     /** Forgets the cached tokens (the cells are overwritten by the next prefill). */
     public void reset() {
         history = new int[0];
+        pass.truncate(0, 0);
         if (tiered != null) tiered.truncate(0);
     }
 

@@ -55,6 +55,11 @@ public final class TransformerGraphBuilder {
     }
 
     public ForwardGraph build(GraphShape shape) {
+        return build(shape, false);
+    }
+
+    /** With {@code exact}, the graph attends densely whatever the settings (the prompt's last chunk). */
+    public ForwardGraph build(GraphShape shape, boolean exact) {
         if (shape.window() > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " > cache " + kv.cells());
         GgmlContext nodes = GgmlContext.metadata(maxNodes(), maxNodes());
         try {
@@ -62,7 +67,8 @@ public final class TransformerGraphBuilder {
             MemorySegment gf = ggml_new_graph_custom(ctx0, maxNodes(), false);
             AttentionShape attShape = new AttentionShape(hp.headDim(), hp.heads(), hp.kvHeads(), shape.tokens(),
                     shape.window(), hp.kqScale());
-            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape), attShape));
+            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0,
+                    exact ? attention.withMode(AttentionMode.DENSE) : attentionFor(shape), attShape));
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
             Blocks b = new Blocks(ctx0, hp);
             long n = shape.tokens();

@@ -65,7 +65,18 @@ public final class ForwardPass implements AutoCloseable {
      * and {@code graphOutputs} output rows; returns the logits of the step's output rows.
      */
     public float[][] run(Step step, int graphTokens, int graphOutputs) {
-        GraphFamily family = family(graphTokens, graphOutputs);
+        return run(step, graphTokens, graphOutputs, false);
+    }
+
+    /**
+     * As {@link #run(Step, int, int)}; with {@code exact} the step attends densely even when the
+     * attention is sparse (the prompt's last chunk, see SparseAttentionSettings#exactLastChunk).
+     */
+    public float[][] run(Step step, int graphTokens, int graphOutputs, boolean exact) {
+        // a budget holding every key the step can see selects them all: the dense graph computes
+        // exactly that, without the selection and with the exact kernel
+        boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
+        GraphFamily family = family(graphTokens, graphOutputs, dense);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
         int window = windows.window(s.cellsNeeded(), kv.cells());
         ForwardGraph g = family.prepare(window);
@@ -90,6 +101,15 @@ public final class ForwardPass implements AutoCloseable {
             llama_h.ggml_backend_tensor_get(sel, host, 0, host.byteSize());
             return host.toArray(ValueLayout.JAVA_INT);
         }
+    }
+
+    /**
+     * Tells sparse attention that the sequence whose first cell is {@code seqStart} was cut back
+     * to {@code length} positions (a rewound conversation, a new prompt): what it knew of the
+     * positions after is forgotten before they are written again.
+     */
+    public void truncate(int seqStart, int length) {
+        if (selection != null) selection.truncate(seqStart, length);
     }
 
     /** The DHSA chunk starts (positions) found so far in the sequence whose first cell is {@code seqStart}. */
@@ -117,12 +137,16 @@ public final class ForwardPass implements AutoCloseable {
 
     /** The graph family of a (tokens, outputs) shape, created with its compute buffer on first use. */
     private GraphFamily family(int tokens, int outputs) {
-        long key = ((long) tokens << 32) | outputs;
+        return family(tokens, outputs, false);
+    }
+
+    private GraphFamily family(int tokens, int outputs, boolean exact) {
+        long key = ((long) tokens << 32) | outputs | (exact ? 1L << 31 : 0);
         GraphFamily f = families.get(key);
         if (f == null) {
             GraphAllocator alloc = new GraphAllocator(backend.bufferType());
             try {
-                f = new GraphFamily(tokens, outputs, kv.cells(), builder, alloc);
+                f = new GraphFamily(tokens, outputs, exact, kv.cells(), builder, alloc);
             } catch (RuntimeException e) {
                 alloc.close();
                 throw e;

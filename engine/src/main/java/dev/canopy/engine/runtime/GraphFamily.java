@@ -20,15 +20,17 @@ final class GraphFamily implements AutoCloseable {
 
     private final int tokens;
     private final int outputs;
+    private final boolean exact;                            // dense attention whatever the settings
     private final TransformerGraphBuilder builder;          // borrowed
     private final GraphAllocator allocator;                 // owned: the compute buffer
     private final Map<Integer, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs, LRU
     private ForwardGraph allocated;                         // the graph whose layout the buffer holds now
     private int builds;
 
-    GraphFamily(int tokens, int outputs, int maxWindow, TransformerGraphBuilder builder, GraphAllocator allocator) {
+    GraphFamily(int tokens, int outputs, boolean exact, int maxWindow, TransformerGraphBuilder builder, GraphAllocator allocator) {
         this.tokens = tokens;
         this.outputs = outputs;
+        this.exact = exact;
         this.builder = builder;
         this.allocator = allocator;
         ForwardGraph largest = graph(maxWindow);
@@ -48,7 +50,7 @@ final class GraphFamily implements AutoCloseable {
     private ForwardGraph graph(int window) {
         ForwardGraph g = byWindow.get(window);
         if (g == null) {
-            g = builder.build(new GraphShape(tokens, outputs, window));
+            g = builder.build(new GraphShape(tokens, outputs, window), exact);
             builds++;
             byWindow.put(window, g);
             evict();

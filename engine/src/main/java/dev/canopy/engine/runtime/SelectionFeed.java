@@ -50,6 +50,12 @@ final class SelectionFeed implements AutoCloseable {
         writer.write(in.selection(), block, map);
     }
 
+    /** The sequence starting at cell {@code seqStart} now holds only its first {@code length} positions. */
+    void truncate(int seqStart, int length) {
+        KeyStream k = streams.get(seqStart);
+        if (k != null && k.boundaries().length() > length) k.rewind(length);
+    }
+
     /** The chunk starts DHSA found so far in the sequence starting at cell {@code seqStart} (diagnostics, tests). */
     int[] chunkStarts(int seqStart) {
         KeyStream k = streams.get(seqStart);

@@ -41,7 +41,7 @@ class EngineSparseAttentionTest {
 
     private static SparseAttentionSettings sparse(AttentionMode mode, int budget, int decodeBudget) {
         return SparseAttentionSettings.of(mode).withSinkAndWindow(SINK, WINDOW).withTopkBlock(16)
-                .withBudget(budget).withDecodeBudget(decodeBudget);
+                .withBudget(budget).withDecodeBudget(decodeBudget).withExactLastChunk(false);
     }
 
     private static SequenceEngine open(SparseAttentionSettings attention) {
@@ -65,7 +65,7 @@ class EngineSparseAttentionTest {
             sparse = prefill(seq, prompt);
             kept = seq.lastSelection(0);
         }
-        assertThat(kept).as("the last chunk ran the sparse graph").isNotNull().hasSize(768);
+        assertThat(kept).as("a budget holding every visible key runs the dense graph").isNull();
         assertThat(LlamaReference.spread(dense)).isGreaterThan(0.1);
         assertThat(LlamaReference.maxAbsDiff(sparse, dense)).isLessThanOrEqualTo(1e-6);
     }
@@ -96,6 +96,24 @@ class EngineSparseAttentionTest {
         }
         assertThat(finite(sparse)).isTrue();
         assertThat(LlamaReference.maxAbsDiff(sparse, dense)).as("192 of 600 keys is not dense").isGreaterThan(1e-4);
+    }
+
+    @Test
+    void byDefaultTheLastPromptChunkAndDecodeAttendToEveryKey() {
+        int[] prompt = TinyModelFiles.promptTokens(600, 5);
+        SparseAttentionSettings defaults = SparseAttentionSettings.of(AttentionMode.DHSA).withSinkAndWindow(SINK, WINDOW).withBudget(192);
+        float[] exactLast, sparseLast;
+        try (SequenceEngine seq = open(defaults)) {
+            exactLast = prefill(seq, prompt);
+            assertThat(seq.lastSelection(0)).as("the last chunk ran dense").isNull();
+            seq.decode(prompt[1]);
+            assertThat(seq.lastSelection(0)).as("decode ran dense").isNull();
+        }
+        try (SequenceEngine seq = open(defaults.withExactLastChunk(false))) {
+            sparseLast = prefill(seq, prompt);
+            assertThat(seq.lastSelection(0)).hasSize(192);
+        }
+        assertThat(LlamaReference.maxAbsDiff(exactLast, sparseLast)).isGreaterThan(1e-4);
     }
 
     @Test
@@ -133,6 +151,26 @@ class EngineSparseAttentionTest {
             rewound = seq.prefill(edited, 384, new CancellationToken(), GenerationListener.NONE).logits(); // a follow-up turn
         }
         assertThat(rewound).isEqualTo(fresh);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = AttentionMode.class, names = {"DHSA", "TOPK"})
+    void aSequenceReusedForNewPromptsAnswersAsAFreshOne(AttentionMode mode) {
+        SparseAttentionSettings settings = sparse(mode, 256, 160);
+        int[][] prompts = {TinyModelFiles.promptTokens(1500, 21), TinyModelFiles.promptTokens(1400, 22), TinyModelFiles.promptTokens(1450, 23)};
+        try (SequenceEngine reused = open(settings)) {
+            for (int[] prompt : prompts) {
+                reused.reset();
+                float[] a = prefill(reused, prompt);
+                for (int i = 0; i < 6; i++) a = reused.decode(prompt[i]);
+                float[] b;
+                try (SequenceEngine fresh = open(settings)) {
+                    b = prefill(fresh, prompt);
+                    for (int i = 0; i < 6; i++) b = fresh.decode(prompt[i]);
+                }
+                assertThat(LlamaReference.maxAbsDiff(a, b)).isZero();
+            }
+        }
     }
 
     @Test

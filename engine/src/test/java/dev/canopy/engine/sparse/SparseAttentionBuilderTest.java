@@ -26,7 +26,8 @@ class SparseAttentionBuilderTest {
             SparseFixture.Result sparse = SparseFixture.run(d, SMALL.withMode(mode).withBudget(384), map);
             assertThat(sparse.mode()).isEqualTo(mode);                       // really ran the sparse path
             assertThat(sparse.selection()).hasSize(384).contains(IntStream.rangeClosed(0, BLOCK.lastCell()).toArray());
-            assertThat(maxDiff(dense.out(), sparse.out(), BLOCK.rows())).as(mode.cliName()).isLessThanOrEqualTo(1e-5f);
+            // same keys, another kernel: the sparse path's explicit softmax rounds Q to F16 in K.Q (decision 0060)
+            assertThat(maxDiff(dense.out(), sparse.out(), BLOCK.rows())).as(mode.cliName()).isLessThanOrEqualTo(2e-3f);
         }
     }
 
@@ -119,7 +120,7 @@ class SparseAttentionBuilderTest {
         SparseFixture.Result dense = SparseFixture.run(d, SMALL.withMode(AttentionMode.DENSE), null);
         SparseFixture.Result wide = SparseFixture.run(d, SMALL.withDecodeBudget(320), d.chunkMap(BoundaryParams.defaults()));
         assertThat(wide.mode()).isEqualTo(AttentionMode.DHSA);
-        assertThat(maxDiff(dense.out(), wide.out(), 1)).isLessThanOrEqualTo(1e-6f);
+        assertThat(maxDiff(dense.out(), wide.out(), 1)).isLessThanOrEqualTo(2e-3f);   // see budgetCoveringTheVisibleKeysEqualsDense
     }
 
     /**

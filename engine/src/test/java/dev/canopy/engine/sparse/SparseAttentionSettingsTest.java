@@ -10,7 +10,9 @@ class SparseAttentionSettingsTest {
     void defaultsFollowTheMethodsSpec() {
         SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.DHSA);
         assertThat(s.budget()).isEqualTo(1024);
-        assertThat(s.decodeBudget()).isEqualTo(512);
+        assertThat(s.decodeBudget()).as("decode attends densely unless a decode budget is set").isEqualTo(SparseAttentionSettings.DENSE_DECODE);
+        assertThat(s.exactLastChunk()).isTrue();
+        assertThat(s.budgetFor(1)).isEqualTo(Integer.MAX_VALUE);
         assertThat(s.sink()).isEqualTo(128);
         assertThat(s.window()).isEqualTo(128);
         assertThat(s.boundaries()).isEqualTo(new BoundaryParams(4, 8, BoundaryParams.DEFAULT_THRESHOLD, 256, 8));
@@ -28,7 +30,7 @@ class SparseAttentionSettingsTest {
     @Test
     void budgetsMustHoldTheForcedKeys() {
         assertThatThrownBy(() -> SparseAttentionSettings.of(AttentionMode.DHSA).withBudget(256)).hasMessageContaining("sink + window");
-        SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.DHSA).withBudget(400);
+        SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.DHSA).withBudget(400).withDecodeBudget(512);
         assertThat(s.budgetFor(1)).isEqualTo(512);                     // decode uses the decode budget
         assertThatThrownBy(() -> s.budgetFor(256)).hasMessageContaining("forced");
         assertThat(SparseAttentionSettings.dense().withBudget(400).budgetFor(256)).isEqualTo(400); // dense ignores it
@@ -36,7 +38,7 @@ class SparseAttentionSettingsTest {
 
     @Test
     void topkBudgetsAreWholeBlocks() {
-        SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.TOPK).withBudget(1000);
+        SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.TOPK).withBudget(1000).withDecodeBudget(512);
         assertThat(s.budgetFor(256)).isEqualTo(1024);
         assertThat(s.budgetFor(1)).isEqualTo(512);
     }
@@ -47,6 +49,8 @@ class SparseAttentionSettingsTest {
         assertThatThrownBy(() -> new BoundaryParams(4, 8, 3f, 256, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SparseAttentionSettings.of(AttentionMode.DHSA).withSinkAndWindow(-1, 8))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SparseAttentionSettings.of(AttentionMode.DHSA).withDecodeBudget(200))
+                .hasMessageContaining("0 (dense decode)");
         assertThatThrownBy(() -> SparseAttentionSettings.of(AttentionMode.TOPK).withTopkBlock(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }

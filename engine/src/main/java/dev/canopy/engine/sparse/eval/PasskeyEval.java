@@ -1,11 +1,14 @@
 package dev.canopy.engine.sparse.eval;
 
-import dev.canopy.engine.model.HparamsReader;
-import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.canopy.RunSettings;
+import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
-import dev.canopy.engine.weights.ModelWeights;
-import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.LlamaVocab;
 import dev.canopy.natives.llama.ModelParams;
@@ -23,6 +26,8 @@ import java.util.function.ToIntFunction;
 /**
  * Passkey quality of every attention mode on the passkey model: exact-match accuracy and
  * agreement with dense attention (same greedy continuation), per prompt length and fact count.
+ * Every mode runs in the engine itself (one {@link SequenceEngine} per mode, same chunk size,
+ * threads and KV windows as a chat session), so what is measured is what users get.
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.eval.PasskeyEval \
@@ -48,40 +53,51 @@ public final class PasskeyEval {
         List<AttentionMode> modes = Arrays.stream(o.getOrDefault("modes", "dense,dhsa,window,topk").split(",")).map(AttentionMode::parse).toList();
         SparseAttentionSettings base = SparseAttentionSettings.of(AttentionMode.DENSE)
                 .withBudget(Integer.parseInt(o.getOrDefault("budget", "1024")))
-                .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "512")));
+                .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET)));
+        base = base.withExactLastChunk(Boolean.parseBoolean(o.getOrDefault("exact-last", "true")));
         if (o.containsKey("threshold")) base = base.withBoundaries(base.boundaries().withThreshold(Float.parseFloat(o.get("threshold"))));
+        boolean fresh = Boolean.parseBoolean(o.getOrDefault("fresh", "false"));
         int cells = Arrays.stream(lengths).max().orElse(4096) + 2 * ANSWER_TOKENS;
 
-        try (GgufFile gguf = GgufFile.open(model); LlamaModel vocabModel = LlamaModel.load(model, ModelParams.vocab())) {
-            ModelHparams hp = HparamsReader.read(gguf);
+        EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(cells);
+        try (CanopyInferenceModel engine = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
+             LlamaModel vocabModel = LlamaModel.load(model, ModelParams.vocab())) {
             LlamaVocab vocab = vocabModel.vocab();
             ToIntFunction<String> count = t -> vocab.tokenize(t, false, false).length;
             PasskeyPrompts gen = new PasskeyPrompts(count, PasskeyPrompts.singleTokenLabels(count));
             List<PasskeyPrompt> suite = gen.suite(lengths, facts, Integer.parseInt(o.getOrDefault("per-cell", "5")),
                     Long.parseLong(o.getOrDefault("seed", "1")));
-            try (ModelWeights weights = ModelWeights.mapCpu(gguf, hp)) {
-                Map<AttentionMode, SparseSequence> seqs = new LinkedHashMap<>();
-                try {
-                    for (AttentionMode m : modes) seqs.put(m, new SparseSequence(hp, weights, base.withMode(m), cells, chunk, threads));
-                    Map<String, List<Map<AttentionMode, Outcome>>> byCell = new LinkedHashMap<>();
-                    for (PasskeyPrompt p : suite) {
-                        int[] tokens = vocab.tokenize(p.text(), true, false);
-                        Map<AttentionMode, Outcome> row = new LinkedHashMap<>();
-                        for (var e : seqs.entrySet()) row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
-                        printPrompt(p, row);
-                        byCell.computeIfAbsent(p.facts().size() + " fact(s) @ " + p.id().substring(0, p.id().indexOf('-')), k -> new ArrayList<>()).add(row);
+            RunSettings run = engine.defaultSettings();
+            LlamaModel reference = Boolean.parseBoolean(o.getOrDefault("reference", "false")) ? LlamaModel.load(model, ModelParams.cpu()) : null;
+            Map<AttentionMode, SequenceEngine> seqs = new LinkedHashMap<>();
+            try {
+                for (AttentionMode m : modes) seqs.put(m, engine.openSequence(run.withAttention(base.withMode(m))));
+                Map<String, List<Map<AttentionMode, Outcome>>> byCell = new LinkedHashMap<>();
+                for (PasskeyPrompt p : suite) {
+                    int[] tokens = vocab.tokenize(p.text(), true, false);
+                    Map<AttentionMode, Outcome> row = new LinkedHashMap<>();
+                    for (var e : seqs.entrySet()) {
+                        if (fresh) { e.getValue().close(); e.setValue(engine.openSequence(run.withAttention(base.withMode(e.getKey())))); }
+                        row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
                     }
-                    printSummary(byCell, modes, seqs);
-                } finally {
-                    seqs.values().forEach(SparseSequence::close);
+                    if (reference != null) {
+                        Outcome ref = llamaAnswer(reference, tokens, vocab, p, chunk);
+                        System.out.printf(Locale.ROOT, "%-12s llama.cpp dense '%s' %s%n", p.id(), ref.continuation().strip(), ref.correct() ? "ok" : "--");
+                    }
+                    printPrompt(p, row);
+                    byCell.computeIfAbsent(p.facts().size() + " fact(s) @ " + p.id().substring(0, p.id().indexOf('-')), k -> new ArrayList<>()).add(row);
                 }
+                printSummary(byCell, modes, seqs);
+            } finally {
+                seqs.values().forEach(SequenceEngine::close);
             }
         }
     }
 
-    private static Outcome answer(SparseSequence seq, int[] prompt, LlamaVocab vocab, PasskeyPrompt p) {
+    private static Outcome answer(SequenceEngine seq, int[] prompt, LlamaVocab vocab, PasskeyPrompt p) {
+        seq.reset();
         long t0 = System.nanoTime();
-        float[] logits = seq.prefill(prompt);
+        float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < ANSWER_TOKENS; i++) {
@@ -96,6 +112,32 @@ public final class PasskeyEval {
         return new Outcome(text, p.answeredBy(text), p.confusedBy(text), seconds);
     }
 
+    /** The greedy answer of llama.cpp's own decoder (dense, F16 KV), for comparison. */
+    private static Outcome llamaAnswer(LlamaModel model, int[] prompt, LlamaVocab vocab, PasskeyPrompt p, int chunk) {
+        try (var ctx = dev.canopy.natives.llama.LlamaContext.create(model, new dev.canopy.natives.llama.ContextParams(prompt.length + 2 * ANSWER_TOKENS, chunk, 1, 2));
+             var batch = new dev.canopy.natives.llama.LlamaBatch(chunk, 1)) {
+            for (int pos = 0; pos < prompt.length; pos += chunk) {
+                batch.clear();
+                for (int i = pos; i < Math.min(prompt.length, pos + chunk); i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
+                ctx.decode(batch);
+            }
+            float[] logits = ctx.logits(-1);
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < ANSWER_TOKENS; i++) {
+                int next = argmax(logits);
+                if (vocab.isEndOfGeneration(next)) break;
+                out.add(next);
+                if (vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false).contains(".")) break;
+                batch.clear();
+                batch.add(next, prompt.length + i, true, 0);
+                ctx.decode(batch);
+                logits = ctx.logits(-1);
+            }
+            String text = vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false);
+            return new Outcome(text, p.answeredBy(text), p.confusedBy(text), 0);
+        }
+    }
+
     private static void printPrompt(PasskeyPrompt p, Map<AttentionMode, Outcome> row) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %5d tok  expect%-8s", p.id(), p.tokens(), p.expected()));
         row.forEach((m, r) -> sb.append(String.format(Locale.ROOT, " | %s %-9s %s %5.1fs", m.cliName(), "'" + r.continuation().strip() + "'",
@@ -104,7 +146,7 @@ public final class PasskeyEval {
     }
 
     private static void printSummary(Map<String, List<Map<AttentionMode, Outcome>>> byCell, List<AttentionMode> modes,
-                                     Map<AttentionMode, SparseSequence> seqs) {
+                                     Map<AttentionMode, SequenceEngine> seqs) {
         System.out.printf(Locale.ROOT, "%n%-18s %-7s %9s %14s %12s%n", "cell", "mode", "accuracy", "same as dense", "prefill s");
         Map<AttentionMode, int[]> total = new HashMap<>();
         for (var cell : byCell.entrySet()) {
@@ -125,7 +167,7 @@ public final class PasskeyEval {
         for (AttentionMode m : modes) {
             int[] t = total.get(m);
             System.out.printf(Locale.ROOT, "%-18s %-7s %5d/%-3d %10d/%-3d   (compute buffer peak %.1f MiB)%n", "all", m.cliName(),
-                    t[0], t[2], t[1], t[2], seqs.get(m).peakComputeBytes() / 1048576.0);
+                    t[0], t[2], t[1], t[2], seqs.get(m).prefillComputeBytes() / 1048576.0);
         }
     }
 
