@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ class DesktopWindowTest {
         assertThat(DesktopDriver.fx(() -> ui.lookup("#composer", javafx.scene.control.TextArea.class).getText())).isEmpty();
         assertThat(ui.all("#conversations .list-cell", ListCell.class).stream().map(c -> DesktopDriver.fx(c::getText)))
                 .contains("Hello there, how are you?");
-        assertThat(ui.text("#context-meter")).matches("[\\d,]+ / 4,096 tokens");
+        assertThat(ui.text("#context-meter")).matches("[\\d,]+ / 320 tokens");
     }
 
     @Test
@@ -185,9 +186,23 @@ class DesktopWindowTest {
         }
     }
 
-    private void useModel() {
+    /** The tiny model answers in chat; a 320-token context keeps its (random-length) answers short. */
+    private void useModel() throws ReflectiveOperationException {
         SettingsStore s = new SettingsStore(home);
-        s.save(s.settings().withActiveModel(model.toString()));
+        s.save(withComponent(s.settings().withActiveModel(model.toString()), "contextTokens", 320));
+    }
+
+    /** A copy of a record with one component replaced (independent of the record's other fields). */
+    static <R extends Record> R withComponent(R r, String name, Object value) throws ReflectiveOperationException {
+        RecordComponent[] cs = r.getClass().getRecordComponents();
+        Object[] args = new Object[cs.length];
+        Class<?>[] types = new Class<?>[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            types[i] = cs[i].getType();
+            args[i] = cs[i].getName().equals(name) ? value : cs[i].getAccessor().invoke(r);
+        }
+        @SuppressWarnings("unchecked") R copy = (R) r.getClass().getDeclaredConstructor(types).newInstance(args);
+        return copy;
     }
 
     private DesktopServices openStored() {

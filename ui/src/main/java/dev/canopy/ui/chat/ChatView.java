@@ -2,6 +2,7 @@ package dev.canopy.ui.chat;
 
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.Role;
+import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -151,9 +152,16 @@ public final class ChatView extends SplitPane {
         Label who = new Label(m.role() == Role.USER ? "You" : "Canopy");
         who.getStyleClass().add("who");
         VBox body = MarkdownView.render(m.text());
+        // A streamed answer changes once per token: render the latest text once per batch of queued tokens.
+        boolean[] pending = {false};
         m.textProperty().addListener((o, a, b) -> {
-            body.getChildren().setAll(MarkdownView.render(b).getChildren());
-            scroll.setVvalue(1.0);
+            if (pending[0]) return;
+            pending[0] = true;
+            Platform.runLater(() -> {
+                pending[0] = false;
+                body.getChildren().setAll(MarkdownView.render(m.text()).getChildren());
+                scroll.setVvalue(1.0);
+            });
         });
         Label footer = new Label();
         footer.getStyleClass().add("footer");
