@@ -5,6 +5,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.TextInputControl;
 import javafx.scene.layout.Pane;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -96,9 +97,9 @@ final class DesktopDriver {
     record Bubble(boolean user, String text, String footer) {
         static Bubble of(Node n) {
             Pane p = (Pane) n;
-            Pane body = (Pane) p.getChildren().get(1);
-            String text = body.lookupAll(".label").stream().map(l -> ((Label) l).getText()).filter(t -> t != null)
-                    .collect(Collectors.joining("\n"));
+            Node body = p.getChildren().get(1); // the rendered text, or the text field while it is being edited
+            String text = body instanceof TextInputControl t ? t.getText() : body.lookupAll(".label").stream()
+                    .map(l -> ((Label) l).getText()).filter(t -> t != null).collect(Collectors.joining("\n"));
             String footer = Optional.ofNullable(((Label) p.getChildren().get(2)).getText()).orElse("");
             return new Bubble(n.getStyleClass().contains("bubble-user"), text, footer);
         }

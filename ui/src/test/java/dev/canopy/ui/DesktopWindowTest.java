@@ -10,6 +10,7 @@ import dev.canopy.ui.DesktopDriver.Bubble;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +136,63 @@ class DesktopWindowTest {
     }
 
     @Test
+    void editingAnEarlierMessageResendsItAndReplacesWhatFollowed() throws Exception {
+        useModel();
+        String id;
+        try (DesktopServices app = DesktopServices.open(home)) {
+            var repo = app.conversations();
+            id = repo.create("Capitals").id();
+            repo.append(id, Role.USER, "What is the capital of France?", Optional.empty());
+            repo.append(id, Role.ASSISTANT, "Paris.", Optional.empty());
+            repo.append(id, Role.USER, "And of Spain?", Optional.empty());
+            repo.append(id, Role.ASSISTANT, "Madrid.", Optional.empty());
+        }
+        ui.launch(home);
+        ui.waitUntil("the conversation is open", () -> ui.bubbles().size() == 4);
+        stopOnFirstText();
+        ui.robot.clickOn(DesktopDriver.fx(() -> ui.all(".edit-message", Button.class).getFirst()));
+        TextArea edit = ui.lookup(".edit-text", TextArea.class);
+        ui.robot.interact(edit::clear);
+        ui.robot.clickOn(edit).write("What is the capital of Italy?");
+        ui.robot.clickOn(".resend");
+
+        ui.waitUntil("the new answer is shown", () -> !ui.lookup("#send", Button.class).isDisabled()
+                && ui.bubbles().size() == 2 && !ui.bubbles().get(1).footer().isEmpty());
+        List<Bubble> shown = DesktopDriver.fx(ui::bubbles);
+        assertThat(shown.getFirst()).isEqualTo(new Bubble(true, "What is the capital of Italy?", ""));
+        assertThat(shown.get(1).text()).isNotBlank().isNotEqualTo("Paris.");
+        try (DesktopServices stored = openStored()) {
+            assertThat(stored.conversations().messages(id)).extracting(m -> m.content())
+                    .first().isEqualTo("What is the capital of Italy?");
+            assertThat(stored.conversations().messages(id)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aConversationsSystemPromptAndStyleAreSavedFromTheWindow() throws Exception {
+        String id;
+        try (DesktopServices app = DesktopServices.open(home)) {
+            id = app.conversations().create("Tutoring").id();
+            app.conversations().append(id, Role.USER, "Explain fractions.", Optional.empty());
+        }
+        ui.launch(home);
+        ui.robot.clickOn("#nav-chat");
+        ui.robot.clickOn(cell("#conversations", "Tutoring"));
+        ui.robot.clickOn("#conversation-settings .title");
+        ui.robot.clickOn("#system-prompt").write("Answer like a patient tutor.");
+        ui.robot.clickOn("#save-conversation-settings");
+        ui.waitUntil("the settings are saved", () -> ui.lookup("#save-conversation-settings", Button.class).isDisabled());
+        ui.robot.clickOn("#preset").clickOn(cell(".combo-box-popup", "Precise"));
+        ui.waitUntil("the style is saved", () -> ui.text("#conversation-settings-message").startsWith("Saved."));
+        ui.close();
+        try (DesktopServices stored = openStored()) {
+            var c = stored.conversations().find(id).orElseThrow();
+            assertThat(c.systemPrompt()).isEqualTo("Answer like a patient tutor.");
+            assertThat(c.preset()).isEqualTo(dev.canopy.app.chat.SamplingPreset.PRECISE);
+        }
+    }
+
+    @Test
     void choosingAnotherConversationShowsItsMessages() throws Exception {
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
@@ -184,6 +242,22 @@ class DesktopWindowTest {
         try (DesktopServices stored = openStored()) {
             assertThat(stored.memory().timeline()).extracting(MemoryFact::text).noneMatch(t -> t.contains("sardines"));
         }
+    }
+
+    /** Presses Stop in the first frame that shows part of an answer (deterministic on a loaded machine). */
+    private void stopOnFirstText() {
+        boolean[] pressed = {false};
+        DesktopDriver.fx(() -> {
+            ui.robot.lookup("#messages").query().getScene().addPostLayoutPulseListener(() -> {
+                List<Bubble> b = ui.bubbles();
+                Button stop = ui.lookup("#stop", Button.class);
+                if (!pressed[0] && !stop.isDisabled() && !b.isEmpty() && !b.getLast().user() && !b.getLast().text().isBlank()) {
+                    pressed[0] = true;
+                    stop.fire();
+                }
+            });
+            return null;
+        });
     }
 
     /** The tiny model answers in chat; a 320-token context keeps its (random-length) answers short. */
