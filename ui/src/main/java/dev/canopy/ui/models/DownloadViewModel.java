@@ -104,8 +104,8 @@ public final class DownloadViewModel {
                     status.set("Downloaded " + name + " (" + ModelsViewModel.size(r.bytes()) + ")"
                             + (r.resumed() ? ", resumed" : "") + (r.verified() ? ", sha256 checked." : ", no checksum to check."));
                     address.set("");
+                    onDownloaded.accept(r.file()); // before done(): the import is under way when busy clears
                     done();
-                    onDownloaded.accept(r.file());
                 });
             } catch (CancellationException | InterruptedException e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
