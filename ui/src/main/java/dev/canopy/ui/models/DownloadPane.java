@@ -44,6 +44,8 @@ final class DownloadPane extends VBox {
         status.setId("download-status");
         status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
+        status.visibleProperty().bind(vm.statusProperty().isNotEmpty());
+        status.managedProperty().bind(status.visibleProperty());
         Label error = new Label();
         error.setId("download-error");
         error.getStyleClass().add("error-text");

@@ -67,6 +67,10 @@ public final class ModelsView extends VBox {
         Label message = new Label();
         message.setId("models-message");
         message.textProperty().bind(vm.messageProperty());
+        for (Label l : new Label[] {error, message}) { // take no room while empty
+            l.visibleProperty().bind(l.textProperty().isNotEmpty());
+            l.managedProperty().bind(l.visibleProperty());
+        }
 
         ListView<ModelEntry> list = new ListView<>(vm.entries());
         list.setId("models");
