@@ -42,7 +42,8 @@ public final class ModelsViewModel {
     public ModelsViewModel(ModelService models, ModelDownloader downloader, UiThreads threads) {
         this.models = models;
         this.threads = threads;
-        this.downloads = new DownloadViewModel(downloader, models.modelsFolder(), threads, this::importFile);
+        // Downloads get their own worker: a long download must not hold up imports and scans.
+        this.downloads = new DownloadViewModel(downloader, models.modelsFolder(), UiThreads.of(threads.ui()), this::importFile);
         refresh();
     }
 
