@@ -97,7 +97,7 @@ class DesktopWindowTest {
         assertThat(DesktopDriver.fx(() -> ui.lookup("#composer", javafx.scene.control.TextArea.class).getText())).isEmpty();
         assertThat(ui.all("#conversations .list-cell", ListCell.class).stream().map(c -> DesktopDriver.fx(c::getText)))
                 .contains("Hello there, how are you?");
-        assertThat(ui.text("#context-meter")).matches("[\\d,]+ / 320 tokens");
+        assertThat(ui.text("#context-meter")).matches("[\\d,]+ / 192 tokens");
     }
 
     @Test
@@ -260,10 +260,10 @@ class DesktopWindowTest {
         });
     }
 
-    /** The tiny model answers in chat; a 320-token context keeps its (random-length) answers short. */
+    /** The tiny model answers in chat; a 192-token context keeps its (random-length) answers short. */
     private void useModel() throws ReflectiveOperationException {
         SettingsStore s = new SettingsStore(home);
-        s.save(withComponent(s.settings().withActiveModel(model.toString()), "contextTokens", 320));
+        s.save(withComponent(s.settings().withActiveModel(model.toString()), "contextTokens", 192));
     }
 
     /** A copy of a record with one component replaced (independent of the record's other fields). */
