@@ -27,7 +27,8 @@ public final class ModelsView extends VBox {
         setPadding(new Insets(16));
         Label title = new Label("Models");
         title.getStyleClass().add("title-2");
-        Label hint = new Label("GGUF files on this computer. Import one, or drop it here; the selected model answers in Chat.");
+        Label hint = new Label("GGUF files on this computer: import one, drop it here, type its path, scan a folder or download one. "
+                + "The selected model answers in Chat.");
         hint.setWrapText(true);
         Button importButton = new Button("Import GGUF…");
         importButton.setId("import-model");
