@@ -50,6 +50,10 @@ public final class ModelsView extends VBox {
             File d = dc.showDialog(getScene().getWindow());
             if (d != null) vm.scanFolder(d.toPath());
         });
+        Button stopScan = new Button("Stop scanning");
+        stopScan.visibleProperty().bind(vm.scanningProperty());
+        stopScan.managedProperty().bind(stopScan.visibleProperty());
+        stopScan.setOnAction(e -> vm.cancelScan());
         TextField source = new TextField();
         source.setId("model-source");
         source.setPromptText("Path of a .gguf file or a folder, or a Hugging Face link to a .gguf file");
@@ -109,7 +113,7 @@ public final class ModelsView extends VBox {
             e.setDropCompleted(true);
             e.consume();
         });
-        getChildren().addAll(title, hint, new HBox(8, importButton, scan), new HBox(8, source, add), error, message,
+        getChildren().addAll(title, hint, new HBox(8, importButton, scan, stopScan), new HBox(8, source, add), error, message,
                 new DownloadPane(vm.downloads()), list);
     }
 }

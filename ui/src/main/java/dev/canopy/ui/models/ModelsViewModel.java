@@ -2,8 +2,10 @@ package dev.canopy.ui.models;
 
 import dev.canopy.app.download.ModelDownloader;
 import dev.canopy.app.errors.UserMessages;
+import dev.canopy.app.models.MemoryFit;
 import dev.canopy.app.models.ModelEntry;
 import dev.canopy.app.models.ModelService;
+import dev.canopy.app.models.SystemResources;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -11,9 +13,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-
-import dev.canopy.app.models.MemoryFit;
-import dev.canopy.app.models.SystemResources;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ public final class ModelsViewModel {
     private final StringProperty source = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final DownloadViewModel downloads;
+    private final BooleanProperty scanning = new SimpleBooleanProperty(false);
     private volatile boolean scanCancelled;
 
     public ModelsViewModel(ModelService models, UiThreads threads) {
@@ -59,6 +59,8 @@ public final class ModelsViewModel {
     /** What the last action did, in words. */
     public StringProperty messageProperty() { return message; }
     public Path modelsFolder() { return models.modelsFolder(); }
+    /** Whether a folder scan is running (it can be stopped). */
+    public BooleanProperty scanningProperty() { return scanning; }
 
     /** Imports the typed file, scans the typed folder, or downloads the typed web address. */
     public void addTyped() {
@@ -88,6 +90,7 @@ public final class ModelsViewModel {
         error.set("");
         message.set("Looking for models in " + folder + "…");
         scanCancelled = false;
+        scanning.set(true);
         threads.inBackground(() -> {
             try {
                 int n = models.scanFolder(folder, () -> scanCancelled).size();
@@ -97,12 +100,14 @@ public final class ModelsViewModel {
                     if (models.active().isEmpty()) models.list().stream().filter(ModelEntry::usable).findFirst()
                             .ifPresent(e -> models.setActive(e.file()));
                     refresh();
+                    scanning.set(false);
                     busy.set(false);
                 });
             } catch (RuntimeException ex) {
                 threads.onUi(() -> {
                     message.set("");
                     error.set(UserMessages.describe("model folder", ex).text());
+                    scanning.set(false);
                     busy.set(false);
                 });
             }

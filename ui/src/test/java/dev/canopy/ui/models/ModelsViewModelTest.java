@@ -61,6 +61,7 @@ class ModelsViewModelTest {
         await(vm);
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(vm.messageProperty().get()).startsWith("Found 1 model in ");
+        assertThat(vm.scanningProperty().get()).isFalse();
         assertThat(vm.entries()).extracting(ModelEntry::file).containsExactly(found.toAbsolutePath().normalize());
         assertThat(vm.activeProperty().get()).isEqualTo(found.toAbsolutePath().normalize().toString());
         assertThat(vm.memoryNeed(vm.entries().getFirst())).startsWith("Needs about").contains("context");
