@@ -22,6 +22,7 @@ import javafx.collections.ObservableList;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -125,20 +126,22 @@ public final class DownloadViewModel {
 
     private DownloadListener listener(String name) {
         return new DownloadListener() {
-            private long lastPost;
+            // The newest progress, applied once per batch of queued updates: none is lost, the UI is not flooded.
+            private final AtomicReference<long[]> latest = new AtomicReference<>();
+            private volatile boolean verifying; // the checksum pass reports its progress too
 
             @Override public void onProgress(long done, long total) {
-                long now = System.nanoTime();
-                if (now - lastPost < 100_000_000L && done != total) return; // at most ten updates a second
-                lastPost = now;
+                if (latest.getAndSet(new long[] {done, total}) != null) return;
                 threads.onUi(() -> {
-                    progress.set(total > 0 ? (double) done / total : -1);
-                    status.set("Downloading " + name + ": " + ModelsViewModel.size(done)
-                            + (total > 0 ? " of " + ModelsViewModel.size(total) : ""));
+                    long[] p = latest.getAndSet(null);
+                    progress.set(p[1] > 0 ? (double) p[0] / p[1] : -1);
+                    status.set((verifying ? "Checking the sha256 checksum: " : "Downloading " + name + ": ") + ModelsViewModel.size(p[0])
+                            + (p[1] > 0 ? " of " + ModelsViewModel.size(p[1]) : ""));
                 });
             }
 
             @Override public void onPhase(DownloadPhase phase, String detail) {
+                verifying = phase == DownloadPhase.VERIFYING;
                 String text = switch (phase) {
                     case CONNECTING -> "Connecting…";
                     case DOWNLOADING -> "Downloading " + name + "…";

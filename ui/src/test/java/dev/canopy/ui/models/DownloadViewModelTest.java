@@ -66,6 +66,8 @@ class DownloadViewModelTest {
             server.etag = sha; // the checksum the server reports, as Hugging Face does
             AtomicReference<Double> maxProgress = new AtomicReference<>(-1.0);
             downloads.progressProperty().addListener((o, a, b) -> maxProgress.accumulateAndGet(b.doubleValue(), Math::max));
+            java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+            downloads.statusProperty().addListener((o, a, b) -> statuses.add(b));
 
             vm.sourceProperty().set(server.url("tiny-download.gguf"));
             vm.addTyped();
@@ -74,6 +76,10 @@ class DownloadViewModelTest {
             assertThat(downloads.errorProperty().get()).isEmpty();
             assertThat(downloads.statusProperty().get()).startsWith("Downloaded tiny-download.gguf").endsWith("sha256 checked.");
             assertThat(maxProgress.get()).isGreaterThan(0.0);
+            // Once the checksum is being checked, no status says "Downloading" again.
+            int verifying = statuses.indexOf("Checking the sha256 checksum…");
+            assertThat(verifying).isNotNegative();
+            assertThat(statuses.subList(verifying, statuses.size())).noneMatch(t -> t.startsWith("Downloading"));
             Path file = vm.modelsFolder().resolve("tiny-download.gguf");
             assertThat(Files.readAllBytes(file)).isEqualTo(modelBytes);
             assertThat(vm.entries()).extracting(ModelEntry::file).containsExactly(file.toAbsolutePath().normalize());
