@@ -45,6 +45,16 @@ import java.util.Map;
 public final class CanopyDesktop extends Application {
     private DesktopServices services; // owned
     private SummaryStore summaries;    // owned, opened when Documents first runs
+    private final java.nio.file.Path home; // the data folder; null = the user's (UserDirs.data())
+
+    public CanopyDesktop() {
+        this(null);
+    }
+
+    /** A window over the data folder {@code home} (tests use a temporary one). */
+    CanopyDesktop(java.nio.file.Path home) {
+        this.home = home;
+    }
 
     static void launchWindow() {
         Application.launch(CanopyDesktop.class);
@@ -52,7 +62,7 @@ public final class CanopyDesktop extends Application {
 
     @Override
     public void start(Stage stage) {
-        services = DesktopServices.open(UserDirs.data());
+        services = DesktopServices.open(home != null ? home : UserDirs.data());
         SettingsStore settings = services.settings();
         applyTheme(settings.settings().theme());
         UiThreads threads = UiThreads.of(Platform::runLater);
@@ -60,7 +70,7 @@ public final class CanopyDesktop extends Application {
         DocumentsView documents = new DocumentsView(new DocumentsViewModel(services.chat(), this::summaryStore, threads));
         ChatViewModel chatVm = new ChatViewModel(services.chat(), threads,
                 id -> settings.saveUiState(withConversation(settings.uiState(), id)));
-        ModelsViewModel modelsVm = new ModelsViewModel(services.models(), threads);
+        ModelsViewModel modelsVm = new ModelsViewModel(services.models(), services.downloader(), threads);
         ChatView chat = new ChatView(chatVm);
         ModelsView models = new ModelsView(modelsVm);
         MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);

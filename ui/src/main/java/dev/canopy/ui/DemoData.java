@@ -13,8 +13,13 @@ public final class DemoData {
     private DemoData() {}
 
     public static void main(String[] args) {
-        try (DesktopServices app = DesktopServices.open(UserDirs.data())) {
-            var entry = app.models().importFile(Path.of(args[0]));
+        fill(UserDirs.data(), Path.of(args[0]));
+    }
+
+    /** Imports {@code model} into the data folder {@code home} and has one short, stopped exchange with it. */
+    static void fill(Path home, Path model) {
+        try (DesktopServices app = DesktopServices.open(home)) {
+            var entry = app.models().importFile(model);
             app.models().setActive(entry.file());
             String id = app.conversations().create(ChatService.NEW_CHAT_TITLE).id();
             app.chat().addUserMessage(id, "My cat Miso loves sardines. What should I remember about her?");

@@ -24,12 +24,17 @@ import java.util.List;
 /**
  * With {@code -Dcanopy.screenshots=DIR} the desktop app visits every section in light and dark mode,
  * saves {@code DIR/<section>-<theme>.png} from the real window and exits (scripts/screenshots.sh
- * runs it under Xvfb).
+ * runs it under Xvfb, or headless on Monocle through {@code ScreenshotsTest}).
  */
 final class ScreenshotTour {
     private ScreenshotTour() {}
 
     static void run(Scene scene, Path dir, List<String> sections) {
+        run(scene, dir, sections, Platform::exit);
+    }
+
+    /** Visits and saves every section in both themes, then runs {@code done} (on the FX thread). */
+    static void run(Scene scene, Path dir, List<String> sections, Runnable done) {
         Deque<Runnable> steps = new ArrayDeque<>();
         for (String theme : List.of("light", "dark")) {
             steps.add(() -> Application.setUserAgentStylesheet(theme.equals("dark")
@@ -39,7 +44,7 @@ final class ScreenshotTour {
                 steps.add(() -> save(scene.snapshot(null), dir.resolve(s.toLowerCase(java.util.Locale.ROOT) + "-" + theme + ".png")));
             }
         }
-        steps.add(Platform::exit);
+        steps.add(done);
         next(steps);
     }
 

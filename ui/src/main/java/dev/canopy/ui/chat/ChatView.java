@@ -2,6 +2,7 @@ package dev.canopy.ui.chat;
 
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.Role;
+import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -129,6 +130,9 @@ public final class ChatView extends SplitPane {
         VBox bottom = new VBox(6, error, used, prefill, statusRow, composer);
         bottom.setPadding(new Insets(8, 12, 12, 12));
         BorderPane pane = new BorderPane(scroll);
+        ConversationSettingsPane settings = new ConversationSettingsPane(vm.conversationSettings());
+        BorderPane.setMargin(settings, new Insets(8, 12, 0, 12));
+        pane.setTop(settings);
         pane.setBottom(bottom);
         return pane;
     }
@@ -151,17 +155,53 @@ public final class ChatView extends SplitPane {
         Label who = new Label(m.role() == Role.USER ? "You" : "Canopy");
         who.getStyleClass().add("who");
         VBox body = MarkdownView.render(m.text());
+        // A streamed answer changes once per token: render the latest text once per batch of queued tokens.
+        boolean[] pending = {false};
         m.textProperty().addListener((o, a, b) -> {
-            body.getChildren().setAll(MarkdownView.render(b).getChildren());
-            scroll.setVvalue(1.0);
+            if (pending[0]) return;
+            pending[0] = true;
+            Platform.runLater(() -> {
+                pending[0] = false;
+                body.getChildren().setAll(MarkdownView.render(m.text()).getChildren());
+                scroll.setVvalue(1.0);
+            });
         });
         Label footer = new Label();
         footer.getStyleClass().add("footer");
         footer.textProperty().bind(m.footerProperty());
         VBox box = new VBox(4, who, body, footer);
+        if (m.role() == Role.USER && !m.id().isEmpty()) box.getChildren().add(editRow(m, box, body));
         box.getStyleClass().addAll("bubble", m.role() == Role.USER ? "bubble-user" : "bubble-assistant");
         box.setAlignment(Pos.TOP_LEFT);
         return box;
+    }
+
+    /** "Edit": the message becomes a text field; "Resend" replaces it (and what follows) and answers again. */
+    private HBox editRow(MessageItem m, VBox bubble, VBox body) {
+        Button edit = new Button("Edit");
+        edit.getStyleClass().addAll("flat", "edit-message");
+        edit.disableProperty().bind(vm.busyProperty());
+        HBox row = new HBox(6, edit);
+        edit.setOnAction(e -> {
+            TextArea text = new TextArea(m.text());
+            text.getStyleClass().add("edit-text");
+            text.setWrapText(true);
+            text.setPrefRowCount(3);
+            Button resend = new Button("Resend");
+            resend.getStyleClass().add("resend");
+            resend.setDefaultButton(false);
+            resend.disableProperty().bind(vm.busyProperty());
+            resend.setOnAction(a -> vm.editAndResend(m, text.getText()));
+            Button cancel = new Button("Cancel");
+            cancel.setOnAction(a -> {
+                bubble.getChildren().set(1, body);
+                row.getChildren().setAll(edit);
+            });
+            bubble.getChildren().set(1, text);
+            row.getChildren().setAll(resend, cancel);
+            text.requestFocus();
+        });
+        return row;
     }
 
     private final class ConversationCell extends ListCell<Conversation> {

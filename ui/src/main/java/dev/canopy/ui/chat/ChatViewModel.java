@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 
 /**
  * The chat view's state and actions: conversations (search, new, rename, delete), the open
- * conversation's messages, sending with a streamed answer, Stop, Regenerate. Generation runs on
+ * conversation's messages, sending with a streamed answer, Stop, Regenerate, edit-and-resend, and
+ * the conversation's own system prompt and sampling preset. Generation runs on
  * the background thread; every observable change is posted to the UI thread.
  */
 public final class ChatViewModel {
@@ -50,14 +51,19 @@ public final class ChatViewModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final StringProperty contextMeter = new SimpleStringProperty("");
     private final ObservableList<String> memoriesUsed = FXCollections.observableArrayList();
+    private final ConversationSettingsViewModel settings;
     private volatile CancellationToken running;
 
     public ChatViewModel(ChatService chat, UiThreads threads, Consumer<String> rememberLastConversation) {
         this.chat = chat;
         this.threads = threads;
         this.rememberLastConversation = rememberLastConversation;
+        this.settings = new ConversationSettingsViewModel(chat, c -> { current.set(c); refreshList(); updateContextMeter(); });
         search.addListener((o, a, b) -> refreshList());
     }
+
+    /** The open conversation's system prompt and sampling preset. */
+    public ConversationSettingsViewModel conversationSettings() { return settings; }
 
     public ObservableList<Conversation> conversations() { return conversations; }
     public ObservableList<MessageItem> messages() { return messages; }
@@ -91,6 +97,7 @@ public final class ChatViewModel {
     public void open(Conversation c) {
         if (busy.get() || c == null) return;
         current.set(c);
+        settings.show(c);
         rememberLastConversation.accept(c.id());
         reloadMessages();
     }
@@ -111,6 +118,7 @@ public final class ChatViewModel {
         chat.conversations().delete(c.id());
         if (current.get() != null && current.get().id().equals(c.id())) {
             current.set(null);
+            settings.show(null);
             messages.clear();
         }
         refreshList();
@@ -133,6 +141,22 @@ public final class ChatViewModel {
     public void regenerate() {
         if (busy.get() || current.get() == null) return;
         chat.dropLastAnswer(current.get().id());
+        reloadMessages();
+        answer(current.get().id());
+    }
+
+    /** Replaces the user message {@code m} with {@code text}, drops every later message and answers again. */
+    public void editAndResend(MessageItem m, String text) {
+        String t = text == null ? "" : text.strip();
+        if (busy.get() || current.get() == null || m.role() != Role.USER || m.id().isEmpty()) return;
+        if (t.isEmpty()) { error.set("A message cannot be empty. Type something or keep the old text."); return; }
+        error.set("");
+        try {
+            chat.editMessage(current.get().id(), m.id(), t);
+        } catch (RuntimeException e) {
+            error.set(UserMessages.describe("message", e).text());
+            return;
+        }
         reloadMessages();
         answer(current.get().id());
     }

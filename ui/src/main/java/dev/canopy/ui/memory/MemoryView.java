@@ -84,6 +84,7 @@ public final class MemoryView extends VBox {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox.setVgrow(tabs, Priority.ALWAYS);
         Label msg = new Label();
+        msg.setId("memory-message");
         msg.textProperty().bind(vm.messageProperty());
         getChildren().addAll(title, where, on, filter, tabs, msg);
     }

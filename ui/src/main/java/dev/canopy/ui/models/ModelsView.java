@@ -11,18 +11,24 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.control.TextField;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 import java.io.File;
 
-/** Local models: import (button or drag-and-drop), metadata, which one chats. Binds to {@link ModelsViewModel}. */
+/**
+ * Local models: import (button, typed path or drag-and-drop), scan a folder, download, metadata and
+ * memory need, which one chats. Binds to {@link ModelsViewModel}.
+ */
 public final class ModelsView extends VBox {
     public ModelsView(ModelsViewModel vm) {
         super(10);
         setPadding(new Insets(16));
         Label title = new Label("Models");
         title.getStyleClass().add("title-2");
-        Label hint = new Label("GGUF files on this computer. Import one, or drop it here; the selected model answers in Chat.");
+        Label hint = new Label("GGUF files on this computer: import one, drop it here, type its path, scan a folder or download one. "
+                + "The selected model answers in Chat.");
         hint.setWrapText(true);
         Button importButton = new Button("Import GGUF…");
         importButton.setId("import-model");
@@ -34,10 +40,42 @@ public final class ModelsView extends VBox {
             File f = fc.showOpenDialog(getScene().getWindow());
             if (f != null) vm.importFile(f.toPath());
         });
+        Button scan = new Button("Scan a folder…");
+        scan.setId("scan-folder");
+        scan.disableProperty().bind(vm.busyProperty());
+        scan.setOnAction(e -> {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Find GGUF models in a folder");
+            if (java.nio.file.Files.isDirectory(vm.modelsFolder())) dc.setInitialDirectory(vm.modelsFolder().toFile());
+            File d = dc.showDialog(getScene().getWindow());
+            if (d != null) vm.scanFolder(d.toPath());
+        });
+        Button stopScan = new Button("Stop scanning");
+        stopScan.visibleProperty().bind(vm.scanningProperty());
+        stopScan.managedProperty().bind(stopScan.visibleProperty());
+        stopScan.setOnAction(e -> vm.cancelScan());
+        TextField source = new TextField();
+        source.setId("model-source");
+        source.setPromptText("Path of a .gguf file or a folder, or a Hugging Face link to a .gguf file");
+        source.textProperty().bindBidirectional(vm.sourceProperty());
+        source.setOnAction(e -> vm.addTyped());
+        HBox.setHgrow(source, Priority.ALWAYS);
+        Button add = new Button("Add");
+        add.setId("add-model");
+        add.disableProperty().bind(vm.busyProperty());
+        add.setOnAction(e -> vm.addTyped());
         Label error = new Label();
+        error.setId("models-error");
         error.getStyleClass().add("error-text");
         error.setWrapText(true);
         error.textProperty().bind(vm.errorProperty());
+        Label message = new Label();
+        message.setId("models-message");
+        message.textProperty().bind(vm.messageProperty());
+        for (Label l : new Label[] {error, message}) { // take no room while empty
+            l.visibleProperty().bind(l.textProperty().isNotEmpty());
+            l.managedProperty().bind(l.visibleProperty());
+        }
 
         ListView<ModelEntry> list = new ListView<>(vm.entries());
         list.setId("models");
@@ -50,6 +88,9 @@ public final class ModelsView extends VBox {
                 Label name = new Label((isActive ? "● " : "") + e.displayName());
                 name.getStyleClass().add("model-name");
                 Label meta = new Label(ModelsViewModel.describe(e));
+                meta.getStyleClass().add("model-meta");
+                Label need = new Label(vm.memoryNeed(e));
+                need.getStyleClass().addAll("footer", "model-need");
                 Button use = new Button(isActive ? "In use" : "Use for chat");
                 use.setDisable(isActive || !e.usable());
                 use.setOnAction(a -> vm.use(e));
@@ -57,7 +98,7 @@ public final class ModelsView extends VBox {
                 remove.setOnAction(a -> vm.remove(e));
                 Region grow = new Region();
                 HBox.setHgrow(grow, Priority.ALWAYS);
-                setGraphic(new HBox(10, new VBox(2, name, meta), grow, use, remove));
+                setGraphic(new HBox(10, new VBox(2, name, meta, need), grow, use, remove));
                 setText(null);
             }
         });
@@ -72,6 +113,7 @@ public final class ModelsView extends VBox {
             e.setDropCompleted(true);
             e.consume();
         });
-        getChildren().addAll(title, hint, importButton, error, list);
+        getChildren().addAll(title, hint, new HBox(8, importButton, scan, stopScan), new HBox(8, source, add), error, message,
+                new DownloadPane(vm.downloads()), list);
     }
 }
