@@ -3,7 +3,7 @@ package dev.canopy.ui;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
-import dev.canopy.ui.models.LoopbackFileServer;
+import dev.canopy.app.download.LoopbackFileServer;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterEach;

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code canopy eval ...}: quality measurements that print machine-readable results. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Quality measurements.",
-        subcommands = EvalCommand.Locomo.class)
+        subcommands = {EvalCommand.Locomo.class, EvalPasskeyCommand.class})
 public final class EvalCommand implements Runnable {
     @Spec CommandSpec spec;
 

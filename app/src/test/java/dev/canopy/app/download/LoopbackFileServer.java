@@ -19,20 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves one file on 127.0.0.1 with Range support; can drop the connection part-way through the
  * first few answers, report a sha256 as ETag, and stall to let a test cancel.
  */
-final class LoopbackFileServer implements AutoCloseable {
-    final byte[] body;
-    final List<String> ranges = new CopyOnWriteArrayList<>();
-    final AtomicInteger requests = new AtomicInteger();
-    volatile int dropAfterBytes = -1;   // close the connection after this many body bytes...
-    volatile int drops;                 // ...for this many requests
-    volatile String etag;
-    volatile int status = 0;            // force a status (e.g. 404)
-    volatile CountDownLatch stall;      // while set, pause mid-body until released
-    volatile boolean stallOnce;         // stall only the first answer
+public final class LoopbackFileServer implements AutoCloseable {
+    public final byte[] body;
+    public final List<String> ranges = new CopyOnWriteArrayList<>();
+    public final AtomicInteger requests = new AtomicInteger();
+    public volatile int dropAfterBytes = -1;   // close the connection after this many body bytes...
+    public volatile int drops;                 // ...for this many requests
+    public volatile String etag;
+    public volatile int status = 0;            // force a status (e.g. 404)
+    public volatile CountDownLatch stall;      // while set, pause mid-body until released
+    public volatile boolean stallOnce;         // stall only the first answer
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
-    LoopbackFileServer(byte[] body) throws IOException {
+    public LoopbackFileServer(byte[] body) throws IOException {
         this.body = body;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -40,7 +40,7 @@ final class LoopbackFileServer implements AutoCloseable {
         server.start();
     }
 
-    String url(String name) {
+    public String url(String name) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/files/" + name;
     }
 
@@ -102,7 +102,7 @@ final class LoopbackFileServer implements AutoCloseable {
         pool.shutdownNow();
     }
 
-    static List<String> nonEmpty(List<String> l) {
+    public static List<String> nonEmpty(List<String> l) {
         List<String> out = new ArrayList<>();
         for (String s : l) if (!s.isEmpty()) out.add(s);
         return out;

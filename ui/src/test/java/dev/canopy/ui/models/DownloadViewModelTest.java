@@ -1,5 +1,6 @@
 package dev.canopy.ui.models;
 
+import dev.canopy.app.download.LoopbackFileServer;
 import dev.canopy.app.download.ModelDownloader;
 import dev.canopy.app.models.CuratedModel;
 import dev.canopy.app.models.ModelEntry;
