@@ -58,7 +58,14 @@ public final class TinyModelFiles {
     private static synchronized Path directory() throws IOException {
         if (dir == null) {
             dir = Files.createTempDirectory("canopy-engine-test");
-            dir.toFile().deleteOnExit();
+            Path d = dir;   // deleteOnExit skips non-empty folders: remove the model files too
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(d)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException ignored) {
+                    // best effort: a temp folder left behind is harmless
+                }
+            }));
         }
         return dir;
     }
