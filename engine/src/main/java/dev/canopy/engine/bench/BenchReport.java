@@ -31,6 +31,8 @@ public record BenchReport(String model, int threads, int chunk, int context, int
     public record Comparison(int promptTokens, BenchRow canopy, BenchRow llama, BenchRow sparse) {
         public double prefillRatio() { return canopy.prefillPerSec() / llama.prefillPerSec(); }
         public double decodeRatio() { return canopy.decodePerSec() / llama.decodePerSec(); }
+        public double sparsePrefillCpuRatio() { return sparse.prefillPerCpuSec() / llama.prefillPerCpuSec(); }
+        public double sparseDecodeCpuRatio() { return sparse.decodePerCpuSec() / llama.decodePerCpuSec(); }
         public double sparsePrefillRatio() { return sparse.prefillPerSec() / llama.prefillPerSec(); }
         public double sparseDecodeRatio() { return sparse.decodePerSec() / llama.decodePerSec(); }
         /** Canopy's sparse compute buffer over llama.cpp's (below 1: less memory), NaN when unknown. */
@@ -71,6 +73,10 @@ public record BenchReport(String model, int threads, int chunk, int context, int
             if (threads == 1) {   // one thread computes on the caller: its CPU time excludes the machine's other load
                 sb.append(String.format(line, "", "ratio cpu-time", String.format("%.2fx", c.prefillCpuRatio()),
                         String.format("%.2fx", c.decodeCpuRatio()), ""));
+                if (c.sparse() != null) {
+                    sb.append(String.format(line, "", "ratio " + sparseEngine.substring(CANOPY.length() + 1) + " cpu",
+                            String.format("%.2fx", c.sparsePrefillCpuRatio()), String.format("%.2fx", c.sparseDecodeCpuRatio()), ""));
+                }
             }
         }
         return sb.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
