@@ -78,7 +78,10 @@ public final class ForwardPass implements AutoCloseable {
         boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
         GraphFamily family = family(graphTokens, graphOutputs, dense);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
-        int window = windows.window(s.cellsNeeded(), kv.cells());
+        // one-token steps (decode) read only the 256-cell multiple they need: their graphs are
+        // cheap to build, and a power-of-two bucket would make them read up to twice the cells
+        WindowPolicy policy = graphTokens == 1 ? WindowPolicy.MULTIPLE_OF_256 : windows;
+        int window = policy.window(s.cellsNeeded(), kv.cells());
         ForwardGraph g = family.prepare(window);
         inputs.write(g.inputs(), g.shape(), s);
         if (g.inputs().sparse()) selection.write(g.inputs(), window, s);

@@ -1,6 +1,5 @@
 package dev.canopy.engine.sparse;
 
-import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
@@ -90,9 +89,10 @@ public final class SparseAttentionBuilder {
     /** Exact attention over the selected cells only (their causal mask built unless given). */
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
                                    MemorySegment selMask, int il) {
-        int type = Tensors.type(k);
-        MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, type, "sel_k", il); // [hd, Hkv, n]
-        MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, type, "sel_v", il); // [hd, Hkv, n]
+        // gathered rows stay F32 (get_rows widens them): K.Q and V.P then run in F32, as precise as flash attention
+        int f32 = GGML_TYPE_F32();
+        MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, f32, "sel_k", il); // [hd, Hkv, n]
+        MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, f32, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : ops.selectedMask(cells, in, "sel_mask", il);       // F16 [n, T]
         return softmaxAttention(q, kSel, vSel, m, il);
     }
