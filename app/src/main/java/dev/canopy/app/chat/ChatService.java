@@ -80,7 +80,9 @@ public final class ChatService {
             facts = memory.recall(Attachments.question(history.getLast().content()), RECALL_LIMIT);
             listener.onMemories(facts);
         }
-        GenerationSession session = runtime.session();
+        ChatSession chatSession = runtime.chatSession(conversationId, KvTiers.of(s, settings.paths().kvDir()));
+        chatSession.notice().ifPresent(listener::onNotice);
+        GenerationSession session = chatSession.session();
         PromptBuilder.Prompt prompt = PromptBuilder.build(model, session.contextTokens(), c.systemPrompt(), facts, history);
         listener.onPhase(ChatPhase.READING_PROMPT);
         int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
@@ -117,7 +119,7 @@ public final class ChatService {
                 memory.remember(conversationId, conversation(conversationId).title(), List.of(history.getLast(), answer.get()));
             }
         }
-        return new ChatReply(answer, stats, facts, prompt.droppedMessages());
+        return new ChatReply(answer, stats, facts, prompt.droppedMessages(), chatSession.notice());
     }
 
     /** How full the context window is for this conversation (counted exactly once a model is loaded). */
@@ -126,7 +128,7 @@ public final class ChatService {
         List<StoredMessage> history = conversations.messages(conversationId);
         Optional<InferenceModel> m = runtime.model();
         if (m.isPresent()) {
-            int size = runtime.session().contextTokens();
+            int size = runtime.contextTokens();
             if (history.isEmpty()) return new ContextUsage(0, size, false);
             List<StoredMessage> withTurn = history;
             try {
@@ -143,7 +145,7 @@ public final class ChatService {
 
     /** Characters of a dropped document that fit comfortably in the context window. */
     public int documentBudgetChars() {
-        int ctx = runtime.model().map(x -> runtime.session().contextTokens())
+        int ctx = runtime.model().map(x -> runtime.contextTokens())
                 .orElse(settings.settings().contextTokens() > 0 ? settings.settings().contextTokens() : 8192);
         return Math.max(2000, (ctx - 1536) * 3);
     }

@@ -48,6 +48,15 @@ public final class SettingsView extends VBox {
                 hint("DHSA prefills long prompts several times faster; answers may differ slightly from dense"));
         g.addRow(r++, new Label("Attention budget"), field(vm.attentionBudget, "attention-budget"),
                 hint("DHSA: tokens each step reads (1,024 for finding facts, 2,048 for summaries)"));
+        CheckBox kvTiers = new CheckBox("Keep the conversation's KV on disk");
+        kvTiers.setId("kv-tiers");
+        kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
+        g.add(kvTiers, 1, r);
+        g.add(hint("each chat continues after a restart without reading it again; needs dense attention"), 2, r++);
+        g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("beyond this, older pages are read from disk"));
+        g.addRow(r++, new Label("KV on the GPU (MiB)"), kvField(vm.kvGpuMb, "kv-gpu-mb", vm), hint("only used with a GPU"));
+        g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
+        g.addRow(r++, new Label("KV folder"), kvField(vm.kvFolder, "kv-folder", vm), hint("empty = \"kv\" in the data folder"));
         g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
         CheckBox memory = new CheckBox("Long-term memory in chats");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
@@ -69,6 +78,12 @@ public final class SettingsView extends VBox {
         f.setId(id);
         f.setPrefColumnCount(10);
         f.textProperty().bindBidirectional(p);
+        return f;
+    }
+
+    private static TextField kvField(javafx.beans.property.StringProperty p, String id, SettingsViewModel vm) {
+        TextField f = field(p, id);
+        f.disableProperty().bind(vm.kvTiers.not());
         return f;
     }
 
