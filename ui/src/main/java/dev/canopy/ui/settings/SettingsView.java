@@ -8,9 +8,11 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /** Settings; binds to {@link SettingsViewModel}. */
@@ -68,9 +70,14 @@ public final class SettingsView extends VBox {
         Button reset = new Button("Discard changes");
         reset.setOnAction(e -> vm.reset());
         Label msg = new Label();
+        msg.setId("settings-message");
         msg.setWrapText(true);
         msg.textProperty().bind(vm.message);
-        getChildren().addAll(title, g, new HBox(8, save, reset), msg);
+        ScrollPane form = new ScrollPane(g);   // Save stays in sight however small the window
+        form.setId("settings-form");
+        form.setFitToWidth(true);
+        VBox.setVgrow(form, Priority.ALWAYS);
+        getChildren().addAll(title, form, new HBox(8, save, reset), msg);
     }
 
     private static TextField field(javafx.beans.property.StringProperty p, String id) {
