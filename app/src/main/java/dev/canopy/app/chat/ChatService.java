@@ -53,6 +53,25 @@ public final class ChatService {
         return conversations.append(conversationId, Role.USER, text, Optional.empty());
     }
 
+    /** Deletes a conversation and the KV it saved on disk; see {@link #forgetSavedKv}. */
+    public void deleteConversation(String conversationId) {
+        conversations.delete(conversationId);
+        forgetSavedKv(conversationId);
+    }
+
+    /**
+     * Deletes the KV a (deleted) conversation kept on disk with KV tiers. Call it from the chat's
+     * background thread: closing the conversation's open session writes its KV first.
+     */
+    public void forgetSavedKv(String conversationId) {
+        runtime.forget(conversationId);
+        try {
+            KvTiers.deleteSaved(settings.paths().kvDir(), conversationId);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The conversation is gone; a leftover KV file only takes disk space and is never read again.
+        }
+    }
+
     /** Removes the last answer so {@link #reply} can write a new one. */
     public void dropLastAnswer(String conversationId) {
         List<StoredMessage> msgs = conversations.messages(conversationId);

@@ -38,6 +38,13 @@ public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
                 base.pageTokens(), base.coldType());
     }
 
+    /** Deletes the KV that {@code conversationId} saved in {@code folder}, if any. */
+    public static void deleteSaved(Path folder, String conversationId) throws java.io.IOException {
+        String name = fileName(conversationId);
+        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvpages"));
+        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvmanifest"));
+    }
+
     /** A file-name-safe form of a conversation id. */
     static String fileName(String conversationId) {
         String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");

@@ -5,6 +5,7 @@ import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.llama.LlamaInferenceModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class ModelRuntime implements AutoCloseable {
         if (model == null) throw new IllegalStateException("no model loaded");
         if (session != null) return session.contextTokens();
         if (model instanceof CanopyInferenceModel c) return c.defaultSettings().contextTokens();
-        return chatSession(SHARED, Optional.empty()).session().contextTokens();
+        return LlamaInferenceModel.contextTokens(model.info(), options);
     }
 
     /**
@@ -91,6 +92,11 @@ public final class ModelRuntime implements AutoCloseable {
         sessionKey = key;
         sessionNotice = notice;
         return new ChatSession(session, notice);
+    }
+
+    /** Closes {@code conversationId}'s own session if it is the open one (before its saved KV is deleted). */
+    public synchronized void forget(String conversationId) {
+        if (sessionKey != null && conversationId.equals(sessionKey.conversationId())) closeSession();
     }
 
     private static String tierProblem(Exception e) {

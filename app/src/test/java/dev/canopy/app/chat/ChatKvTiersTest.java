@@ -59,7 +59,12 @@ class ChatKvTiersTest {
                     .isPositive().isLessThan(second.stats().promptTokens() - first.stats().promptTokens() + 8);
             assertThat(app.conversations().messages(id)).extracting(StoredMessage::role)
                     .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
+
+            app.chat().deleteConversation(id);
+            assertThat(app.conversations().find(id)).isEmpty();
+            assertThat(kvFiles(kvFolder)).as("a deleted conversation's KV is deleted with it").isEmpty();
         }
+        assertThat(kvFiles(kvFolder)).as("and not written again when the app closes").isEmpty();
     }
 
     @Test

@@ -116,6 +116,7 @@ public final class ChatViewModel {
     public void delete(Conversation c) {
         if (busy.get() && current.get() != null && current.get().id().equals(c.id())) return;
         chat.conversations().delete(c.id());
+        threads.inBackground(() -> chat.forgetSavedKv(c.id()));   // and its KV kept on disk, if any
         if (current.get() != null && current.get().id().equals(c.id())) {
             current.set(null);
             settings.show(null);
