@@ -68,6 +68,25 @@ class ChatKvTiersTest {
     }
 
     @Test
+    void movingToAnotherConversationSavesTheFirstOnesKv() throws Exception {
+        Path kvFolder = home.resolve("kv");
+        String a, b;
+        try (DesktopServices app = DesktopServices.open(home)) {
+            save(app.settings(), AttentionMode.DENSE, "");
+            assertThat(app.settings().paths().kvDir()).as("the default KV folder").isEqualTo(kvFolder);
+            a = app.conversations().create("a").id();
+            b = app.conversations().create("b").id();
+            app.chat().addUserMessage(a, "Tell me about the sea.");
+            answerBriefly(app.chat(), a, new Recorder());
+            app.chat().addUserMessage(b, "Tell me about the mountains.");
+            answerBriefly(app.chat(), b, new Recorder());
+            assertThat(kvFiles(kvFolder)).as("answering b closed a's session, which saved its KV")
+                    .contains(a + ".kvpages", a + ".kvmanifest");
+        }
+        assertThat(kvFiles(kvFolder)).as("closing the app saved b's").contains(b + ".kvpages", b + ".kvmanifest");
+    }
+
+    @Test
     void dhsaWithKvTiersFallsBackToTheDenseKvAndSaysSo() throws Exception {
         Path kvFolder = home.resolve("kv-dhsa");
         try (DesktopServices app = DesktopServices.open(home)) {
