@@ -10,9 +10,11 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** Settings; binds to {@link SettingsViewModel}. */
@@ -25,6 +27,9 @@ public final class SettingsView extends VBox {
         GridPane g = new GridPane();
         g.setHgap(12);
         g.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);   // the hints give way, not the field names
+        g.getColumnConstraints().add(labels);
         int r = 0;
         ChoiceBox<Theme> theme = new ChoiceBox<>();
         theme.getItems().setAll(Theme.values());
@@ -54,7 +59,7 @@ public final class SettingsView extends VBox {
         kvTiers.setId("kv-tiers");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
         g.add(kvTiers, 1, r);
-        g.add(hint("each chat continues after a restart without reading it again; needs dense attention"), 2, r++);
+        g.add(hint("a chat continues after a restart without re-reading it; dense attention only"), 2, r++);
         g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("beyond this, older pages are read from disk"));
         g.addRow(r++, new Label("KV on the GPU (MiB)"), kvField(vm.kvGpuMb, "kv-gpu-mb", vm), hint("only used with a GPU"));
         g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
