@@ -229,9 +229,9 @@ public final class ChatViewModel {
 
     private void done() {
         running = null;
-        busy.set(false);
         prefill.set(-1);
-        updateContextMeter();
+        updateContextMeter();   // tokenizes with the model: before busy clears, so no one closes it meanwhile
+        busy.set(false);
     }
 
     private void reloadMessages() {
