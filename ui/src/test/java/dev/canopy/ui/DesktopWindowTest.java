@@ -261,6 +261,31 @@ class DesktopWindowTest {
         });
     }
 
+    @Test
+    void keepingTheKvOnDiskIsTurnedOnInSettingsWithItsBudgetAndFolder() throws Exception {
+        SettingsStore store = new SettingsStore(home);
+        store.save(store.settings().withActiveModel(model.toString()));
+        ui.launch(home);
+        ui.robot.clickOn("#nav-settings");
+        ui.waitUntil("the Settings view is shown", () -> ui.lookup("#kv-tiers", javafx.scene.control.CheckBox.class).isVisible());
+        javafx.scene.control.TextField ram = ui.lookup("#kv-ram-mb", javafx.scene.control.TextField.class);
+        assertThat(ram.isDisabled()).as("the KV fields wait for the switch").isTrue();
+        ui.robot.clickOn("#kv-tiers");
+        ui.waitUntil("the KV fields are enabled", () -> !ram.isDisabled());
+        DesktopDriver.fx(() -> {
+            ram.setText("300");
+            ui.lookup("#kv-folder", javafx.scene.control.TextField.class).setText(home.resolve("kv-here").toString());
+            return null;
+        });
+        ui.robot.clickOn("#save-settings");
+        ui.waitUntil("the settings are saved", () -> !ui.text("#settings-message").isEmpty());
+        assertThat(ui.text("#settings-message")).startsWith("Saved.");
+        var saved = new SettingsStore(home).settings();
+        assertThat(saved.kvTiers()).isTrue();
+        assertThat(saved.kvCpuMb()).isEqualTo(300);
+        assertThat(new SettingsStore(home).paths().kvDir()).isEqualTo(home.resolve("kv-here"));
+    }
+
     /** The tiny model answers in chat; a 192-token context keeps its (random-length) answers short. */
     private void useModel() throws ReflectiveOperationException {
         SettingsStore s = new SettingsStore(home);

@@ -16,6 +16,9 @@ public interface ChatListener {
     /** {@code done} of {@code total} new prompt tokens computed. */
     default void onPrefill(int done, int total) {}
 
+    /** Something the user should know about how this answer runs (e.g. the KV tiers fell back to memory). */
+    default void onNotice(String text) {}
+
     /** New text of the answer. */
     default void onText(String delta) {}
 }

@@ -53,6 +53,25 @@ public final class ChatService {
         return conversations.append(conversationId, Role.USER, text, Optional.empty());
     }
 
+    /** Deletes a conversation and the KV it saved on disk; see {@link #forgetSavedKv}. */
+    public void deleteConversation(String conversationId) {
+        conversations.delete(conversationId);
+        forgetSavedKv(conversationId);
+    }
+
+    /**
+     * Deletes the KV a (deleted) conversation kept on disk with KV tiers. Call it from the chat's
+     * background thread: closing the conversation's open session writes its KV first.
+     */
+    public void forgetSavedKv(String conversationId) {
+        runtime.forget(conversationId);
+        try {
+            KvTiers.deleteSaved(settings.paths().kvDir(), conversationId);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The conversation is gone; a leftover KV file only takes disk space and is never read again.
+        }
+    }
+
     /** Removes the last answer so {@link #reply} can write a new one. */
     public void dropLastAnswer(String conversationId) {
         List<StoredMessage> msgs = conversations.messages(conversationId);
@@ -80,7 +99,9 @@ public final class ChatService {
             facts = memory.recall(Attachments.question(history.getLast().content()), RECALL_LIMIT);
             listener.onMemories(facts);
         }
-        GenerationSession session = runtime.session();
+        ChatSession chatSession = runtime.chatSession(conversationId, KvTiers.of(s, settings.paths().kvDir()));
+        chatSession.notice().ifPresent(listener::onNotice);
+        GenerationSession session = chatSession.session();
         PromptBuilder.Prompt prompt = PromptBuilder.build(model, session.contextTokens(), c.systemPrompt(), facts, history);
         listener.onPhase(ChatPhase.READING_PROMPT);
         int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
@@ -117,7 +138,7 @@ public final class ChatService {
                 memory.remember(conversationId, conversation(conversationId).title(), List.of(history.getLast(), answer.get()));
             }
         }
-        return new ChatReply(answer, stats, facts, prompt.droppedMessages());
+        return new ChatReply(answer, stats, facts, prompt.droppedMessages(), chatSession.notice());
     }
 
     /** How full the context window is for this conversation (counted exactly once a model is loaded). */
@@ -126,7 +147,7 @@ public final class ChatService {
         List<StoredMessage> history = conversations.messages(conversationId);
         Optional<InferenceModel> m = runtime.model();
         if (m.isPresent()) {
-            int size = runtime.session().contextTokens();
+            int size = runtime.contextTokens();
             if (history.isEmpty()) return new ContextUsage(0, size, false);
             List<StoredMessage> withTurn = history;
             try {
@@ -143,7 +164,7 @@ public final class ChatService {
 
     /** Characters of a dropped document that fit comfortably in the context window. */
     public int documentBudgetChars() {
-        int ctx = runtime.model().map(x -> runtime.session().contextTokens())
+        int ctx = runtime.model().map(x -> runtime.contextTokens())
                 .orElse(settings.settings().contextTokens() > 0 ? settings.settings().contextTokens() : 8192);
         return Math.max(2000, (ctx - 1536) * 3);
     }

@@ -19,7 +19,10 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param kvGpuMb        KV budget on the GPU tier, MiB
  * @param kvCpuMb        KV budget in system memory, MiB
  * @param kvDiskMb       KV budget on disk, MiB
- * @param kvDiskFolder   folder of the disk KV tier
+ * @param kvDiskFolder   folder of the disk KV tier (empty = {@code kv} under the data folder)
+ * @param kvTiers        whether chats keep each conversation's KV in the tiered store (GPU, RAM and disk
+ *                       budgets above), saved in {@code kvDiskFolder} so it survives a restart; Canopy's
+ *                       own engine only, and not with DHSA (which needs the dense KV)
  * @param dataFolder     folder of the database and models (takes effect on restart)
  * @param modelsFolder   folder scanned for .gguf files and where downloads go
  * @param memoryEnabled  whether chats read and write long-term memory
@@ -27,7 +30,7 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  */
 public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
                           int contextTokens, AttentionMode attention, int attentionBudgetTokens,
-                          long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, String dataFolder,
+                          long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, boolean kvTiers, String dataFolder,
                           String modelsFolder, boolean memoryEnabled, String activeModel) {
 
     public AppSettings {
@@ -42,7 +45,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
 
     public static AppSettings defaults() {
         return new AppSettings(Theme.LIGHT, ComputeDevice.CPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
-                1024, 4096, 16384, "", "", "", true, "");
+                1024, 4096, 16384, "", false, "", "", true, "");
     }
 
     /** The engine options these settings ask for (the attention mode included). */
@@ -59,19 +62,19 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
 
     public AppSettings withTheme(Theme t) {
         return new AppSettings(t, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
-                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
                 memoryEnabled, activeModel);
     }
 
     public AppSettings withActiveModel(String path) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
-                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
                 memoryEnabled, path);
     }
 
     public AppSettings withMemoryEnabled(boolean on) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
-                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, dataFolder, modelsFolder,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
                 on, activeModel);
     }
 

@@ -140,7 +140,7 @@ class ChatServiceTest {
         settings.save(settings.settings().withActiveModel(model.toString()));
         var d = settings.settings();
         settings.save(new dev.canopy.app.settings.AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(), 64, 512,
-                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", "", "", false, d.activeModel()));
+                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", false, "", "", false, d.activeModel()));
         Conversation c = repo.create("t");
         String longText = "word ".repeat(150);
         for (int i = 0; i < 3; i++) {

@@ -56,7 +56,7 @@ class SettingsStoreTest {
         AppSettings cpu = AppSettings.defaults();
         assertThat(cpu.engineOptions().gpuLayers()).isZero();
         AppSettings gpu = new AppSettings(Theme.LIGHT, ComputeDevice.GPU, 20, 4, 512, 4096, AttentionMode.DHSA, 1024,
-                1, 2, 3, "", "", "", true, "");
+                1, 2, 3, "", false, "", "", true, "");
         assertThat(gpu.engineOptions().gpuLayers()).isEqualTo(20);
         assertThat(gpu.engineOptions().threads()).isEqualTo(4);
         assertThat(gpu.needsReloadComparedTo(cpu)).isTrue();
@@ -69,7 +69,7 @@ class SettingsStoreTest {
         Path elsewhere = home.resolve("elsewhere");
         AppSettings d = AppSettings.defaults();
         s.save(new AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(), d.chunkTokens(), d.contextTokens(),
-                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", elsewhere.toString(),
+                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", false, elsewhere.toString(),
                 "", true, ""));
         assertThat(s.paths().modelsDir()).isEqualTo(elsewhere.resolve("models"));
         assertThat(s.paths().settingsFile()).isEqualTo(home.resolve("settings.json"));

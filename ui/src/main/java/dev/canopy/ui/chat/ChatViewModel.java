@@ -116,6 +116,7 @@ public final class ChatViewModel {
     public void delete(Conversation c) {
         if (busy.get() && current.get() != null && current.get().id().equals(c.id())) return;
         chat.conversations().delete(c.id());
+        threads.inBackground(() -> chat.forgetSavedKv(c.id()));   // and its KV kept on disk, if any
         if (current.get() != null && current.get().id().equals(c.id())) {
             current.set(null);
             settings.show(null);
@@ -192,6 +193,8 @@ public final class ChatViewModel {
         return new ChatListener() {
             @Override public void onPhase(ChatPhase p) { threads.onUi(() -> status.set(phaseText(p))); }
 
+            @Override public void onNotice(String text) { threads.onUi(() -> status.set(text)); }
+
             @Override public void onMemories(List<MemoryFact> facts) {
                 List<String> texts = facts.stream().map(MemoryFact::text).toList();
                 threads.onUi(() -> memoriesUsed.setAll(texts));
@@ -213,10 +216,11 @@ public final class ChatViewModel {
     private void finish(MessageItem answer, ChatReply r) {
         if (r.message().isEmpty()) messages.remove(answer);
         else answer.setFooter(footer(r.stats()));
+        String notice = r.notice().map(n -> " " + n).orElse("");
         if (r.droppedTurns() > 0) {
-            status.set(r.droppedTurns() + " older messages did not fit the context window and were left out.");
+            status.set(r.droppedTurns() + " older messages did not fit the context window and were left out." + notice);
         } else {
-            status.set(r.cancelled() ? "Stopped." : "");
+            status.set(((r.cancelled() ? "Stopped." : "") + notice).strip());
         }
         reloadMessages();
         refreshList();
@@ -225,9 +229,9 @@ public final class ChatViewModel {
 
     private void done() {
         running = null;
-        busy.set(false);
         prefill.set(-1);
-        updateContextMeter();
+        updateContextMeter();   // tokenizes with the model: before busy clears, so no one closes it meanwhile
+        busy.set(false);
     }
 
     private void reloadMessages() {

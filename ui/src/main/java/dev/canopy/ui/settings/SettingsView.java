@@ -8,9 +8,13 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** Settings; binds to {@link SettingsViewModel}. */
@@ -23,6 +27,9 @@ public final class SettingsView extends VBox {
         GridPane g = new GridPane();
         g.setHgap(12);
         g.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);   // the hints give way, not the field names
+        g.getColumnConstraints().add(labels);
         int r = 0;
         ChoiceBox<Theme> theme = new ChoiceBox<>();
         theme.getItems().setAll(Theme.values());
@@ -48,6 +55,15 @@ public final class SettingsView extends VBox {
                 hint("DHSA prefills long prompts several times faster; answers may differ slightly from dense"));
         g.addRow(r++, new Label("Attention budget"), field(vm.attentionBudget, "attention-budget"),
                 hint("DHSA: tokens each step reads (1,024 for finding facts, 2,048 for summaries)"));
+        CheckBox kvTiers = new CheckBox("Keep the conversation's KV on disk");
+        kvTiers.setId("kv-tiers");
+        kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
+        g.add(kvTiers, 1, r);
+        g.add(hint("a chat continues after a restart without re-reading it; dense attention only"), 2, r++);
+        g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("a longer KV is read in part: the most relevant pages per step (answers may differ slightly)"));
+        g.addRow(r++, new Label("KV on the GPU (MiB)"), kvField(vm.kvGpuMb, "kv-gpu-mb", vm), hint("only used with a GPU"));
+        g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
+        g.addRow(r++, new Label("KV folder"), kvField(vm.kvFolder, "kv-folder", vm), hint("empty = \"kv\" in the data folder"));
         g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
         CheckBox memory = new CheckBox("Long-term memory in chats");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
@@ -59,9 +75,14 @@ public final class SettingsView extends VBox {
         Button reset = new Button("Discard changes");
         reset.setOnAction(e -> vm.reset());
         Label msg = new Label();
+        msg.setId("settings-message");
         msg.setWrapText(true);
         msg.textProperty().bind(vm.message);
-        getChildren().addAll(title, g, new HBox(8, save, reset), msg);
+        ScrollPane form = new ScrollPane(g);   // Save stays in sight however small the window
+        form.setId("settings-form");
+        form.setFitToWidth(true);
+        VBox.setVgrow(form, Priority.ALWAYS);
+        getChildren().addAll(title, form, new HBox(8, save, reset), msg);
     }
 
     private static TextField field(javafx.beans.property.StringProperty p, String id) {
@@ -69,6 +90,12 @@ public final class SettingsView extends VBox {
         f.setId(id);
         f.setPrefColumnCount(10);
         f.textProperty().bindBidirectional(p);
+        return f;
+    }
+
+    private static TextField kvField(javafx.beans.property.StringProperty p, String id, SettingsViewModel vm) {
+        TextField f = field(p, id);
+        f.disableProperty().bind(vm.kvTiers.not());
         return f;
     }
 

@@ -30,6 +30,12 @@ public final class SettingsViewModel {
     public final StringProperty contextTokens = new SimpleStringProperty();
     public final ObjectProperty<AttentionMode> attention = new SimpleObjectProperty<>();
     public final StringProperty attentionBudget = new SimpleStringProperty();
+    /** "Keep the conversation's KV on disk": the tiered KV store, with these budgets and folder. */
+    public final BooleanProperty kvTiers = new SimpleBooleanProperty();
+    public final StringProperty kvGpuMb = new SimpleStringProperty();
+    public final StringProperty kvRamMb = new SimpleStringProperty();
+    public final StringProperty kvDiskMb = new SimpleStringProperty();
+    public final StringProperty kvFolder = new SimpleStringProperty();
     public final StringProperty dataFolder = new SimpleStringProperty();
     public final BooleanProperty memoryEnabled = new SimpleBooleanProperty();
     public final StringProperty message = new SimpleStringProperty("");
@@ -51,6 +57,11 @@ public final class SettingsViewModel {
         contextTokens.set(Integer.toString(s.contextTokens()));
         attention.set(s.attention());
         attentionBudget.set(Integer.toString(s.attentionBudgetTokens()));
+        kvTiers.set(s.kvTiers());
+        kvGpuMb.set(Long.toString(s.kvGpuMb()));
+        kvRamMb.set(Long.toString(s.kvCpuMb()));
+        kvDiskMb.set(Long.toString(s.kvDiskMb()));
+        kvFolder.set(s.kvDiskFolder());
         dataFolder.set(s.dataFolder());
         memoryEnabled.set(s.memoryEnabled());
         message.set("");
@@ -72,19 +83,34 @@ public final class SettingsViewModel {
                 throw new IllegalArgumentException("Attention budget must be at least " + (effectiveChunk + 257)
                         + " tokens: it holds the first 128, the last 128 and a whole prefill chunk.");
             }
+            boolean tiers = kvTiers.get();   // the KV fields are disabled (and kept as saved) while this is off
+            long kvGpu = tiers ? number("KV on the GPU", kvGpuMb.get(), 0, 1 << 20) : old.kvGpuMb();
+            long kvRam = tiers ? number("KV in RAM", kvRamMb.get(), 64, 1 << 20) : old.kvCpuMb();
+            long kvDisk = tiers ? number("KV on disk", kvDiskMb.get(), 64, 1 << 24) : old.kvDiskMb();
+            String folder = tiers ? KvFolders.check(kvFolder.get()) : old.kvDiskFolder();
+            if (tiers && attention.get() == AttentionMode.DHSA) {
+                throw new IllegalArgumentException("Long-context acceleration (DHSA) does not work with \"Keep the"
+                        + " conversation's KV on disk\" yet: choose dense attention or turn off keeping the KV on disk.");
+            }
             AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
-                    budget, old.kvGpuMb(), old.kvCpuMb(), old.kvDiskMb(), old.kvDiskFolder(),
+                    budget, kvGpu, kvRam, kvDisk, folder, tiers,
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
                     old.activeModel());
             store.save(s);
             applyTheme.accept(s.theme());
             message.set(s.needsReloadComparedTo(old) ? "Saved. The model reloads with these settings at the next answer."
-                    : !s.dataFolder().equals(old.dataFolder()) ? "Saved. The new data folder is used after a restart." : "Saved.");
+                    : !s.dataFolder().equals(old.dataFolder()) ? "Saved. The new data folder is used after a restart."
+                    : kvChanged(s, old) ? "Saved. Chats use the new KV settings from the next answer." : "Saved.");
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());
             return false;
         }
+    }
+
+    private static boolean kvChanged(AppSettings a, AppSettings b) {
+        return a.kvTiers() != b.kvTiers() || a.kvGpuMb() != b.kvGpuMb() || a.kvCpuMb() != b.kvCpuMb()
+                || a.kvDiskMb() != b.kvDiskMb() || !a.kvDiskFolder().equals(b.kvDiskFolder());
     }
 
     private static int number(String field, String text, int min, int max) {

@@ -141,4 +141,20 @@ class ChatViewModelTest {
         assertThat(vm.messages()).extracting(MessageItem::text).containsExactly("Anyone there?");
         assertThat(vm.hasModel()).isFalse();
     }
+
+    @Test
+    void whenTheKvCannotBeKeptOnDiskTheStatusSaysSoAndTheAnswerIsWritten() throws Exception {
+        var d = services.settings().settings();   // DHSA with KV tiers: Settings refuses it, an older file may not
+        services.settings().save(new dev.canopy.app.settings.AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(),
+                d.chunkTokens(), d.contextTokens(), dev.canopy.app.settings.AttentionMode.DHSA, d.attentionBudgetTokens(),
+                d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", true, "", "", false, d.activeModel()));
+        vm.start("");
+        stopAfter(3);
+        vm.draftProperty().set("Hello?");
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.messages()).extracting(MessageItem::role).containsExactly(Role.USER, Role.ASSISTANT);
+        assertThat(vm.statusProperty().get()).startsWith("Stopped. ").contains("DHSA").contains("KV on disk");
+    }
 }

@@ -62,4 +62,73 @@ class SettingsViewModelTest {
         assertThat(attention.mode()).isEqualTo(dev.canopy.engine.sparse.AttentionMode.DHSA);
         assertThat(attention.budget()).isEqualTo(1024);
     }
+
+    @Test
+    void kvTiersAndTheirFolderAreSavedAndReloaded() {
+        Path folder = home.resolve("kv-elsewhere");
+        SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {});
+        assertThat(vm.kvTiers.get()).isFalse();
+        vm.kvTiers.set(true);
+        vm.kvRamMb.set("512");
+        vm.kvGpuMb.set("0");
+        vm.kvDiskMb.set("2048");
+        vm.kvFolder.set("  " + folder + " ");
+        assertThat(vm.save()).isTrue();
+        assertThat(vm.message.get()).contains("KV settings");
+
+        SettingsStore reloaded = new SettingsStore(home);
+        var s = reloaded.settings();
+        assertThat(s.kvTiers()).isTrue();
+        assertThat(s.kvCpuMb()).isEqualTo(512);
+        assertThat(s.kvGpuMb()).isZero();
+        assertThat(s.kvDiskMb()).isEqualTo(2048);
+        assertThat(reloaded.paths().kvDir()).isEqualTo(folder);
+        SettingsViewModel again = new SettingsViewModel(reloaded, t -> {});
+        assertThat(again.kvTiers.get()).isTrue();
+        assertThat(again.kvRamMb.get()).isEqualTo("512");
+        assertThat(again.kvDiskMb.get()).isEqualTo("2048");
+        assertThat(again.kvFolder.get()).isEqualTo(folder.toString());
+    }
+
+    @Test
+    void badKvValuesAreNamedAndNotSaved() throws Exception {
+        SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {});
+        vm.kvTiers.set(true);
+        vm.kvRamMb.set("lots");
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).isEqualTo("KV in RAM must be a whole number, not \"lots\".");
+        vm.kvRamMb.set("8");
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).isEqualTo("KV in RAM must be between 64 and 1048576.");
+        vm.kvRamMb.set("512");
+        vm.kvDiskMb.set("-5");
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).startsWith("KV on disk must be between");
+        vm.kvDiskMb.set("1024");
+        vm.kvFolder.set("relative/kv");
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).startsWith("KV folder must be a full path");
+        Path file = java.nio.file.Files.writeString(home.resolve("a-file"), "x");
+        vm.kvFolder.set(file.toString());
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).contains("KV folder").contains("is a file");
+        assertThat(new SettingsStore(home).settings().kvTiers()).as("nothing was saved").isFalse();
+
+        vm.kvTiers.set(false);
+        assertThat(vm.save()).as("the KV fields are not checked while KV on disk is off").isTrue();
+        assertThat(new SettingsStore(home).settings().kvCpuMb()).isEqualTo(dev.canopy.app.settings.AppSettings.defaults().kvCpuMb());
+    }
+
+    @Test
+    void dhsaWithKvOnDiskIsRefusedNamingBothSettings() {
+        SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {});
+        vm.attention.set(dev.canopy.app.settings.AttentionMode.DHSA);
+        vm.kvTiers.set(true);
+        assertThat(vm.save()).isFalse();
+        assertThat(vm.message.get()).contains("Long-context acceleration (DHSA)").contains("Keep the conversation's KV on disk");
+        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(dev.canopy.app.settings.AttentionMode.DENSE);
+        vm.attention.set(dev.canopy.app.settings.AttentionMode.DENSE);
+        assertThat(vm.save()).isTrue();
+        assertThat(new SettingsStore(home).settings().kvTiers()).isTrue();
+    }
 }

@@ -1,0 +1,53 @@
+package dev.canopy.app.chat;
+
+import dev.canopy.app.settings.AppSettings;
+import dev.canopy.engine.kv.KvOffload;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The tiered KV store a chat asked for in Settings: each conversation's KV lives in GPU memory, RAM
+ * and a page file in {@code folder}, and is saved there when the chat moves on, so the conversation
+ * continues after a restart without reading its prompt again.
+ *
+ * @param folder where {@code <conversation>.kvpages} and {@code .kvmanifest} are kept
+ * @param gpuMb  GPU tier budget in MiB (ignored without a GPU)
+ * @param ramMb  RAM budget in MiB (page slots and the attention working set)
+ * @param diskMb largest page file in MiB
+ */
+public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
+    public KvTiers {
+        if (folder == null) throw new IllegalArgumentException("the KV folder is required");
+        if (gpuMb < 0 || ramMb < 1 || diskMb < 1) throw new IllegalArgumentException("KV budgets must be positive");
+    }
+
+    /** The tiers {@code settings} ask for, with {@code kvFolder} (see AppPaths#kvDir), or empty when they are off. */
+    public static Optional<KvTiers> of(AppSettings settings, Path kvFolder) {
+        if (!settings.kvTiers()) return Optional.empty();
+        // Settings checks these; a hand-edited settings.json cannot make a chat fail here.
+        return Optional.of(new KvTiers(kvFolder, Math.max(0, settings.kvGpuMb()), Math.max(64, settings.kvCpuMb()),
+                Math.max(64, settings.kvDiskMb())));
+    }
+
+    /** The engine's configuration for {@code conversationId}'s KV. */
+    public KvOffload offload(String conversationId) {
+        KvOffload base = KvOffload.ofMegabytes(folder, fileName(conversationId), gpuMb, ramMb);
+        return new KvOffload(base.directory(), base.conversationId(), base.deviceBytes(), base.hostBytes(),
+                Math.multiplyExact(diskMb, 1L << 20), base.attendTokens(), base.sinkTokens(), base.windowTokens(),
+                base.pageTokens(), base.coldType());
+    }
+
+    /** Deletes the KV that {@code conversationId} saved in {@code folder}, if any. */
+    public static void deleteSaved(Path folder, String conversationId) throws java.io.IOException {
+        String name = fileName(conversationId);
+        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvpages"));
+        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvmanifest"));
+    }
+
+    /** A file-name-safe form of a conversation id. */
+    static String fileName(String conversationId) {
+        String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.isEmpty() || safe.startsWith(".") ? "c" + safe : safe;
+    }
+}
