@@ -92,14 +92,23 @@ public final class ChatService {
             throw new UserFacingException("There is no question to answer. Type a message first.");
         }
         AppSettings s = settings.settings();
-        InferenceModel model = loadActiveModel(s, listener);
+        loadActiveModel(s, listener);
         List<MemoryFact> facts = List.of();
         if (s.memoryEnabled()) {
             listener.onPhase(ChatPhase.RECALLING);
             facts = memory.recall(Attachments.question(history.getLast().content()), RECALL_LIMIT);
             listener.onMemories(facts);
         }
-        ChatSession chatSession = runtime.chatSession(conversationId, KvTiers.of(s, settings.paths().kvDir()));
+        try (ModelRuntime.Lease lease = runtime.lease(conversationId, KvTiers.of(s, settings.paths().kvDir()))) {
+            return answerWith(lease, conversationId, c, history, s, facts, cancel, listener);
+        }
+    }
+
+    /** The answer itself, on a leased model and session (nobody frees them meanwhile). */
+    private ChatReply answerWith(ModelRuntime.Lease lease, String conversationId, Conversation c, List<StoredMessage> history,
+                                 AppSettings s, List<MemoryFact> facts, CancellationToken cancel, ChatListener listener) {
+        InferenceModel model = lease.model();
+        ChatSession chatSession = lease.chat();
         chatSession.notice().ifPresent(listener::onNotice);
         GenerationSession session = chatSession.session();
         PromptBuilder.Prompt prompt = PromptBuilder.build(model, session.contextTokens(), c.systemPrompt(), facts, history);
@@ -145,18 +154,17 @@ public final class ChatService {
     public ContextUsage contextUsage(String conversationId) {
         Conversation c = conversation(conversationId);
         List<StoredMessage> history = conversations.messages(conversationId);
-        Optional<InferenceModel> m = runtime.model();
-        if (m.isPresent()) {
+        Optional<ContextUsage> counted = runtime.withModel(m -> {
             int size = runtime.contextTokens();
             if (history.isEmpty()) return new ContextUsage(0, size, false);
-            List<StoredMessage> withTurn = history;
             try {
-                int used = PromptBuilder.build(m.get(), Integer.MAX_VALUE / 2, c.systemPrompt(), List.of(), withTurn).tokens();
+                int used = PromptBuilder.build(m, Integer.MAX_VALUE / 2, c.systemPrompt(), List.of(), history).tokens();
                 return new ContextUsage(used, size, false);
             } catch (RuntimeException e) {
                 return new ContextUsage(0, size, true);
             }
-        }
+        });
+        if (counted.isPresent()) return counted.get();
         int chars = c.systemPrompt().length() + history.stream().mapToInt(x -> x.content().length() + 16).sum();
         int size = settings.settings().contextTokens() > 0 ? settings.settings().contextTokens() : 8192;
         return new ContextUsage(chars / 4, size, true);

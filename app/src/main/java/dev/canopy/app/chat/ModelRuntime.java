@@ -16,7 +16,11 @@ import java.util.Optional;
  * other options, closes the previous one first. Without KV tiers all conversations share one session
  * (it keeps the KV of the longest common prefix); with them each conversation gets its own tiered
  * session, and moving to another conversation closes the previous one, which saves its KV.
- * Use from one thread at a time (the chat's background thread).
+ *
+ * <p>Native memory is freed only when nobody uses it: work on the model or a session holds a
+ * {@link Lease} (or runs inside {@link #withModel}), and unloading or closing a session first waits
+ * until every lease is returned. A thread must not load, unload or switch sessions while it holds
+ * a lease (it would wait for itself).
  */
 public final class ModelRuntime implements AutoCloseable {
     private static final String SHARED = "";
@@ -27,6 +31,31 @@ public final class ModelRuntime implements AutoCloseable {
     private GenerationSession session;
     private SessionKey sessionKey;
     private Optional<String> sessionNotice = Optional.empty();
+    private int users;                  // leases out: native work in progress on model or session
+
+    /** The model and the chat session one answer uses; closing it lets unloading proceed. */
+    public final class Lease implements AutoCloseable {
+        private final InferenceModel leased;
+        private final ChatSession chat;
+        private boolean closed;
+
+        private Lease(InferenceModel leased, ChatSession chat) {
+            this.leased = leased;
+            this.chat = chat;
+        }
+
+        public InferenceModel model() { return leased; }
+        public ChatSession chat() { return chat; }
+
+        @Override
+        public void close() {
+            synchronized (ModelRuntime.this) {
+                if (closed) return;
+                closed = true;
+                release();
+            }
+        }
+    }
 
     /** Which session is open: the shared one (no conversation, no tiers) or a conversation's tiered one. */
     private record SessionKey(String conversationId, KvTiers tiers) {}
@@ -64,7 +93,51 @@ public final class ModelRuntime implements AutoCloseable {
      * tiers cannot be used the answer runs over the dense KV and {@link ChatSession#notice} says why.
      * Models on llama.cpp ignore the tiers (the model's own notice says so).
      */
-    public synchronized ChatSession chatSession(String conversationId, Optional<KvTiers> tiers) {
+    public synchronized Lease lease(String conversationId, Optional<KvTiers> tiers) {
+        ChatSession chat = chatSession(conversationId, tiers);
+        users++;
+        return new Lease(model, chat);
+    }
+
+    /**
+     * Runs {@code work} on the loaded model (none: empty) while holding a lease, so that no other
+     * thread frees the model under it.
+     */
+    public <T> Optional<T> withModel(java.util.function.Function<InferenceModel, T> work) {
+        InferenceModel m;
+        synchronized (this) {
+            if (model == null) return Optional.empty();
+            m = model;
+            users++;
+        }
+        try {
+            return Optional.ofNullable(work.apply(m));
+        } finally {
+            synchronized (this) {
+                release();
+            }
+        }
+    }
+
+    private void release() {
+        users--;
+        notifyAll();
+    }
+
+    /** Waits (holding this monitor between checks) until no lease is out. */
+    private void awaitIdle() {
+        boolean interrupted = false;
+        while (users > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;   // finish waiting: freeing memory in use would crash the process
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    synchronized ChatSession chatSession(String conversationId, Optional<KvTiers> tiers) {
         if (model == null) throw new IllegalStateException("no model loaded");
         boolean tiered = tiers.isPresent() && model instanceof CanopyInferenceModel;
         SessionKey key = tiered ? new SessionKey(conversationId, tiers.get()) : new SessionKey(SHARED, null);
@@ -112,7 +185,10 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     private void closeSession() {
-        if (session != null) session.close();
+        if (session != null) {
+            awaitIdle();
+            session.close();
+        }
         session = null;
         sessionKey = null;
         sessionNotice = Optional.empty();
@@ -120,7 +196,10 @@ public final class ModelRuntime implements AutoCloseable {
 
     public synchronized void unload() {
         closeSession();
-        if (model != null) model.close();
+        if (model != null) {
+            awaitIdle();
+            model.close();
+        }
         model = null;
         file = null;
         options = null;
