@@ -188,9 +188,14 @@ public final class ChatService {
         loadActiveModel(settings.settings(), ChatListener.NONE);
     }
 
-    /** The active model, loaded if needed (documents share it with the chat). */
-    public InferenceModel activeModel() {
-        return loadActiveModel(settings.settings(), ChatListener.NONE);
+    /**
+     * Runs {@code work} on the active model, loaded if needed (documents share it with the chat),
+     * holding a lease: a settings change that reloads the model waits until the work is done.
+     */
+    public <T> T withActiveModel(java.util.function.Function<InferenceModel, T> work) {
+        loadActiveModel(settings.settings(), ChatListener.NONE);
+        return runtime.withModel(work).orElseThrow(() -> new UserFacingException(
+                "The model was unloaded before the work could start. Try again."));
     }
 
     private InferenceModel loadActiveModel(AppSettings s, ChatListener listener) {

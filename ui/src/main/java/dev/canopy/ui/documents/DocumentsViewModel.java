@@ -76,13 +76,13 @@ public final class DocumentsViewModel {
         threads.inBackground(() -> {
             try {
                 Document doc = DocumentLoaders.load(f);
-                var model = chat.activeModel();
                 SummarizeOptions o = SummarizeOptions.defaults().withStyle(s, s == SummaryStyle.CUSTOM ? instr : null);
-                SummaryResult r = new SummarizationPipeline(model, store.get(), o).run(doc, new SummaryListener() {
-                    @Override public void onProgress(SummaryProgress p) {
-                        threads.onUi(() -> { progress.set(p.chunkFraction()); status.set(p.describe()); });
-                    }
-                }, cancel);
+                SummaryResult r = chat.withActiveModel(model -> new SummarizationPipeline(model, store.get(), o).run(doc,
+                        new SummaryListener() {
+                            @Override public void onProgress(SummaryProgress p) {
+                                threads.onUi(() -> { progress.set(p.chunkFraction()); status.set(p.describe()); });
+                            }
+                        }, cancel));
                 threads.onUi(() -> {
                     if (r.completed()) {
                         result.set(r.markdown());
