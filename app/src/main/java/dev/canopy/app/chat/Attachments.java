@@ -31,4 +31,10 @@ public final class Attachments {
         Matcher m = BLOCK.matcher(content);
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
+
+    /** {@code content} with its question replaced by {@code question}, keeping an attached document. */
+    public static String withQuestion(String content, String question) {
+        Matcher m = BLOCK.matcher(content);
+        return m.find() ? compose(question, m.group(1), m.group(2)) : question.strip();
+    }
 }

@@ -127,13 +127,14 @@ public final class ChatView extends SplitPane {
         used.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(vm.memoriesUsed()));
         used.managedProperty().bind(used.visibleProperty());
 
-        VBox bottom = new VBox(6, error, used, prefill, statusRow, composer);
+        VBox bottom = new VBox(6, error, used, prefill, statusRow, AttachmentDrop.chip(vm), composer);
         bottom.setPadding(new Insets(8, 12, 12, 12));
         BorderPane pane = new BorderPane(scroll);
         ConversationSettingsPane settings = new ConversationSettingsPane(vm.conversationSettings());
         BorderPane.setMargin(settings, new Insets(8, 12, 0, 12));
         pane.setTop(settings);
         pane.setBottom(bottom);
+        AttachmentDrop.install(pane, vm);   // drop a document to ask about it
         return pane;
     }
 

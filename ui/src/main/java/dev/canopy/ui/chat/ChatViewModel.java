@@ -1,11 +1,14 @@
 package dev.canopy.ui.chat;
 
+import dev.canopy.app.chat.AttachedDocument;
+import dev.canopy.app.chat.Attachments;
 import dev.canopy.app.chat.ChatListener;
 import dev.canopy.app.chat.ChatPhase;
 import dev.canopy.app.chat.ChatReply;
 import dev.canopy.app.chat.ChatService;
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ContextUsage;
+import dev.canopy.app.chat.DocumentReader;
 import dev.canopy.app.chat.ReplyStats;
 import dev.canopy.app.chat.Role;
 import dev.canopy.app.chat.StoredMessage;
@@ -24,6 +27,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,6 +42,7 @@ import java.util.function.Consumer;
 public final class ChatViewModel {
     private final ChatService chat;       // app service
     private final UiThreads threads;
+    private final ObjectProperty<AttachedDocument> attachment = new SimpleObjectProperty<>();
     private final Consumer<String> rememberLastConversation;
 
     private final ObservableList<Conversation> conversations = FXCollections.observableArrayList();
@@ -125,10 +130,43 @@ public final class ChatViewModel {
         refreshList();
     }
 
-    /** Sends the draft and streams the answer. */
+    /** The document the next message carries (dropped on the chat), or null. */
+    public ObjectProperty<AttachedDocument> attachmentProperty() { return attachment; }
+
+    /**
+     * Reads {@code file} in the background and attaches it to the next message (only as much as
+     * fits the context window; the message says when the rest was left out).
+     */
+    public void attach(Path file) {
+        if (!DocumentReader.supports(file)) {
+            error.set("Canopy cannot read " + file.getFileName() + ". Drop a PDF, Word, HTML, Markdown or text file.");
+            return;
+        }
+        error.set("");
+        status.set("Reading " + file.getFileName() + "…");
+        threads.inBackground(() -> {
+            try {
+                AttachedDocument d = DocumentReader.read(file, chat.documentBudgetChars());
+                threads.onUi(() -> {
+                    attachment.set(d);
+                    status.set(d.truncated() ? "Attached the first part of " + d.name() + " (the rest does not fit the context"
+                            + " window; Documents can summarize all of it)." : "Attached " + d.name() + ".");
+                });
+            } catch (RuntimeException e) {
+                threads.onUi(() -> { status.set(""); error.set(UserMessages.describe("document", e).text()); });
+            }
+        });
+    }
+
+    /** Sends the draft (with the attached document, if any) and streams the answer. */
     public void send() {
         String text = draft.get() == null ? "" : draft.get().strip();
-        if (text.isEmpty() || busy.get()) return;
+        AttachedDocument doc = attachment.get();
+        if ((text.isEmpty() && doc == null) || busy.get()) return;
+        if (doc != null) {
+            text = Attachments.compose(text.isEmpty() ? "Summarize this document." : text, doc.name(), doc.text());
+            attachment.set(null);
+        }
         if (current.get() == null) newConversation();
         error.set("");
         String id = current.get().id();
@@ -153,7 +191,7 @@ public final class ChatViewModel {
         if (t.isEmpty()) { error.set("A message cannot be empty. Type something or keep the old text."); return; }
         error.set("");
         try {
-            chat.editMessage(current.get().id(), m.id(), t);
+            chat.editMessage(current.get().id(), m.id(), Attachments.withQuestion(m.content(), t));   // keeps a document
         } catch (RuntimeException e) {
             error.set(UserMessages.describe("message", e).text());
             return;

@@ -1,23 +1,39 @@
 package dev.canopy.ui.chat;
 
+import dev.canopy.app.chat.Attachments;
 import dev.canopy.app.chat.Role;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
-/** One message as the chat shows it; an answer being written grows through {@link #append}. */
+/**
+ * One message as the chat shows it; an answer being written grows through {@link #append}. A user
+ * message with an attached document shows its question and the document's name, not the text.
+ */
 public final class MessageItem {
     private final String id;
     private final Role role;
+    private final String content;   // as stored (a user message's attached document included)
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty footer = new SimpleStringProperty("");
 
-    public MessageItem(String id, Role role, String text, String footer) {
+    public MessageItem(String id, Role role, String content, String footer) {
         this.id = id;
         this.role = role;
-        this.text.set(text);
+        this.content = content;
+        this.text.set(role == Role.USER ? shown(content) : content);
         this.footer.set(footer);
     }
+
+    /** The question, and the attached document's name on a line of its own. */
+    static String shown(String content) {
+        return Attachments.documentName(content)
+                .map(name -> Attachments.question(content) + "\n\n\uD83D\uDCCE " + name)
+                .orElse(content);
+    }
+
+    /** The message as stored (for a user message, with its attached document). */
+    public String content() { return content; }
 
     public String id() { return id; }
     public Role role() { return role; }

@@ -95,6 +95,37 @@ class ChatViewModelTest {
     }
 
     @Test
+    void aDroppedDocumentTravelsWithTheNextMessageAndEditingKeepsIt() throws Exception {
+        vm.start("");
+        Path notes = home.resolve("notes.md");
+        java.nio.file.Files.writeString(notes, "# Trip\n\nThe ferry to the island leaves at 7:40 from pier 3.\n");
+        vm.attach(home.resolve("picture.png"));
+        assertThat(vm.errorProperty().get()).contains("cannot read picture.png");
+        assertThat(vm.attachmentProperty().get()).isNull();
+
+        vm.attach(notes);   // read in the background
+        await(() -> vm.attachmentProperty().get() != null || !vm.errorProperty().get().isEmpty());
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.attachmentProperty().get().name()).isEqualTo("notes.md");
+        stopAfter(2);
+        vm.draftProperty().set("When does the ferry leave?");
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+        assertThat(vm.attachmentProperty().get()).as("used once").isNull();
+
+        MessageItem question = vm.messages().getFirst();
+        assertThat(question.text()).startsWith("When does the ferry leave?").contains("notes.md").doesNotContain("pier 3");
+        String stored = services.chat().conversations().messages(vm.currentProperty().get().id()).getFirst().content();
+        assertThat(stored).contains("pier 3");
+
+        stopAfter(2);
+        vm.editAndResend(question, "Which pier?");
+        await(() -> !vm.busyProperty().get());
+        String edited = services.chat().conversations().messages(vm.currentProperty().get().id()).getFirst().content();
+        assertThat(edited).startsWith("Which pier?").contains("pier 3");
+    }
+
+    @Test
     void switchingConversationsShowsEachOnesMessagesAndTheyPersist() throws Exception {
         vm.start("");
         stopAfter(2);
