@@ -10,6 +10,7 @@ import dev.canopy.engine.kv.TieredKvCache;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ForwardPass;
 import dev.canopy.engine.runtime.Step;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ggml.GgmlBackend;
 
@@ -166,7 +167,7 @@ public final class SequenceEngine implements AutoCloseable {
     public int[] chunkStarts() { return pass.chunkStarts(0); }
 
     /** The attention this sequence runs. */
-    public dev.canopy.engine.sparse.SparseAttentionSettings attention() { return pass.attention(); }
+    public SparseAttentionSettings attention() { return pass.attention(); }
 
     GgmlBackend backend() { return backend; }
 

@@ -49,17 +49,17 @@ public final class TransformerGraphBuilder {
         return Math.max(1024, (attention.mode().isSparse() ? 160L : 64L) * hp.layers() + 256);
     }
 
-    /** The attention settings a graph of {@code shape} is built with: sparse ones only for one query block. */
-    private SparseAttentionSettings attentionFor(GraphShape shape) {
-        return shape.outputs() == 1 ? attention : attention.withMode(AttentionMode.DENSE);
+    /** The attention a graph is built with: sparse only for one query block, and never when {@code dense}. */
+    private SparseAttentionSettings attentionFor(GraphShape shape, boolean dense) {
+        return shape.outputs() == 1 && !dense ? attention : attention.withMode(AttentionMode.DENSE);
     }
 
     public ForwardGraph build(GraphShape shape) {
         return build(shape, false);
     }
 
-    /** With {@code exact}, the graph attends densely whatever the settings (the prompt's last chunk). */
-    public ForwardGraph build(GraphShape shape, boolean exact) {
+    /** With {@code dense}, the graph attends to every key whatever the settings (the prompt's last chunk). */
+    public ForwardGraph build(GraphShape shape, boolean dense) {
         if (shape.window() > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " > cache " + kv.cells());
         GgmlContext nodes = GgmlContext.metadata(maxNodes(), maxNodes());
         try {
@@ -67,8 +67,7 @@ public final class TransformerGraphBuilder {
             MemorySegment gf = ggml_new_graph_custom(ctx0, maxNodes(), false);
             AttentionShape attShape = new AttentionShape(hp.headDim(), hp.heads(), hp.kvHeads(), shape.tokens(),
                     shape.window(), hp.kqScale());
-            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0,
-                    exact ? attention.withMode(AttentionMode.DENSE) : attentionFor(shape), attShape));
+            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, dense), attShape));
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
             Blocks b = new Blocks(ctx0, hp);
             long n = shape.tokens();

@@ -76,13 +76,13 @@ public final class ForwardPass implements AutoCloseable {
         // a budget holding every key the step can see selects them all: the dense graph computes
         // exactly that, without the selection and with the exact kernel
         boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
-        GraphFamily family = family(graphTokens, graphOutputs, dense);
+        GraphFamily family = family(graphTokens, graphOutputs);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
         // one-token steps (decode) read only the 256-cell multiple they need: their graphs are
         // cheap to build, and a power-of-two bucket would make them read up to twice the cells
         WindowPolicy policy = graphTokens == 1 ? WindowPolicy.MULTIPLE_OF_256 : windows;
         int window = policy.window(s.cellsNeeded(), kv.cells());
-        ForwardGraph g = family.prepare(window);
+        ForwardGraph g = family.prepare(window, dense);
         inputs.write(g.inputs(), g.shape(), s);
         if (g.inputs().sparse()) selection.write(g.inputs(), window, s);
         backend.compute(g.cgraph());
@@ -140,16 +140,12 @@ public final class ForwardPass implements AutoCloseable {
 
     /** The graph family of a (tokens, outputs) shape, created with its compute buffer on first use. */
     private GraphFamily family(int tokens, int outputs) {
-        return family(tokens, outputs, false);
-    }
-
-    private GraphFamily family(int tokens, int outputs, boolean exact) {
-        long key = ((long) tokens << 32) | outputs | (exact ? 1L << 31 : 0);
+        long key = ((long) tokens << 32) | outputs;
         GraphFamily f = families.get(key);
         if (f == null) {
             GraphAllocator alloc = new GraphAllocator(backend.bufferType());
             try {
-                f = new GraphFamily(tokens, outputs, exact, kv.cells(), builder, alloc);
+                f = new GraphFamily(tokens, outputs, kv.cells(), attention.mode().isSparse(), builder, alloc);
             } catch (RuntimeException e) {
                 alloc.close();
                 throw e;

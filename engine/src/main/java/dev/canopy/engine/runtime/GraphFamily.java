@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * The graphs of one (tokens, outputs) shape (e.g. the prefill chunk graph of size C) across KV
  * windows, and their compute buffer. The buffer is reserved once for the largest window, so peak
- * compute memory is fixed by the chunk size and the cache size, never by the prompt length.
+ * compute memory is fixed by the chunk size and the cache size, never by the prompt length. With
+ * sparse attention a step may also run the dense graph of its window (the prompt's last chunk, or a
+ * budget covering every visible key); both kinds share the one buffer, reserved for the larger.
  * Owns its graphs and allocator.
  */
 final class GraphFamily implements AutoCloseable {
@@ -20,26 +22,28 @@ final class GraphFamily implements AutoCloseable {
 
     private final int tokens;
     private final int outputs;
-    private final boolean exact;                            // dense attention whatever the settings
     private final TransformerGraphBuilder builder;          // borrowed
     private final GraphAllocator allocator;                 // owned: the compute buffer
-    private final Map<Integer, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs, LRU
+    private final Map<Long, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, dense), LRU
     private ForwardGraph allocated;                         // the graph whose layout the buffer holds now
     private int builds;
 
-    GraphFamily(int tokens, int outputs, boolean exact, int maxWindow, TransformerGraphBuilder builder, GraphAllocator allocator) {
+    /** With {@code sparse}, the buffer also holds the dense graphs sparse steps may fall back to. */
+    GraphFamily(int tokens, int outputs, int maxWindow, boolean sparse, TransformerGraphBuilder builder, GraphAllocator allocator) {
         this.tokens = tokens;
         this.outputs = outputs;
-        this.exact = exact;
         this.builder = builder;
         this.allocator = allocator;
-        ForwardGraph largest = graph(maxWindow);
-        allocator.reserve(largest.cgraph());
+        allocator.reserve(graph(maxWindow, false).cgraph());
+        if (sparse) allocator.reserve(graph(maxWindow, true).cgraph());   // the buffer keeps the larger size
     }
 
-    /** The graph for {@code window}, allocated in the compute buffer and ready for inputs. */
-    ForwardGraph prepare(int window) {
-        ForwardGraph g = graph(window);
+    /**
+     * The graph for {@code window} (dense whatever the settings when {@code dense}), allocated in
+     * the compute buffer and ready for inputs.
+     */
+    ForwardGraph prepare(int window, boolean dense) {
+        ForwardGraph g = graph(window, dense);
         if (g != allocated) {
             allocator.allocate(g.cgraph());
             allocated = g;
@@ -47,19 +51,20 @@ final class GraphFamily implements AutoCloseable {
         return g;
     }
 
-    private ForwardGraph graph(int window) {
-        ForwardGraph g = byWindow.get(window);
+    private ForwardGraph graph(int window, boolean dense) {
+        long key = 2L * window + (dense ? 1 : 0);
+        ForwardGraph g = byWindow.get(key);
         if (g == null) {
-            g = builder.build(new GraphShape(tokens, outputs, window), exact);
+            g = builder.build(new GraphShape(tokens, outputs, window), dense);
             builds++;
-            byWindow.put(window, g);
+            byWindow.put(key, g);
             evict();
         }
         return g;
     }
 
     private void evict() {
-        Iterator<Map.Entry<Integer, ForwardGraph>> it = byWindow.entrySet().iterator();
+        Iterator<Map.Entry<Long, ForwardGraph>> it = byWindow.entrySet().iterator();
         while (byWindow.size() > KEEP_GRAPHS && it.hasNext()) {
             ForwardGraph old = it.next().getValue();
             if (old == allocated) continue;

@@ -56,7 +56,6 @@ public final class PasskeyEval {
                 .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET)));
         base = base.withExactLastChunk(Boolean.parseBoolean(o.getOrDefault("exact-last", "true")));
         if (o.containsKey("threshold")) base = base.withBoundaries(base.boundaries().withThreshold(Float.parseFloat(o.get("threshold"))));
-        boolean fresh = Boolean.parseBoolean(o.getOrDefault("fresh", "false"));
         int cells = Arrays.stream(lengths).max().orElse(4096) + 2 * ANSWER_TOKENS;
 
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(cells);
@@ -76,10 +75,7 @@ public final class PasskeyEval {
                 for (PasskeyPrompt p : suite) {
                     int[] tokens = vocab.tokenize(p.text(), true, false);
                     Map<AttentionMode, Outcome> row = new LinkedHashMap<>();
-                    for (var e : seqs.entrySet()) {
-                        if (fresh) { e.getValue().close(); e.setValue(engine.openSequence(run.withAttention(base.withMode(e.getKey())))); }
-                        row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
-                    }
+                    for (var e : seqs.entrySet()) row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
                     if (reference != null) {
                         Outcome ref = llamaAnswer(reference, tokens, vocab, p, chunk);
                         System.out.printf(Locale.ROOT, "%-12s llama.cpp dense '%s' %s%n", p.id(), ref.continuation().strip(), ref.correct() ? "ok" : "--");
