@@ -1,40 +1,22 @@
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
-import java.awt.geom.RoundRectangle2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.module.ModuleFinder;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
-import javax.imageio.ImageIO;
 
 /**
  * Builds Canopy's jlink runtime, jpackage app image and the installers of the OS it runs on, and
@@ -100,7 +82,7 @@ public final class Packager {
             throw new IllegalStateException("run in installers/ (no jpackage/common.args in " + p.base + ")");
         }
         try {
-            if (args[0].equals("build")) p.build(); else p.smoke();
+            if (args[0].equals("build")) p.build(); else new SmokeTest(p).run();
         } catch (Failure f) {
             System.err.println("[packager] FAILED: " + f.getMessage());
             System.exit(1);
@@ -381,218 +363,6 @@ public final class Packager {
         for (String n : names) {
             Path f = dir.resolve(n + ".args");
             if (Files.isRegularFile(f)) r.add("@" + rel(f));
-        }
-        return r;
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // smoke test
-
-    void smoke() throws IOException, InterruptedException {
-        String version = opt("version").orElseThrow(() -> new Failure("--version is required"));
-        Path out = target.resolve("installers");
-        Path smoke = target.resolve("smoke");
-        FileTrees.deleteTree(smoke);
-        Files.createDirectories(smoke);
-        int checked = 0;
-
-        Path image = target.resolve("jpackage/image").resolve(os == Os.MAC ? NAME + ".app" : NAME);
-        if (Files.isDirectory(image)) {
-            checkVersion(cliLauncher(image), version, smoke.resolve("home-image"));
-            checked++;
-        }
-        List<Path> installers;
-        try (Stream<Path> s = Files.exists(out) ? Files.list(out) : Stream.empty()) {
-            installers = s.filter(p -> p.toString().matches(".*\\.(deb|rpm|dmg|msi)$")).sorted().toList();
-        }
-        for (Path pkg : installers) {
-            long t = System.nanoTime();
-            String type = pkg.toString().substring(pkg.toString().lastIndexOf('.') + 1);
-            Path root = smoke.resolve(type + "-root");
-            Files.createDirectories(root);
-            Runnable cleanup = () -> {};
-            switch (type) {
-                case "deb" -> run(List.of("dpkg", "-x", pkg.toString(), root.toString()), null, 300);
-                case "rpm" -> {
-                    if (!onPath("rpm2cpio") || !onPath("cpio")) {
-                        log("skipped " + pkg.getFileName() + ": no rpm2cpio/cpio to unpack it");
-                        continue;
-                    }
-                    run(List.of("sh", "-c", "rpm2cpio \"$0\" | (cd \"$1\" && cpio -idm --quiet)", pkg.toString(),
-                            root.toString()), null, 300);
-                }
-                case "dmg" -> {
-                    run(List.of("hdiutil", "attach", "-nobrowse", "-readonly", "-noautoopen",
-                            "-mountpoint", root.toString(), pkg.toString()), null, 300);
-                    cleanup = () -> {
-                        try {
-                            run(List.of("hdiutil", "detach", root.toString(), "-force"), null, 120);
-                        } catch (Exception e) {
-                            log("could not detach " + root + ": " + e.getMessage());
-                        }
-                    };
-                }
-                case "msi" -> run(List.of("msiexec", "/a", pkg.toString(), "/qn",
-                        "TARGETDIR=" + root.toAbsolutePath()), null, 600);
-                default -> throw new Failure("unknown installer type " + type);
-            }
-            try {
-                log(String.format("unpacked %s into %s in %.1f s", pkg.getFileName(), rel(root), secs(t)));
-                Path launcher = findLauncher(root);
-                Path home = smoke.resolve("home-" + type);
-                List<String> before = FileTrees.listTree(root);
-                checkVersion(launcher, version, home);
-                checkSelfTest(launcher, root, home);
-                if (!os.equals(Os.MAC) && !FileTrees.listTree(root).equals(before)) {
-                    throw new Failure("running the app wrote into its install folder " + root);
-                }
-                checkWindow(guiLauncher(launcher), home);
-                checked++;
-            } finally {
-                cleanup.run();
-            }
-        }
-        if (checked == 0) throw new Failure("nothing to smoke-test in " + rel(target));
-        log(String.format("smoke test passed (%d artifact(s)) in %.1f s", checked, secs(started)));
-    }
-
-    Path cliLauncher(Path image) {
-        return switch (os) {
-            case LINUX -> image.resolve("bin/" + NAME);
-            case MAC -> image.resolve("Contents/MacOS/" + NAME);
-            case WINDOWS -> image.resolve("canopy-cli.exe");
-        };
-    }
-
-    Path guiLauncher(Path cli) {
-        return os == Os.WINDOWS ? cli.resolveSibling(NAME + ".exe") : cli;
-    }
-
-    Path findLauncher(Path root) throws IOException {
-        String name = switch (os) {
-            case LINUX -> NAME;
-            case MAC -> NAME; // Canopy.app/Contents/MacOS/Canopy
-            case WINDOWS -> "canopy-cli.exe";
-        };
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().equals(name) && Files.isRegularFile(p))
-                    .filter(p -> os != Os.LINUX || p.getParent().getFileName().toString().equals("bin"))
-                    .filter(p -> os != Os.MAC || p.getParent().getFileName().toString().equals("MacOS"))
-                    .findFirst().orElseThrow(() -> new Failure("no launcher " + name + " under " + root));
-        }
-    }
-
-    void checkVersion(Path launcher, String version, Path home) throws IOException, InterruptedException {
-        long t = System.nanoTime();
-        Result r = run(List.of(launcher.toString(), "--version"), home, 120);
-        if (r.code != 0 || !r.output.contains("Canopy " + version)) {
-            throw new Failure(rel(launcher) + " --version: exit " + r.code + ", expected \"Canopy " + version
-                    + "\" in:\n" + r.output);
-        }
-        log(String.format("ok  %s --version (%.1f s): %s", rel(launcher), secs(t), r.output.lines().findFirst().orElse("")));
-    }
-
-    void checkSelfTest(Path launcher, Path root, Path home) throws IOException, InterruptedException {
-        long t = System.nanoTime();
-        Result r = run(List.of(launcher.toString(), "--self-test"), home, 300);
-        System.out.print(r.output.indent(4));
-        if (r.code != 0 || !r.output.contains("self-test passed")) {
-            throw new Failure(rel(launcher) + " --self-test: exit " + r.code);
-        }
-        String realRoot = root.toRealPath().toString();
-        boolean fromApp = r.output.lines().filter(l -> l.contains("native libraries"))
-                .anyMatch(l -> l.contains(realRoot) || l.contains(root.toAbsolutePath().toString()));
-        if (!fromApp) {
-            throw new Failure("the native libraries were not loaded from the installed app under " + root);
-        }
-        log(String.format("ok  %s --self-test (%.1f s)", rel(launcher), secs(t)));
-    }
-
-    /** Starts the window and checks that it is still up after a while (needs a display). */
-    void checkWindow(Path launcher, Path home) throws IOException, InterruptedException {
-        String gui = opt("gui").orElse("auto");
-        if (gui.equals("false")) return;
-        List<String> cmd = new ArrayList<>();
-        if (os == Os.LINUX) {
-            if (onPath("xvfb-run")) {
-                cmd.addAll(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x800x24"));
-            } else if (System.getenv("DISPLAY") == null) {
-                if (gui.equals("true")) throw new Failure("no display and no xvfb-run (apt-get install xvfb)");
-                log("window check skipped: no display and no xvfb-run");
-                return;
-            }
-        }
-        cmd.add(launcher.toString());
-        long t = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        isolate(pb, home);
-        Path log = home.resolve("window.log");
-        Files.createDirectories(home);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean exited = p.waitFor(12, TimeUnit.SECONDS);
-        if (!exited) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }
-        String output = Files.readString(log);
-        if (exited || output.contains("Exception in") || output.contains("Error: ")) {
-            throw new Failure("the window did not stay up (" + (exited ? "exit " + p.exitValue() : "error output")
-                    + "):\n" + output);
-        }
-        log(String.format("ok  %s opened its window and stayed up for %.0f s", rel(launcher), secs(t)));
-    }
-
-    /** HOME and the per-user folders in a temporary place; no developer overrides. */
-    void isolate(ProcessBuilder pb, Path home) throws IOException {
-        Map<String, String> env = pb.environment();
-        env.remove("CANOPY_HOME");
-        env.remove("CANOPY_NATIVES_DIR");
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.remove("_JAVA_OPTIONS");
-        env.remove("JDK_JAVA_OPTIONS");
-        if (home == null) return;
-        Files.createDirectories(home);
-        String h = home.toAbsolutePath().toString();
-        env.put("HOME", h);
-        env.put("XDG_DATA_HOME", h + "/.local/share");
-        env.put("XDG_CACHE_HOME", h + "/.cache");
-        env.put("XDG_CONFIG_HOME", h + "/.config");
-        env.put("XDG_STATE_HOME", h + "/.local/state");
-        if (os == Os.WINDOWS) {
-            env.put("USERPROFILE", h);
-            env.put("APPDATA", h + "\\AppData\\Roaming");
-            env.put("LOCALAPPDATA", h + "\\AppData\\Local");
-        }
-    }
-
-    record Result(int code, String output) {}
-
-    Result run(List<String> cmd, Path home, int timeoutSeconds) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        isolate(pb, home);
-        Process p = pb.start();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(buf);
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new Failure(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
-        }
-        reader.join(10_000);
-        Result r = new Result(p.exitValue(), buf.toString(StandardCharsets.UTF_8));
-        if (home == null && r.code != 0) {
-            throw new Failure(String.join(" ", cmd) + " failed with exit " + r.code + ":\n" + r.output);
         }
         return r;
     }
