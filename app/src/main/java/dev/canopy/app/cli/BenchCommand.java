@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
                     .put("decode_ratio", c.decodeRatio());
             o.put("canopy_compute_bytes", c.canopy().computeBytes()).put("llama_compute_bytes", c.llama().computeBytes());
             if (c.sparse() != null) {
-                o.put("attention", r.sparseEngine().substring(BenchReport.CANOPY.length() + 1));
+                o.put("attention", r.sparseMode());
                 o.put("sparse_prefill_tps", c.sparse().prefillPerSec()).put("sparse_prefill_ratio", c.sparsePrefillRatio());
                 o.put("sparse_decode_tps", c.sparse().decodePerSec()).put("sparse_decode_ratio", c.sparseDecodeRatio());
                 o.put("sparse_compute_bytes", c.sparse().computeBytes());

@@ -50,6 +50,11 @@ public record BenchReport(String model, int threads, int chunk, int context, int
                 .flatMap(Optional::stream).toList();
     }
 
+    /** The sparse attention mode measured ("dhsa"), or null when only dense ran. */
+    public String sparseMode() {
+        return sparseEngine == null ? null : sparseEngine.substring(CANOPY.length() + 1);
+    }
+
     /** A plain-text table: per prompt length, one row per engine and one row of ratios. */
     public String table() {
         StringBuilder sb = new StringBuilder();
@@ -67,14 +72,14 @@ public record BenchReport(String model, int threads, int chunk, int context, int
             sb.append(String.format(line, "", "ratio", String.format("%.2fx", c.prefillRatio()),
                     String.format("%.2fx", c.decodeRatio()), ""));
             if (c.sparse() != null) {
-                sb.append(String.format(line, "", "ratio " + sparseEngine.substring(CANOPY.length() + 1), String.format("%.2fx", c.sparsePrefillRatio()),
+                sb.append(String.format(line, "", "ratio " + sparseMode(), String.format("%.2fx", c.sparsePrefillRatio()),
                         String.format("%.2fx", c.sparseDecodeRatio()), Double.isNaN(c.sparseMemoryRatio()) ? "" : String.format("%.2fx", c.sparseMemoryRatio())));
             }
             if (threads == 1) {   // one thread computes on the caller: its CPU time excludes the machine's other load
                 sb.append(String.format(line, "", "ratio cpu-time", String.format("%.2fx", c.prefillCpuRatio()),
                         String.format("%.2fx", c.decodeCpuRatio()), ""));
                 if (c.sparse() != null) {
-                    sb.append(String.format(line, "", "ratio " + sparseEngine.substring(CANOPY.length() + 1) + " cpu",
+                    sb.append(String.format(line, "", "ratio " + sparseMode() + " cpu",
                             String.format("%.2fx", c.sparsePrefillCpuRatio()), String.format("%.2fx", c.sparseDecodeCpuRatio()), ""));
                 }
             }
