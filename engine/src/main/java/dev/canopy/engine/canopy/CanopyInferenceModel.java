@@ -11,6 +11,8 @@ import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.engine.model.HparamsReader;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.gguf.GgufFile;
@@ -74,7 +76,12 @@ public final class CanopyInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
-    @Override public Optional<String> notice() { return Optional.empty(); }
+    /** Set when the options ask for sparse attention this model cannot run (it then runs dense). */
+    @Override public Optional<String> notice() {
+        return hp.variant().denseOnlyReason().filter(why -> options.attention().mode().isSparse())
+                .map(why -> "Long-context acceleration (" + options.attention().mode().cliName() + ") is off for this "
+                        + hp.arch().ggufName() + " model because of " + why + ": it runs dense attention.");
+    }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 
     public ModelHparams hparams() { return hp; }
@@ -92,11 +99,16 @@ public final class CanopyInferenceModel implements InferenceModel {
         }
     }
 
-    /** The run settings the options imply: context, chunk (256 on the CPU), threads, F16 KV. */
+    /**
+     * The run settings the options imply: context, chunk (256 on the CPU), threads, F16 KV, and the
+     * attention asked for, or dense for models sparse attention cannot run (see {@link #notice()}).
+     */
     public RunSettings defaultSettings() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : DEFAULT_CPU_CHUNK;
+        SparseAttentionSettings attention = notice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
+                : options.attention();                           // dense for sliding windows and soft-capping
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
-                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS, options.attention());
+                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS, attention);
     }
 
     @Override

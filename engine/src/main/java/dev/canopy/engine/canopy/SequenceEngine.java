@@ -47,6 +47,10 @@ public final class SequenceEngine implements AutoCloseable {
             throw new IllegalArgumentException("sparse attention (" + settings.attention().mode().cliName()
                     + ") does not run over the tiered KV store yet: choose dense attention with KV tiers, or no KV tiers");
         }
+        hp.variant().denseOnlyReason().filter(why -> offload != null).ifPresent(why -> {
+            throw new IllegalArgumentException("the tiered KV store does not run this " + hp.arch().ggufName()
+                    + " model yet because of " + why + ": its KV stays in memory");
+        });
         this.backend = GgmlBackend.cpu(settings.threads());
         KvCache cache = null;
         try {

@@ -42,23 +42,51 @@ final class Blocks {
 
     /** Q, K, V of one layer: [embedding, T] -> [headDim, heads, T], [headDim, kvHeads, T] x 2. */
     MemorySegment[] qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
-        MemorySegment q = linear(l.wq(), l.bq(), cur, "Qcur", il);
-        MemorySegment k = linear(l.wk(), l.bk(), cur, "Kcur", il);
-        MemorySegment v = linear(l.wv(), l.bv(), cur, "Vcur", il);
-        q = cb(ggml_reshape_3d(ctx0, q, hp.headDim(), hp.heads(), tokens), "Qcur_3d", il);
-        k = cb(ggml_reshape_3d(ctx0, k, hp.headDim(), hp.kvHeads(), tokens), "Kcur_3d", il);
-        v = cb(ggml_reshape_3d(ctx0, v, hp.headDim(), hp.kvHeads(), tokens), "Vcur_3d", il);
-        if (l.qNorm() != null) q = rmsNorm(q, l.qNorm(), "Qcur_normed", il);   // qwen3: per-head norms
+        MemorySegment q, k, v;
+        if (l.wqkv() != null) {                                                   // phi3: one fused matrix
+            MemorySegment fused = linear(l.wqkv(), null, cur, "wqkv", il);        // [q+2kv, T]
+            q = cb(headView(fused, hp.heads(), tokens, 0), "Qcur_3d", il);          // [headDim, heads, T] (view)
+            k = cb(headView(fused, hp.kvHeads(), tokens, hp.queryWidth()), "Kcur_3d", il);
+            v = cb(headView(fused, hp.kvHeads(), tokens, hp.queryWidth() + hp.kvWidth()), "Vcur_3d", il);
+            v = cb(ggml_cont(ctx0, v), "Vcur_cont", il);                          // the cache store reshapes it
+        } else {
+            q = linear(l.wq(), l.bq(), cur, "Qcur", il);                          // [heads*headDim, T]
+            k = linear(l.wk(), l.bk(), cur, "Kcur", il);                          // [kvHeads*headDim, T]
+            v = linear(l.wv(), l.bv(), cur, "Vcur", il);                          // [kvHeads*headDim, T]
+            q = cb(ggml_reshape_3d(ctx0, q, hp.headDim(), hp.heads(), tokens), "Qcur_3d", il);
+            k = cb(ggml_reshape_3d(ctx0, k, hp.headDim(), hp.kvHeads(), tokens), "Kcur_3d", il);
+            v = cb(ggml_reshape_3d(ctx0, v, hp.headDim(), hp.kvHeads(), tokens), "Vcur_3d", il);
+        }
+        if (l.qNorm() != null) q = rmsNorm(q, l.qNorm(), "Qcur_normed", il);   // qwen3, gemma3: per-head norms
         if (l.kNorm() != null) k = rmsNorm(k, l.kNorm(), "Kcur_normed", il);
         return new MemorySegment[] {q, k, v};
     }
 
-    /** RoPE at {@code positions}: [headDim, heads, T] -> same. */
+    /** {@code heads} heads of a fused [q+2kv, T] projection from element {@code offset}: [headDim, heads, T]. */
+    private MemorySegment headView(MemorySegment fused, long heads, long tokens, long offset) {
+        int type = Tensors.type(fused);
+        return ggml_view_3d(ctx0, fused, hp.headDim(), heads, tokens, ggml_row_size(type, hp.headDim()),
+                Tensors.nb(fused, 1), ggml_row_size(type, offset));
+    }
+
+    /** RoPE of layer {@code il} at {@code positions} (its own base and scale): [headDim, heads, T] -> same. */
     MemorySegment rope(MemorySegment x, MemorySegment positions, MemorySegment freqFactors, String name, int il) {
         MemorySegment r = ggml_rope_ext(ctx0, x, positions, freqFactors == null ? MemorySegment.NULL : freqFactors,
-                hp.ropeDims(), hp.arch().rope().ggmlMode(), hp.trainContext(), hp.ropeBase(), hp.ropeFreqScale(),
-                0f, 1f, 32f, 1f);
+                hp.ropeDims(), hp.arch().rope().ggmlMode(), hp.variant().ropeOrigContext(), hp.ropeBase(il), hp.ropeFreqScale(il),
+                0f, hp.variant().ropeAttnFactor(), 32f, 1f);
         return cb(r, name, il);
+    }
+
+    /** x * s: any shape -> same. */
+    MemorySegment scale(MemorySegment x, float s, String name, int il) {
+        return cb(ggml_scale(ctx0, x, s), name, il);
+    }
+
+    /** Soft-capping c * tanh(x / c): any shape -> same. */
+    MemorySegment softcap(MemorySegment x, float cap, String name, int il) {
+        MemorySegment cur = scale(x, 1f / cap, name + "_scaled", il);
+        cur = cb(ggml_tanh(ctx0, cur), name + "_tanh", il);
+        return scale(cur, cap, name, il);
     }
 
     /** Writes K or V [headDim, kvHeads, T] into rows {@code kvRows} of {@code cache} [kvWidth, cells+1]. */
@@ -84,7 +112,8 @@ final class Blocks {
         MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [headDim, T, heads]
         MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [headDim, window, kvHeads]
         MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [headDim, window, kvHeads]
-        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f, 0f); // [headDim, heads, T]
+        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f,
+                hp.variant().attnSoftcap());                                      // [headDim, heads, T]
         ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
         cb(fa, "fattn", il);
         return attentionOutput(l, fa, tokens, il);                                // [embedding, T]
@@ -96,11 +125,27 @@ final class Blocks {
         return linear(l.wo(), l.bo(), cur, "attn_out", il);                       // [embedding, T]
     }
 
-    /** SwiGLU FFN: down(silu(gate x) * up x): [embedding, T] -> [embedding, T]. */
+    /**
+     * SwiGLU FFN: down(silu(gate x) * up x), or with phi3's fused up matrix (gate rows first)
+     * down(swiglu(up x)): [embedding, T] -> [embedding, T].
+     */
     MemorySegment ffn(LayerWeights l, MemorySegment x, int il) {
+        if (l.gate() == null) {
+            MemorySegment up = linear(l.up(), null, x, "ffn_up", il);            // [2*ff, T]
+            MemorySegment act = cb(ggml_swiglu(ctx0, up), "ffn_swiglu", il);     // [ff, T]
+            return linear(l.down(), null, act, "ffn_out", il);                  // [embedding, T]
+        }
         MemorySegment gate = linear(l.gate(), null, x, "ffn_gate", il);          // [ff, T]
         MemorySegment up = linear(l.up(), null, x, "ffn_up", il);                // [ff, T]
         MemorySegment act = cb(ggml_swiglu_split(ctx0, gate, up), "ffn_swiglu", il);
+        return linear(l.down(), null, act, "ffn_out", il);                      // [embedding, T]
+    }
+
+    /** GELU-gated FFN (gemma): down(gelu(gate x) * up x): [embedding, T] -> [embedding, T]. */
+    MemorySegment ffnGelu(LayerWeights l, MemorySegment x, int il) {
+        MemorySegment up = linear(l.up(), null, x, "ffn_up", il);                // [ff, T]
+        MemorySegment gate = linear(l.gate(), null, x, "ffn_gate", il);          // [ff, T]
+        MemorySegment act = cb(ggml_geglu_split(ctx0, gate, up), "ffn_geglu", il); // [ff, T]
         return linear(l.down(), null, act, "ffn_out", il);                      // [embedding, T]
     }
 }

@@ -45,25 +45,31 @@ public final class HparamsReader {
                 .map(v -> v instanceof List<?> l ? l.size() : Integer.parseInt(v.toString().replaceAll("\\D", "")))
                 .orElse(0));
         float attnScale = gguf.getDouble(p + "attention.scale").orElse(0.0).floatValue();
+        int layers = required(gguf, p + "block_count");
+        int trainContext = optional(gguf, p + "context_length").orElse(4096);
+        float ropeBase = gguf.getDouble(p + "rope.freq_base").orElse(10000.0).floatValue();
+        AttentionVariant variant = VariantReader.read(gguf, arch, layers, trainContext, ropeBase, freqScale,
+                embedding / heads, headDim);
+        float kqScale = variant.queryScale() != 0f ? 1f : attnScale != 0f ? attnScale : (float) (1.0 / Math.sqrt(headDim));
         return new ModelHparams(arch, vocab,
-                optional(gguf, p + "context_length").orElse(4096),
+                trainContext,
                 embedding,
-                required(gguf, p + "block_count"),
+                layers,
                 heads, kvHeads, headDim,
                 required(gguf, p + "feed_forward_length"),
                 ropeDims,
-                gguf.getDouble(p + "rope.freq_base").orElse(10000.0).floatValue(),
+                ropeBase,
                 freqScale,
                 gguf.getDouble(p + "attention.layer_norm_rms_epsilon").orElse(1e-5).floatValue(),
-                attnScale != 0f ? attnScale : (float) (1.0 / Math.sqrt(headDim)));
+                kqScale, variant);
     }
 
-    private static int required(GgufFile gguf, String key) {
+    static int required(GgufFile gguf, String key) {
         return optional(gguf, key).orElseThrow(() ->
                 new ModelLoadException("GGUF file " + gguf.path().getFileName() + " lacks the required key " + key));
     }
 
-    private static Optional<Integer> optional(GgufFile gguf, String key) {
+    static Optional<Integer> optional(GgufFile gguf, String key) {
         Optional<Object> v = gguf.get(key);
         if (v.isPresent() && v.get() instanceof List<?>) {
             throw new UnsupportedModelException("per-layer values of " + key + " are not built by Canopy's graph yet");

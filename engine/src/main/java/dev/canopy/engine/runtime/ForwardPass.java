@@ -47,12 +47,15 @@ public final class ForwardPass implements AutoCloseable {
      */
     public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, GgmlBackend backend, WindowPolicy windows,
                        SparseAttentionSettings attention) {
+        hp.variant().denseOnlyReason().filter(why -> attention.mode().isSparse()).ifPresent(why -> {
+            throw new IllegalArgumentException(SparseAttentionSettings.denseOnlyMessage(attention.mode(), hp.arch().ggufName(), why));
+        });
         this.hp = hp;
         this.backend = backend;
         this.kv = kv;
         this.windows = windows;
         this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
-        this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell());
+        this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell(), hp.variant().slidingWindow());
         this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
         this.attention = attention;
     }

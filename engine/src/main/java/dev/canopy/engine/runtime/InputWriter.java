@@ -22,12 +22,15 @@ final class InputWriter implements AutoCloseable {
     private final Arena arena = Arena.ofShared(); // owned: staging and the -inf template row
     private final boolean hostMemory;
     private final int scratchCell;
+    private final int slidingWindow; // n_swa of the sliding-window layers, 0 when none
     private MemorySegment staging = MemorySegment.NULL;
     private MemorySegment negInfRow = MemorySegment.NULL;
 
-    InputWriter(boolean hostMemory, int scratchCell) {
+    /** {@code slidingWindow}: the n_swa of the model's sliding-window layers, 0 when none. */
+    InputWriter(boolean hostMemory, int scratchCell, int slidingWindow) {
         this.hostMemory = hostMemory;
         this.scratchCell = scratchCell;
+        this.slidingWindow = slidingWindow;
     }
 
     void write(GraphInputs in, GraphShape shape, Step step) {
@@ -51,7 +54,8 @@ final class InputWriter implements AutoCloseable {
         for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
         put(in.outputIds(), MemorySegment.ofArray(out));
 
-        if (in.mask() != null) writeMask(in.mask(), shape, step); // sparse graphs mask their selected keys themselves
+        if (in.mask() != null) writeMask(in.mask(), shape, step, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
+        if (in.swaMask() != null) writeMask(in.swaMask(), shape, step, slidingWindow);
     }
 
     /** Copies a small heap array into a tensor. */
@@ -60,7 +64,12 @@ final class InputWriter implements AutoCloseable {
         MemorySegment.copy(values, 0, t, 0, values.byteSize());
         commit(tensor, t);
     }
-    private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step) {
+    /**
+     * Row r sees cells [visibleFrom, visibleTo] of the step, and of those only the last
+     * {@code keys} (cells hold consecutive positions up to the row's own: llama.cpp's
+     * is_masked_swa, standard type, hides a key when p1 - p0 >= n_swa).
+     */
+    private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step, int keys) {
         int w = shape.window();
         long rowBytes = 2L * w;
         MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());
@@ -71,6 +80,7 @@ final class InputWriter implements AutoCloseable {
             int lo = r < step.rows() ? step.visibleFrom()[r] : 0;
             int hi = r < step.rows() ? step.visibleTo()[r] : 0;
             if (hi >= w || lo < 0 || lo > hi) throw new IllegalArgumentException("row " + r + " sees cells outside the window");
+            lo = Math.max(lo, hi - keys + 1);
             row.asSlice(2L * lo, 2L * (hi - lo + 1)).fill((byte) F16_ZERO);
         }
         commit(maskTensor, mask);

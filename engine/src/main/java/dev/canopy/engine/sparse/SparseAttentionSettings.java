@@ -110,7 +110,17 @@ public record SparseAttentionSettings(AttentionMode mode, int budget, int decode
         return new SparseAttentionSettings(mode, budget, decodeBudget, sink, window, topkBlock, boundaries, exact);
     }
 
-    static int ceilDiv(int a, int b) {
+    /**
+     * Why sparse attention {@code mode} does not run a {@code arch} model, {@code why} naming the
+     * feature it cannot honour (sliding-window layers, attention soft-capping): the refusal the
+     * engine gives, like the one for sparse attention over the tiered KV store.
+     */
+    public static String denseOnlyMessage(AttentionMode mode, String arch, String why) {
+        return "sparse attention (" + mode.cliName() + ") does not run this " + arch + " model because of " + why
+                + ": choose dense attention for it";
+    }
+
+        static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.engine.weights;
 
+import dev.canopy.engine.model.Architecture;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.BackendBuffer;
@@ -94,33 +95,14 @@ public final class ModelWeights implements AutoCloseable {
 
     private static ModelWeights assemble(TensorDirectory dir, ModelHparams hp, Arena mapping, GgmlContext headers,
                                          BackendBuffer buffer, RepackedWeights repacked) {
-        long e = hp.embedding(), q = hp.queryWidth(), kv = hp.kvWidth(), ff = hp.feedForward(), hd = hp.headDim();
+        long e = hp.embedding();
         MemorySegment embd = dir.require("token_embd.weight", e, hp.vocab());
         MemorySegment outNorm = dir.require("output_norm.weight", e);
-        MemorySegment out = dir.optional("output.weight", e, hp.vocab());
+        // gemma2 always reads its logits through the token embedding (llama.cpp duplicates it)
+        MemorySegment out = hp.arch() == Architecture.GEMMA2 ? null : dir.optional("output.weight", e, hp.vocab());
+        LayerTensors tensors = new LayerTensors(dir, hp);
         List<LayerWeights> layers = new ArrayList<>();
-        MemorySegment sharedFreqs = dir.optional("rope_freqs.weight", hp.ropeDims() / 2);
-        for (int l = 0; l < hp.layers(); l++) {
-            String b = "blk." + l + ".";
-            MemorySegment freqs = dir.optional(b + "rope_freqs.weight", hp.ropeDims() / 2);
-            layers.add(new LayerWeights(
-                    dir.require(b + "attn_norm.weight", e),
-                    dir.require(b + "attn_q.weight", e, q),
-                    dir.require(b + "attn_k.weight", e, kv),
-                    dir.require(b + "attn_v.weight", e, kv),
-                    dir.optional(b + "attn_q.bias", q),
-                    dir.optional(b + "attn_k.bias", kv),
-                    dir.optional(b + "attn_v.bias", kv),
-                    dir.optional(b + "attn_q_norm.weight", hd),
-                    dir.optional(b + "attn_k_norm.weight", hd),
-                    dir.require(b + "attn_output.weight", q, e),
-                    dir.optional(b + "attn_output.bias", e),
-                    freqs != null ? freqs : sharedFreqs,
-                    dir.require(b + "ffn_norm.weight", e),
-                    dir.require(b + "ffn_gate.weight", e, ff),
-                    dir.require(b + "ffn_up.weight", e, ff),
-                    dir.require(b + "ffn_down.weight", ff, e)));
-        }
+        for (int l = 0; l < hp.layers(); l++) layers.add(tensors.layer(l));
         return new ModelWeights(mapping, headers, buffer, repacked, embd, outNorm, out != null ? out : embd, List.copyOf(layers));
     }
 

@@ -23,7 +23,28 @@ final class LlamaReference {
         }
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    /**
+     * Last-token logits of {@code prompt} decoded as llama.cpp's generation does it: the first
+     * {@code head} tokens in one batch, then one token per llama_decode.
+     */
+    static float[] lastLogitsStepwise(Path file, int[] prompt, int head) {
+        try (LlamaModel m = LlamaModel.load(file, ModelParams.cpu());
+             LlamaContext ctx = LlamaContext.create(m, ContextParams.of(1024).withBatch(prompt.length).withThreads(1))) {
+            try (LlamaBatch batch = new LlamaBatch(head, 1)) {
+                for (int i = 0; i < head; i++) batch.add(prompt[i], i, i == head - 1, 0);
+                ctx.decode(batch);
+            }
+            for (int i = head; i < prompt.length; i++) {
+                try (LlamaBatch one = new LlamaBatch(1, 1)) {
+                    one.add(prompt[i], i, true, 0);
+                    ctx.decode(one);
+                }
+            }
+            return ctx.logits(-1);
+        }
+    }
+
+        static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
         double m = 0;
         for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Tiny random-weight GGUFs written once per test JVM (2 layers, 64 wide) and shared by the tests. */
+/**
+ * Tiny random-weight GGUFs written once per test JVM (2 or 3 layers, 64 wide) and shared by the
+ * tests: llama, qwen2, qwen3 from {@link TinyModels}, phi3, gemma2, gemma3 from {@link TinyArchModels}.
+ */
 public final class TinyModelFiles {
     private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
     private static Path dir;
@@ -23,7 +26,20 @@ public final class TinyModelFiles {
     public static Path get(String arch, GgmlType type) {
         return FILES.computeIfAbsent(arch + "-" + type, k -> {
             try {
-                return TinyModels.write(TinyModelSpec.tiny(arch).withType(type), directory().resolve(k + ".gguf"));
+                Path file = directory().resolve(k + ".gguf");
+                if (TinyArchModels.ARCHITECTURES.contains(arch)) return TinyArchModels.write(arch, type, file);
+                return TinyModels.write(TinyModelSpec.tiny(arch).withType(type), file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The F32 tiny gemma model of {@code arch} with a sliding window of {@code window} tokens. */
+    public static Path withWindow(String arch, int window) {
+        return FILES.computeIfAbsent(arch + "-F32-window" + window, k -> {
+            try {
+                return TinyArchModels.write(arch, GgmlType.F32, window, directory().resolve(k + ".gguf"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,70 @@
+package dev.canopy.engine.graph;
+
+import dev.canopy.engine.kv.KvCache;
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.sparse.SparseAttentionBuilder;
+import dev.canopy.engine.weights.LayerWeights;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.canopy.natives.ffi.llama_h.*;
+
+/**
+ * One layer's self-attention over the KV cache, like llama.cpp's build_attn: writes the chunk's K
+ * and V into the cache, attends over the cache window (dense with the layer's mask, full or
+ * sliding-window, or sparse with the keys it selects) and projects the heads back.
+ */
+final class KvAttention {
+    private final MemorySegment ctx0;   // borrowed: the graph's ggml context
+    private final MemorySegment gf;     // borrowed: the graph
+    private final ModelHparams hp;
+    private final KvCache kv;           // borrowed
+    private final GraphInputs in;
+    private final SparseAttentionBuilder sparse; // null when the graph is dense
+    private final Blocks b;
+    private final long window;
+    private final long tokens;
+
+    KvAttention(MemorySegment ctx0, MemorySegment gf, ModelHparams hp, KvCache kv, GraphInputs in,
+                SparseAttentionBuilder sparse, Blocks b, GraphShape shape) {
+        this.ctx0 = ctx0;
+        this.gf = gf;
+        this.hp = hp;
+        this.kv = kv;
+        this.in = in;
+        this.sparse = sparse;
+        this.b = b;
+        this.window = shape.window();
+        this.tokens = shape.tokens();
+    }
+
+    /** Rows of the graph (T). */
+    long tokens() {
+        return tokens;
+    }
+
+    /** The KV cache size in cells (llama.cpp's n_ctx_seq: picks phi3's long or short RoPE factors). */
+    int cacheCells() {
+        return kv.cells();
+    }
+
+    /**
+     * Attention of layer {@code il} for roped Q [headDim, heads, T] (named "Qcur_rope-il"), K
+     * [headDim, kvHeads, T] and V [headDim, kvHeads, T]: -> [embedding, T].
+     */
+    MemorySegment attend(LayerWeights l, MemorySegment qRoped, MemorySegment k, MemorySegment v, int il) {
+        // the cache writes must run before the attention reads the cache: expand them first
+        if (kv.readsQueries()) ggml_set_output(qRoped);                          // the KV tiers select pages with it
+        ggml_build_forward_expand(gf, qRoped);
+        ggml_build_forward_expand(gf, b.store(kv.values(il), v, in.kvRows(), tokens, "cache_v_store", il));
+        ggml_build_forward_expand(gf, b.store(kv.keys(il), k, in.kvRows(), tokens, "cache_k_store", il));
+
+        float qScale = hp.variant().queryScale();                                // gemma, phi3: Q scaled, kq scale 1
+        MemorySegment q = qScale != 0f ? b.scale(qRoped, qScale, "Qcur_scaled", il) : qRoped; // [headDim, heads, T]
+        MemorySegment kWin = b.cacheView(kv.keys(il), window, "cache_k_win", il);   // [headDim, kvHeads, window]
+        MemorySegment vWin = b.cacheView(kv.values(il), window, "cache_v_win", il); // [headDim, kvHeads, window]
+        if (sparse != null) return b.attentionOutput(l, sparse.attention(q, kWin, vWin, il), tokens, il); // [embedding, T]
+        MemorySegment mask = hp.variant().isSwa(il) ? in.swaMask() : in.mask();  // F16 [window, T]
+        return b.attention(l, q, kWin, vWin, mask, tokens, il);                   // [embedding, T]
+    }
+}

@@ -1,0 +1,45 @@
+package dev.canopy.engine.graph;
+
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.weights.LayerWeights;
+import dev.canopy.engine.weights.ModelWeights;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.canopy.engine.graph.Blocks.cb;
+import static dev.canopy.natives.ffi.llama_h.*;
+
+/**
+ * The decoder layers of llama, qwen2, qwen3 and phi3 (llama.cpp's src/models/llama.cpp, qwen2.cpp,
+ * qwen3.cpp, phi3.cpp): pre-norm attention and a pre-norm SwiGLU FFN, each added to its input.
+ */
+final class LlamaLayers {
+    private LlamaLayers() {}
+
+    /** Token embeddings [embedding, T] -> the last layer's output rows [embedding, outputs]. */
+    static MemorySegment build(MemorySegment ctx0, ModelHparams hp, ModelWeights weights, Blocks b, KvAttention att,
+                               GraphInputs in, MemorySegment inpL) {
+        int origContext = hp.variant().ropeOrigContext();
+        for (int il = 0; il < hp.layers(); il++) {
+            LayerWeights l = weights.layer(il);
+            MemorySegment inpSA = inpL;                                                   // [embedding, T]
+            MemorySegment cur = b.rmsNorm(inpL, l.attnNorm(), "attn_norm", il);           // [embedding, T]
+
+            MemorySegment[] qkv = b.qkv(l, cur, att.tokens(), il);         // [headDim, heads|kvHeads, T]
+            MemorySegment factors = l.ropeFactors(att.cacheCells(), origContext);        // phi3 LongRoPE, llama 3.x
+            MemorySegment q = b.rope(qkv[0], in.positions(), factors, "Qcur_rope", il);  // [headDim, heads, T]
+            MemorySegment k = b.rope(qkv[1], in.positions(), factors, "Kcur_rope", il);  // [headDim, kvHeads, T]
+            cur = att.attend(l, q, k, qkv[2], il);                                        // [embedding, T]
+
+            if (il == hp.layers() - 1) {                                                  // keep only the output rows
+                cur = cb(ggml_get_rows(ctx0, cur, in.outputIds()), "attn_out_rows", il); // [embedding, outputs]
+                inpSA = cb(ggml_get_rows(ctx0, inpSA, in.outputIds()), "inp_sa_rows", il);
+            }
+            MemorySegment ffnInp = cb(ggml_add(ctx0, cur, inpSA), "ffn_inp", il);        // [embedding, T]
+            cur = b.rmsNorm(ffnInp, l.ffnNorm(), "ffn_norm", il);                         // [embedding, T]
+            cur = b.ffn(l, cur, il);                                                      // [embedding, T]
+            inpL = cb(ggml_add(ctx0, cur, ffnInp), "l_out", il);                          // [embedding, T]
+        }
+        return inpL;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.Engines;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.runtime.WindowPolicy;
+import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.engine.testing.TinyArchModels;
+import dev.canopy.engine.testing.TinyModelFiles;
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.gguf.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * phi3, gemma2 and gemma3 on Canopy's graph beyond the logits and greedy parity of
+ * {@link LogitsParityTest}: chunked prefill across the sliding window, the window itself, the
+ * metadata the UI shows, and the dense-only refusal for sparse attention and KV tiers.
+ */
+class ArchitectureParityTest {
+    private static final EngineOptions OPTIONS = EngineOptions.defaults().withThreads(1).withContext(512);
+
+    private static float[] prefill(CanopyInferenceModel m, int[] prompt, int chunk) {
+        try (SequenceEngine seq = m.openSequence(new RunSettings(512, chunk, 1, llama_h.GGML_TYPE_F32(), WindowPolicy.POWER_OF_TWO))) {
+            return seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"phi3", "gemma2", "gemma3"})
+    void chunkedPrefillEqualsOneShot(String arch) {
+        Path file = TinyModelFiles.get(arch, GgmlType.F32);
+        int[] prompt = TinyModelFiles.promptTokens(150, 3);   // C = 16 chunks cross the 32-token window many times
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS)) {
+            float[] oneShot = prefill(m, prompt, prompt.length);
+            float[] chunked = prefill(m, prompt, 16);
+            assertThat(LlamaReference.spread(oneShot)).isGreaterThan(0.1);
+            double diff = LlamaReference.maxAbsDiff(chunked, oneShot);
+            System.out.printf("chunked prefill %s: max abs diff %.3e%n", arch, diff);
+            assertThat(diff).isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    /**
+     * Decoding token by token past the window equals llama.cpp decoding the same way. One-row steps
+     * take ggml's F16-accumulating flash-attention kernel, whose rounding the two engines do not
+     * share bit for bit: llama itself differs by ~3e-4 here, gemma2 (logits up to its cap of 10) by
+     * ~2e-3; a wrong window or RoPE base differs by whole units.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama", "qwen3", "phi3", "gemma2", "gemma3"})
+    void decodedTokensPastTheWindowMatchLlamaDecode(String arch) {
+        Path file = TinyModelFiles.get(arch, GgmlType.F32);
+        int[] prompt = TinyModelFiles.promptTokens(2 * TinyArchModels.SLIDING_WINDOW + 9, 7);
+        int head = 5;
+        float[] ref = LlamaReference.lastLogitsStepwise(file, prompt, head);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS);
+             SequenceEngine seq = m.openSequence(m.defaultSettings())) {
+            seq.prefill(java.util.Arrays.copyOf(prompt, head), 0, new CancellationToken(), GenerationListener.NONE);
+            float[] ours = null;
+            for (int i = head; i < prompt.length; i++) ours = seq.decode(prompt[i]);
+            double diff = LlamaReference.maxAbsDiff(ours, ref);
+            System.out.printf("decode parity %s: max abs diff %.3e%n", arch, diff);
+            assertThat(diff).isLessThanOrEqualTo(5e-3);
+        }
+    }
+
+    /** The window shapes the logits of the parity prompt, so matching llama_decode checks the mask. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemma2", "gemma3"})
+    void theSlidingWindowChangesTheLogitsAndStillMatchesLlamaDecode(String arch) {
+        int[] prompt = TinyModelFiles.promptTokens(77, 11);
+        float[] windowed = canopyLogits(TinyModelFiles.get(arch, GgmlType.F32), prompt);
+        Path wide = TinyModelFiles.withWindow(arch, 4096);
+        float[] unwindowed = canopyLogits(wide, prompt);
+        assertThat(LlamaReference.maxAbsDiff(windowed, unwindowed)).as("the window matters").isGreaterThan(0.05);
+        assertThat(LlamaReference.maxAbsDiff(unwindowed, LlamaReference.lastLogits(wide, prompt))).isLessThanOrEqualTo(1e-3);
+    }
+
+    private static float[] canopyLogits(Path file, int[] prompt) {
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS);
+             SequenceEngine seq = m.openSequence(m.defaultSettings())) {
+            return seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+        }
+    }
+
+    @Test
+    void slidingWindowLayersAndRopeBasesFollowLlamaCpp() {
+        // gemma2's default pattern: every other layer slides, starting with layer 0
+        Path file = TinyModelFiles.get("gemma2", GgmlType.F32);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS)) {
+            assertThat(m.hparams().variant().isSwa(0)).isTrue();
+            assertThat(m.hparams().variant().isSwa(1)).isFalse();
+            assertThat(m.hparams().variant().slidingWindow()).isEqualTo(TinyArchModels.SLIDING_WINDOW);
+        }
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("gemma3", GgmlType.F32)), OPTIONS)) {
+            assertThat(m.hparams().variant().swaLayers()).containsExactly(true, true, false);
+            assertThat(m.hparams().ropeBase(0)).isEqualTo(10000f);        // the local layers' own base
+            assertThat(m.hparams().ropeBase(2)).isEqualTo(1_000_000f);
+            assertThat(m.hparams().ropeFreqScale(0)).isEqualTo(1f);       // linear scaling on the global layers only
+            assertThat(m.hparams().ropeFreqScale(2)).isEqualTo(0.125f);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"phi3", "gemma2", "gemma3"})
+    void metadataForTheUi(String arch) {
+        ModelInfo info = ModelInspector.inspect(TinyModelFiles.get(arch, GgmlType.F16));
+        assertThat(info.architecture()).isEqualTo(arch);
+        assertThat(info.layers()).isEqualTo(arch.equals("gemma3") ? 3 : 2);
+        assertThat(info.embedding()).isEqualTo(64);
+        assertThat(info.heads()).isEqualTo(4);
+        assertThat(info.kvHeads()).isEqualTo(2);
+        assertThat(info.contextLength()).isEqualTo(4096);
+        assertThat(info.quantization()).isEqualTo("F16");
+        assertThat(Engines.canopyArchitectures()).contains(arch);
+    }
+
+    @Test
+    void sparseAttentionFallsBackToDenseForSlidingWindowModels() {
+        EngineOptions dhsa = OPTIONS.withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
+        Path file = TinyModelFiles.get("gemma2", GgmlType.F32);
+        try (InferenceModel loaded = Engines.load(file, dhsa)) {
+            assertThat(loaded.engine()).isEqualTo(EngineKind.CANOPY);
+            CanopyInferenceModel m = (CanopyInferenceModel) loaded;
+            assertThat(m.notice()).hasValueSatisfying(n -> assertThat(n).contains("sliding-window").contains("dense"));
+            assertThat(m.defaultSettings().attention().mode()).isEqualTo(AttentionMode.DENSE);
+            RunSettings sparse = m.defaultSettings().withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
+            assertThatThrownBy(() -> m.openSequence(sparse)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("dhsa").hasMessageContaining("sliding-window");
+        }
+    }
+
+    @Test
+    void phi3KeepsSparseAttention() {
+        // llama.cpp turns Phi's sliding window off, and phi3 has no soft-capping: nothing forces dense
+        EngineOptions dhsa = OPTIONS.withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("phi3", GgmlType.F32)), dhsa)) {
+            assertThat(m.notice()).isEmpty();
+            assertThat(m.hparams().variant().anySwa()).isFalse();
+            assertThat(m.defaultSettings().attention().mode()).isEqualTo(AttentionMode.DHSA);
+        }
+    }
+}
