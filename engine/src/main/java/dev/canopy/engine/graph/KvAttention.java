@@ -43,9 +43,9 @@ final class KvAttention {
         return tokens;
     }
 
-    /** The KV cache size in cells (llama.cpp's n_ctx_seq: picks phi3's long or short RoPE factors). */
-    int cacheCells() {
-        return kv.cells();
+    /** The context in KV cells (llama.cpp's n_ctx_seq: picks phi3's long or short RoPE factors). */
+    int contextCells() {
+        return kv.contextCells();
     }
 
     /**

@@ -26,7 +26,7 @@ final class LlamaLayers {
             MemorySegment cur = b.rmsNorm(inpL, l.attnNorm(), "attn_norm", il);           // [embedding, T]
 
             MemorySegment[] qkv = b.qkv(l, cur, att.tokens(), il);         // [headDim, heads|kvHeads, T]
-            MemorySegment factors = l.ropeFactors(att.cacheCells(), origContext);        // phi3 LongRoPE, llama 3.x
+            MemorySegment factors = l.ropeFactors(att.contextCells(), origContext);        // phi3 LongRoPE, llama 3.x
             MemorySegment q = b.rope(qkv[0], in.positions(), factors, "Qcur_rope", il);  // [headDim, heads, T]
             MemorySegment k = b.rope(qkv[1], in.positions(), factors, "Kcur_rope", il);  // [headDim, kvHeads, T]
             cur = att.attend(l, q, k, qkv[2], il);                                        // [embedding, T]

@@ -15,6 +15,12 @@ public interface KvCache extends AutoCloseable {
     /** Usable cells (tokens). */
     int cells();
 
+    /**
+     * The cells of the sequence's whole context (llama.cpp's n_ctx_seq, which picks phi3's long or
+     * short RoPE factors): {@link #cells()} unless the cache holds only a working set of it.
+     */
+    default int contextCells() { return cells(); }
+
     /** The scratch row: written by padding, never attended to. */
     default int scratchCell() { return cells(); }
 

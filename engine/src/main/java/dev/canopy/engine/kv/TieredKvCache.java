@@ -63,6 +63,7 @@ public final class TieredKvCache implements KvCache {
     // ---- KvCache
 
     @Override public int cells() { return setup.attendTokens(); }
+    @Override public int contextCells() { return (setup.contextTokens() + 255) / 256 * 256; } // padded like a dense cache
     @Override public MemorySegment keys(int layer) { return gather[layer].keys(); }
     @Override public MemorySegment values(int layer) { return gather[layer].values(); }
     @Override public int type() { return setup.spec().layout().hotType().ggmlId(); }

@@ -143,6 +143,23 @@ class ArchitectureParityTest {
         }
     }
 
+    /** phi3's pre-scaled queries (kq scale 1) and fused-QKV views run through the sparse path too. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = AttentionMode.class, names = {"DHSA", "TOPK", "WINDOW"})
+    void phi3RunsSparseAttention(AttentionMode mode) {
+        SparseAttentionSettings sparse = SparseAttentionSettings.of(mode).withSinkAndWindow(16, 32).withTopkBlock(16)
+                .withBudget(128).withDecodeBudget(128).withExactLastChunk(false);
+        int[] prompt = TinyModelFiles.promptTokens(600, 5);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("phi3", GgmlType.F32)), OPTIONS);
+             SequenceEngine seq = m.openSequence(new RunSettings(1024, 64, 1, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO, sparse))) {
+            float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+            assertThat(seq.lastSelection(0)).as("the last chunk selected its keys").isNotNull().hasSizeLessThanOrEqualTo(128 + 16);
+            assertThat(LlamaReference.spread(logits)).isGreaterThan(0.1).isFinite();
+            float[] next = seq.decode(TokenSampler.argmax(logits));
+            assertThat(LlamaReference.spread(next)).isGreaterThan(0.1).isFinite();
+        }
+    }
+
     @Test
     void phi3KeepsSparseAttention() {
         // llama.cpp turns Phi's sliding window off, and phi3 has no soft-capping: nothing forces dense
