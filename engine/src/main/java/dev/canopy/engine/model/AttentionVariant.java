@@ -25,11 +25,6 @@ public record AttentionVariant(int slidingWindow, boolean[] swaLayers, float rop
         swaLayers = swaLayers.clone();
     }
 
-    /** The plain llama attention of {@code layers} layers trained on {@code trainContext} tokens. */
-    public static AttentionVariant plain(int layers, int trainContext, float ropeBase, float ropeFreqScale) {
-        return new AttentionVariant(0, new boolean[layers], ropeBase, ropeFreqScale, 0f, 0f, 0f, 1f, trainContext);
-    }
-
     /** Whether layer {@code il} attends to the last {@link #slidingWindow()} keys only. */
     public boolean isSwa(int il) {
         return slidingWindow > 0 && swaLayers[il];

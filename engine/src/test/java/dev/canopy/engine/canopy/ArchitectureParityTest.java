@@ -160,6 +160,26 @@ class ArchitectureParityTest {
         }
     }
 
+    /** The batch generator packs sequences side by side in one cache: each one's window stays its own. */
+    @Test
+    void gemmaBatchOfSequencesMatchesSeparateGenerations() {
+        String story = "Once upon a time, in a small village by the sea, there lived an old fisherman who had a daughter,"
+                + " a cat, three boats and a garden full of tomatoes. Every morning he walked down to the harbor";
+        java.util.List<String> prompts = java.util.List.of(story, "The weather today is", story + " and in the evening");
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("gemma2", GgmlType.F32), OPTIONS)) {
+            java.util.List<dev.canopy.engine.GenerationResult> batch;
+            try (dev.canopy.engine.GenerationSession s = m.openSession()) {
+                batch = s.generateBatch(prompts.stream().map(p -> dev.canopy.engine.GenerationRequest.greedy(p, 12)).toList());
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                try (dev.canopy.engine.GenerationSession s = m.openSession()) {
+                    int[] alone = s.generate(dev.canopy.engine.GenerationRequest.greedy(prompts.get(i), 12), GenerationListener.NONE).tokens();
+                    assertThat(batch.get(i).tokens()).as("sequence " + i).containsExactly(alone);
+                }
+            }
+        }
+    }
+
     @Test
     void phi3KeepsSparseAttention() {
         // llama.cpp turns Phi's sliding window off, and phi3 has no soft-capping: nothing forces dense
