@@ -69,6 +69,33 @@ class TieredKvCacheTest {
         }
     }
 
+    /** phi3 (fused QKV, pre-scaled queries, LongRoPE factors by the whole context) over tiers is exact too. */
+    @Test
+    void phi3OverTiersIsExact() {
+        int[] prompt = TinyModelFiles.promptTokens(300, 5);
+        int[] denseTokens = new int[8], tieredTokens = new int[8];
+        try (CanopyInferenceModel phi3 = KvFixture.load(TinyModelFiles.get("phi3", GgmlType.F32))) {
+            float[][] dense, tiered;
+            try (SequenceEngine s = phi3.openSequence(settings())) {
+                dense = greedy(s, prompt, 8, denseTokens);
+            }
+            try (SequenceEngine s = phi3.openSequence(settings(), denseOverTiers(phi3, null, "phi3", 0.10))) {
+                tiered = greedy(s, prompt, 8, tieredTokens);
+            }
+            assertThat(tieredTokens).containsExactly(denseTokens);
+            for (int i = 0; i < dense.length; i++) assertThat(tiered[i]).as("logits after step %d", i).containsExactly(dense[i]);
+        }
+    }
+
+    @Test
+    void slidingWindowModelsRefuseTiersClearly() {
+        try (CanopyInferenceModel gemma2 = KvFixture.load(TinyModelFiles.get("gemma2", GgmlType.F32))) {
+            assertThatThrownBy(() -> gemma2.openSequence(settings(), denseOverTiers(gemma2, null, "gemma2", 0.10)).close())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sliding-window")
+                    .hasMessageContaining("tiered KV");
+        }
+    }
+
     @Test
     void aRamBudgetTooSmallForTheWorkingSetIsAClearError() {
         KvOffload cfg = KvOffload.ofMegabytes(null, "tiny", 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
