@@ -64,6 +64,7 @@ final class InputWriter implements AutoCloseable {
         MemorySegment.copy(values, 0, t, 0, values.byteSize());
         commit(tensor, t);
     }
+
     /**
      * Row r sees cells [visibleFrom, visibleTo] of the step, and of those only the last
      * {@code keys} (cells hold consecutive positions up to the row's own: llama.cpp's
