@@ -27,10 +27,14 @@ public final class HparamsReader {
                 || gguf.get(p + "attention.head_count_kv").orElse(null) instanceof List<?>) {
             throw new UnsupportedModelException("per-layer head counts are not built by Canopy's graph yet");
         }
-        String scaling = gguf.getString(p + "rope.scaling.type").orElse("none");
+        // llama.cpp's defaults: type "linear" when absent; factor from rope.scaling.factor or the
+        // older rope.scale_linear, 0 or absent meaning no scaling; type "none" never scales
+        String scaling = gguf.getString(p + "rope.scaling.type").orElse("linear");
         float freqScale = 1f;
         if (scaling.equals("linear")) {
-            freqScale = (float) (1.0 / gguf.getDouble(p + "rope.scaling.factor").orElse(1.0));
+            double factor = gguf.getDouble(p + "rope.scaling.factor")
+                    .or(() -> gguf.getDouble(p + "rope.scale_linear")).orElse(0.0);
+            freqScale = factor == 0.0 ? 1f : (float) (1.0 / factor);
         } else if (!scaling.equals("none")) {
             throw new UnsupportedModelException("RoPE scaling '" + scaling + "' is not built by Canopy's graph yet");
         }

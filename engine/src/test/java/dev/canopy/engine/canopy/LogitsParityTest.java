@@ -50,6 +50,26 @@ class LogitsParityTest {
     }
 
     /**
+     * A file with {@code rope.scaling.factor} but no {@code rope.scaling.type}: llama.cpp reads that
+     * as linear scaling (older Llama and Mistral conversions), and so must we.
+     */
+    @org.junit.jupiter.api.Test
+    void ropeScalingFactorWithoutTypeIsLinearLikeLlamaCpp(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path scaled = dev.canopy.natives.gguf.TinyModels.write(
+                dev.canopy.natives.gguf.TinyModelSpec.tiny("llama").withRopeScale(4f), dir.resolve("scaled.gguf"));
+        int[] prompt = TinyModelFiles.promptTokens(77, 11);
+        float[] ref = LlamaReference.lastLogits(scaled, prompt);
+        float[] unscaled = LlamaReference.lastLogits(TinyModelFiles.get("llama", GgmlType.F32), prompt);
+        float[] ours;
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(scaled), OPTIONS);
+             SequenceEngine seq = m.openSequence(m.defaultSettings())) {
+            ours = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+        }
+        assertThat(LlamaReference.maxAbsDiff(unscaled, ref)).as("the factor changes llama.cpp's logits").isGreaterThan(1e-2);
+        assertThat(LlamaReference.maxAbsDiff(ours, ref)).isLessThanOrEqualTo(1e-3);
+    }
+
+    /**
      * Q4_0 (written by libllama's quantizer): on CPUs with a repacked Q4_0 kernel (AVX2, NEON) both
      * engines copy the matrices into ggml's CPU_REPACK layout, so they run the same kernels.
      */

@@ -12,25 +12,31 @@ package dev.canopy.natives.gguf;
  * @param context     training context length written to the file
  * @param type        type of the matrices (norms and biases stay F32)
  * @param seed        random seed: same spec, same bytes
+ * @param ropeScale   {@code rope.scaling.factor} written without a {@code rope.scaling.type} (llama.cpp
+ *                    then reads linear scaling); 0 writes neither key
  */
 public record TinyModelSpec(String arch, int embedding, int layers, int heads, int kvHeads,
-                            int feedForward, int context, GgmlType type, long seed) {
+                            int feedForward, int context, GgmlType type, long seed, float ropeScale) {
 
     /** A 2-layer, 64-wide model with 4 query and 2 KV heads: loads and runs in milliseconds. */
     public static TinyModelSpec tiny(String arch) {
-        return new TinyModelSpec(arch, 64, 2, 4, 2, 128, 4096, GgmlType.F32, 42);
+        return new TinyModelSpec(arch, 64, 2, 4, 2, 128, 4096, GgmlType.F32, 42, 0f);
     }
 
     public TinyModelSpec withType(GgmlType t) {
-        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, t, seed);
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, t, seed, ropeScale);
     }
 
     public TinyModelSpec withShape(int embedding, int layers, int heads, int kvHeads, int feedForward) {
-        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, seed);
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, seed, ropeScale);
     }
 
     public TinyModelSpec withSeed(long s) {
-        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, s);
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, s, ropeScale);
+    }
+
+    public TinyModelSpec withRopeScale(float factor) {
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, type, seed, factor);
     }
 
     public int headDim() {

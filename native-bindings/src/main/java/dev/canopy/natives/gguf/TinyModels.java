@@ -45,6 +45,7 @@ public final class TinyModels {
                     .putF32(a + ".rope.freq_base", 10000f)
                     .putF32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
                     .putU32(a + ".vocab_size", nVocab);
+            if (spec.ropeScale() != 0f) w.putF32(a + ".rope.scaling.factor", spec.ropeScale());
             if (a.equals("qwen3")) {
                 w.putU32(a + ".attention.key_length", spec.headDim()).putU32(a + ".attention.value_length", spec.headDim());
             }
