@@ -1,6 +1,8 @@
 package dev.canopy.engine.sparse;
 
 
+import dev.canopy.natives.ggml.Tensors;
+
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,10 +91,10 @@ public final class SparseAttentionBuilder {
     /** Exact attention over the selected cells only (their causal mask built unless given). */
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
                                    MemorySegment selMask, int il) {
-        // gathered rows stay F32 (get_rows widens them): K.Q and V.P then run in F32, as precise as flash attention
-        int f32 = GGML_TYPE_F32();
-        MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, f32, "sel_k", il); // [hd, Hkv, n]
-        MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, f32, "sel_v", il); // [hd, Hkv, n]
+        // gathered rows go back to the cache's type: with F16 K/V the two products take ggml's F16 GEMM
+        int kvType = Tensors.type(k);
+        MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
+        MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : ops.selectedMask(cells, in, "sel_mask", il);       // F16 [n, T]
         return softmaxAttention(q, kSel, vSel, m, il);
     }
@@ -104,7 +106,8 @@ public final class SparseAttentionBuilder {
      * this release (decision 0060); the KQ matrix is only n x T per head, n = the budget.
      */
     private MemorySegment softmaxAttention(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment m, int il) {
-        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);                   // [hd, T, H]
+        // Q made contiguous so K.Q takes ggml's tiled GEMM (tinyBLAS needs a contiguous src1), not row dots
+        MemorySegment qp = cb(ggml_cont(ctx0, ggml_permute(ctx0, q, 0, 2, 1, 3)), "q_perm", il);   // [hd, T, H]
         MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);                   // [hd, n, Hkv]
         MemorySegment kq = cb(ggml_mul_mat(ctx0, kp, qp), "kq", il);                               // [n, T, H]
         ggml_mul_mat_set_prec(kq, GGML_PREC_F32());
