@@ -147,17 +147,11 @@ public final class ModelRuntime implements AutoCloseable {
         GenerationSession opened = null;
         if (tiered) {
             CanopyInferenceModel c = (CanopyInferenceModel) model;
-            if (c.defaultSettings().attention().mode().isSparse()) {
-                notice = Optional.of("Long-context acceleration (DHSA) does not run over KV tiers yet, so this chat keeps its KV"
-                        + " in memory and it is not kept on disk. In Settings, choose dense attention or turn off"
-                        + " \"Keep the conversation's KV on disk\".");
-            } else {
-                try {
-                    Files.createDirectories(tiers.get().folder());
-                    opened = c.openSession(c.defaultSettings(), tiers.get().offload(conversationId));
-                } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
-                    notice = Optional.of(tierProblem(e));
-                }
+            try {
+                Files.createDirectories(tiers.get().folder());
+                opened = c.openSession(c.defaultSettings(), tiers.get().offload(conversationId));
+            } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
+                notice = Optional.of(tierProblem(e));
             }
         }
         if (opened == null) opened = model.openSession();

@@ -87,19 +87,36 @@ class ChatKvTiersTest {
     }
 
     @Test
-    void dhsaWithKvTiersFallsBackToTheDenseKvAndSaysSo() throws Exception {
+    void dhsaWithKvTiersKeepsTheKvOnDiskToo() throws Exception {
         Path kvFolder = home.resolve("kv-dhsa");
+        String id;
         try (DesktopServices app = DesktopServices.open(home)) {
             save(app.settings(), AttentionMode.DHSA, kvFolder.toString());
+            id = app.conversations().create("t").id();
+            app.chat().addUserMessage(id, "Hello there");
+            Recorder rec = new Recorder();
+            ChatReply r = answerBriefly(app.chat(), id, rec);
+            assertThat(r.message()).isPresent();
+            assertThat(r.notice()).isEmpty();
+            assertThat(rec.notices).isEmpty();
+        }
+        assertThat(kvFiles(kvFolder)).contains(id + ".kvpages", id + ".kvmanifest");
+    }
+
+    @Test
+    void aKvFolderThatCannotBeMadeKeepsTheKvInMemoryAndSaysSo() throws Exception {
+        Path notAFolder = Files.writeString(home.resolve("kv-file"), "not a folder");
+        try (DesktopServices app = DesktopServices.open(home)) {
+            save(app.settings(), AttentionMode.DENSE, notAFolder.toString());
             String id = app.conversations().create("t").id();
             app.chat().addUserMessage(id, "Hello there");
             Recorder rec = new Recorder();
             ChatReply r = answerBriefly(app.chat(), id, rec);
             assertThat(r.message()).as("the answer is still written").isPresent();
-            assertThat(r.notice()).hasValueSatisfying(n -> assertThat(n).contains("DHSA").contains("KV on disk"));
+            assertThat(r.notice()).hasValueSatisfying(n -> assertThat(n).contains("could not be kept on disk").doesNotContain("Exception"));
             assertThat(rec.notices).containsExactly(r.notice().get());
         }
-        assertThat(kvFiles(kvFolder)).as("nothing was kept on disk").isEmpty();
+        assertThat(Files.readString(notAFolder)).isEqualTo("not a folder");
     }
 
     @Test

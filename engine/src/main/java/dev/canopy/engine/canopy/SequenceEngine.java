@@ -43,10 +43,6 @@ public final class SequenceEngine implements AutoCloseable {
     SequenceEngine(ModelHparams hp, ModelWeights weights, RunSettings settings, Path modelFile, KvOffload offload) {
         this.chunk = settings.chunkTokens();
         this.capacity = settings.contextTokens();
-        if (offload != null && settings.attention().mode().isSparse()) {
-            throw new IllegalArgumentException("sparse attention (" + settings.attention().mode().cliName()
-                    + ") does not run over the tiered KV store yet: choose dense attention with KV tiers, or no KV tiers");
-        }
         hp.variant().denseOnlyReason().filter(why -> offload != null).ifPresent(why -> {
             throw new IllegalArgumentException("the tiered KV store does not run this " + hp.arch().ggufName()
                     + " model yet because of " + why + ": its KV stays in memory");
@@ -117,6 +113,7 @@ public final class SequenceEngine implements AutoCloseable {
                 int to = step.positions()[0];
                 int[] text = Arrays.copyOf(history, to);
                 tiered.truncate(e.firstPosition());
+                pass.truncate(0, e.firstPosition());   // sparse attention's chunk boundaries past it go too
                 for (int pos = e.firstPosition(); pos < to; pos += chunk) {
                     int end = Math.min(to, pos + chunk);
                     run(Step.causal(Arrays.copyOfRange(text, pos, end), pos, 0), chunk);

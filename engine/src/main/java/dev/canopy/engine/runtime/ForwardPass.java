@@ -81,6 +81,10 @@ public final class ForwardPass implements AutoCloseable {
         boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
         GraphFamily family = family(graphTokens, graphOutputs);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
+        // a paged cache whose working set could not hold every key gathered a selection of its own
+        // (sink, window, the pages bounding the query highest): cells are no longer positions, and
+        // attention over that selection is already sparse, so it runs dense over it
+        if (s.cells()[0] != step.cells()[0]) dense = attention.mode().isSparse();
         // one-token steps (decode) read only the 256-cell multiple they need: their graphs are
         // cheap to build, and a power-of-two bucket would make them read up to twice the cells
         WindowPolicy policy = graphTokens == 1 ? WindowPolicy.MULTIPLE_OF_256 : windows;

@@ -88,10 +88,6 @@ public final class SettingsViewModel {
             long kvRam = tiers ? number("KV in RAM", kvRamMb.get(), 64, 1 << 20) : old.kvCpuMb();
             long kvDisk = tiers ? number("KV on disk", kvDiskMb.get(), 64, 1 << 24) : old.kvDiskMb();
             String folder = tiers ? KvFolders.check(kvFolder.get()) : old.kvDiskFolder();
-            if (tiers && attention.get() == AttentionMode.DHSA) {
-                throw new IllegalArgumentException("Long-context acceleration (DHSA) does not work with \"Keep the"
-                        + " conversation's KV on disk\" yet: choose dense attention or turn off keeping the KV on disk.");
-            }
             AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
                     budget, kvGpu, kvRam, kvDisk, folder, tiers,
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),

@@ -175,10 +175,12 @@ class ChatViewModelTest {
 
     @Test
     void whenTheKvCannotBeKeptOnDiskTheStatusSaysSoAndTheAnswerIsWritten() throws Exception {
-        var d = services.settings().settings();   // DHSA with KV tiers: Settings refuses it, an older file may not
+        var d = services.settings().settings();   // the KV folder is a file (Settings checks it, a moved folder escapes that)
+        java.nio.file.Path notAFolder = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("canopy-kv", ".txt"), "x");
+        notAFolder.toFile().deleteOnExit();
         services.settings().save(new dev.canopy.app.settings.AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(),
-                d.chunkTokens(), d.contextTokens(), dev.canopy.app.settings.AttentionMode.DHSA, d.attentionBudgetTokens(),
-                d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", true, "", "", false, d.activeModel()));
+                d.chunkTokens(), d.contextTokens(), d.attention(), d.attentionBudgetTokens(),
+                d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), notAFolder.toString(), true, "", "", false, d.activeModel()));
         vm.start("");
         stopAfter(3);
         vm.draftProperty().set("Hello?");
@@ -186,6 +188,6 @@ class ChatViewModelTest {
         await(() -> !vm.busyProperty().get());
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(vm.messages()).extracting(MessageItem::role).containsExactly(Role.USER, Role.ASSISTANT);
-        assertThat(vm.statusProperty().get()).startsWith("Stopped. ").contains("DHSA").contains("KV on disk");
+        assertThat(vm.statusProperty().get()).startsWith("Stopped. ").contains("could not be kept on disk");
     }
 }

@@ -120,15 +120,12 @@ class SettingsViewModelTest {
     }
 
     @Test
-    void dhsaWithKvOnDiskIsRefusedNamingBothSettings() {
+    void dhsaAndKvOnDiskAreSavedTogether() {
         SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {});
         vm.attention.set(dev.canopy.app.settings.AttentionMode.DHSA);
         vm.kvTiers.set(true);
-        assertThat(vm.save()).isFalse();
-        assertThat(vm.message.get()).contains("Long-context acceleration (DHSA)").contains("Keep the conversation's KV on disk");
-        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(dev.canopy.app.settings.AttentionMode.DENSE);
-        vm.attention.set(dev.canopy.app.settings.AttentionMode.DENSE);
         assertThat(vm.save()).isTrue();
+        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(dev.canopy.app.settings.AttentionMode.DHSA);
         assertThat(new SettingsStore(home).settings().kvTiers()).isTrue();
     }
 }
