@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * then grows with the window, not the context. Owns both halves.
  */
 public final class IswaKvCache implements KvCache {
-    private final DenseKvCache full;  // owned: the full-attention layers, null when every layer slides
+    private final DenseKvCache full;  // owned: the full-attention layers
     private final DenseKvCache swa;   // owned: the sliding-window layers' rings
     private final SwaRing ring;
     private final boolean[] isSwa;    // per model layer
@@ -30,8 +30,9 @@ public final class IswaKvCache implements KvCache {
     }
 
     /**
-     * The KV for {@code hp}: an iSWA cache when some layer slides, else a {@link DenseKvCache} of
-     * {@code cells}. {@code slots} sequences of {@code stride} full-cache cells each run steps of
+     * The KV for {@code hp}: an iSWA cache when some layers slide and others do not, else a
+     * {@link DenseKvCache} of {@code cells} (a model whose every layer slides keeps 0068's full-size
+     * cache: its graphs would leave the full-layer inputs unused, so ggml would not allocate them). {@code slots} sequences of {@code stride} full-cache cells each run steps of
      * at most {@code stepRows} rows per sequence.
      */
     public static KvCache allocate(GgmlBackend backend, ModelHparams hp, int cells, int slots, int stride,
@@ -47,13 +48,14 @@ public final class IswaKvCache implements KvCache {
             index[il] = isSwa[il] ? nSwaLayers++ : nFull++;
         }
         int[] fullIds = new int[nFull], swaIds = new int[nSwaLayers];
+        if (nFull == 0) return DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), cells, type);
         for (int il = 0; il < hp.layers(); il++) (isSwa[il] ? swaIds : fullIds)[index[il]] = il;
-        DenseKvCache f = nFull == 0 ? null : DenseKvCache.allocate(backend, fullIds, hp.kvWidth(), cells, type, "cache");
+        DenseKvCache f = DenseKvCache.allocate(backend, fullIds, hp.kvWidth(), cells, type, "cache");
         try {
             DenseKvCache s = DenseKvCache.allocate(backend, swaIds, hp.kvWidth(), ring.cells(), type, "cache_swa");
             return new IswaKvCache(f, s, ring, isSwa, index, cells);
         } catch (RuntimeException e) {
-            if (f != null) f.close();
+            f.close();
             throw e;
         }
     }
@@ -76,7 +78,7 @@ public final class IswaKvCache implements KvCache {
     /** Bytes held by both halves. */
     @Override
     public long bytes() {
-        return swaBytes() + (full == null ? 0 : full.bytes());
+        return swaBytes() + full.bytes();
     }
 
     /** Bytes held by the sliding-window layers' rings. */
@@ -87,6 +89,6 @@ public final class IswaKvCache implements KvCache {
     @Override
     public void close() {
         swa.close();
-        if (full != null) full.close();
+        full.close();
     }
 }

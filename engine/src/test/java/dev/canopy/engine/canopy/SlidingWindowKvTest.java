@@ -86,7 +86,10 @@ class SlidingWindowKvTest {
         try (CanopyInferenceModel m = load(arch)) {
             try (SequenceEngine seq = m.openSequence(settings(1024, 16, llama_h.GGML_TYPE_F32()))) {
                 assertThat(seq.swaCells()).isEqualTo(RING);
+                long reserved = seq.prefillComputeBytes();          // set by C and the cache, reserved up front
                 chunked = prefill(seq, prompt, 0);
+                assertThat(seq.prefillComputeBytes()).isEqualTo(reserved);
+                assertThat(seq.prefillGraphsBuilt()).as("windows 256, 512, 1024, reused across chunks").isLessThanOrEqualTo(3);
             }
             try (SequenceEngine seq = m.openSequence(settings(1024, prompt.length, llama_h.GGML_TYPE_F32()))) {
                 assertThat(seq.swaCells()).isGreaterThanOrEqualTo(prompt.length);
