@@ -7,7 +7,8 @@ import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationStats;
 import dev.canopy.engine.StopReason;
 import dev.canopy.engine.TextStream;
-import dev.canopy.engine.kv.DenseKvCache;
+import dev.canopy.engine.kv.IswaKvCache;
+import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ForwardPass;
@@ -21,7 +22,8 @@ import java.util.List;
  * Decodes several prompts as parallel sequences in one graph: sequence {@code s} owns cells
  * [s*perSeq, (s+1)*perSeq) of a batch KV cache and each row's mask shows only its own sequence.
  * Prompts are prefilled packed into chunks of C rows; then every step decodes one token of every
- * live sequence in a single forward run.
+ * live sequence in a single forward run. Sliding-window layers keep a ring of n_swa + C cells per
+ * sequence ({@link IswaKvCache}), as llama.cpp's iSWA cache does for each of its sequences.
  */
 final class CanopyBatchGenerator {
     private final CanopyInferenceModel model; // borrowed
@@ -49,7 +51,7 @@ final class CanopyBatchGenerator {
 
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
-        try (DenseKvCache kv = DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), RunSettings.paddedCells(perSeq * n), settings.kvType());
+        try (KvCache kv = IswaKvCache.allocate(backend, hp, RunSettings.paddedCells(perSeq * n), n, perSeq, chunk, settings.kvType());
              ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows(), settings.attention())) {
             // every prompt but its last token, packed into full chunks (with sparse attention a
             // chunk is one sequence's query block, so sequences are not packed together)

@@ -50,6 +50,7 @@ final class CanopyGenerationSession implements GenerationSession {
         int keep = commonPrefix(seq.history(), prompt);
         float[] known = keep == prompt.length ? seq.logitsAfterHistory() : null;
         if (keep == prompt.length && known == null) keep--; // recompute the last token to get its logits
+        if (known == null) keep = seq.reusablePrefix(keep); // 0 when a sliding-window ring lost the window before it
         int todo = prompt.length - keep;
         SequenceEngine.Prefill pre = known != null ? new SequenceEngine.Prefill(known, prompt.length, false)
                 : seq.prefill(prompt, keep, request.cancel(), listener);

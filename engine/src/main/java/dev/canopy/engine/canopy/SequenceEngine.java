@@ -2,7 +2,7 @@ package dev.canopy.engine.canopy;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
-import dev.canopy.engine.kv.DenseKvCache;
+import dev.canopy.engine.kv.IswaKvCache;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.engine.kv.KvPageDamagedException;
@@ -19,7 +19,8 @@ import java.util.Arrays;
 
 /**
  * One sequence's KV cache and the token-level operations on it: fixed-chunk prefill and
- * single-token decode. Cell {@code i} of the cache holds position {@code i}. Every prefill chunk
+ * single-token decode. Cell {@code i} of the cache holds position {@code i} (for sliding-window
+ * layers, cell {@code i mod ring}: see {@link IswaKvCache}). Every prefill chunk
  * runs on the same graph of C rows (the last chunk is padded), so peak compute memory is set by C.
  * Owns its backend, cache and forward pass.
  */
@@ -52,8 +53,9 @@ public final class SequenceEngine implements AutoCloseable {
         try {
             this.tiered = offload == null ? null : TieredKvCache.create(backend, hp, modelFile, settings.contextTokens(),
                     settings.chunkTokens(), settings.kvType(), offload);
-            cache = tiered != null ? tiered : DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(),
-                    RunSettings.paddedCells(settings.contextTokens()), settings.kvType());
+            int cells = RunSettings.paddedCells(settings.contextTokens());
+            cache = tiered != null ? tiered                   // sliding-window layers: a ring of n_swa + C cells
+                    : IswaKvCache.allocate(backend, hp, cells, 1, cells, settings.chunkTokens(), settings.kvType());
             this.kv = cache;
             this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows(), settings.attention());
         } catch (RuntimeException e) {
@@ -66,12 +68,15 @@ public final class SequenceEngine implements AutoCloseable {
     /**
      * Computes {@code prompt[from..]} in chunks of C, attending to the cached {@code prompt[0..from)};
      * reports progress after each chunk and checks {@code cancel} between chunks. The cache then
-     * holds the computed prefix (all of the prompt unless cancelled).
+     * holds the computed prefix (all of the prompt unless cancelled). A start the cache cannot
+     * continue from ({@link #reusablePrefix}) starts from the beginning instead.
      */
     public Prefill prefill(int[] prompt, int from, CancellationToken cancel, GenerationListener listener) {
         if (from < 0 || from > history.length || from >= prompt.length) throw new IllegalArgumentException("bad prefill start " + from);
+        from = reusablePrefix(from);
         history = Arrays.copyOf(history, from);
         pass.truncate(0, from);
+        if (kv.swaRing() != null) kv.swaRing().truncate(0, from);
         if (tiered != null) tiered.truncate(from);
         float[] logits = null;
         for (int pos = from; pos < prompt.length; pos += chunk) {
@@ -142,6 +147,23 @@ public final class SequenceEngine implements AutoCloseable {
     /** The tiered KV under this sequence, or null when the KV is one dense buffer. */
     public TieredKvCache tieredKv() { return tiered; }
 
+    /**
+     * How much of the first {@code tokens} cached tokens a prefill can keep: all of them, unless the
+     * sliding-window layers' ring has already overwritten keys the next token would see (a session
+     * cut back further than the ring reaches); then nothing, as every later position depends on
+     * those keys through the layers above and no earlier point can be continued either.
+     */
+    public int reusablePrefix(int tokens) {
+        int n = Math.min(tokens, history.length);
+        return kv.swaRing() == null || kv.swaRing().continuable(0, n) ? n : 0;
+    }
+
+    /** Bytes of KV cache held (both halves of an iSWA cache). */
+    public long kvBytes() { return kv.bytes(); }
+
+    /** Ring cells of the sliding-window layers, or 0 when they keep the whole context (or none slides). */
+    public int swaCells() { return kv.swaRing() == null ? 0 : kv.swaRing().cells(); }
+
     /** Tokens whose KV the cache holds, in order. */
     public int[] history() { return history.clone(); }
     public int used() { return history.length; }
@@ -152,6 +174,7 @@ public final class SequenceEngine implements AutoCloseable {
     public void reset() {
         history = new int[0];
         pass.truncate(0, 0);
+        if (kv.swaRing() != null) kv.swaRing().truncate(0, 0);
         if (tiered != null) tiered.truncate(0);
     }
 

@@ -12,7 +12,8 @@ import static dev.canopy.natives.ffi.llama_h.*;
 /**
  * One layer's self-attention over the KV cache, like llama.cpp's build_attn: writes the chunk's K
  * and V into the cache, attends over the cache window (dense with the layer's mask, full or
- * sliding-window, or sparse with the keys it selects) and projects the heads back.
+ * sliding-window, or sparse with the keys it selects) and projects the heads back. Sliding-window
+ * layers of an iSWA cache write to and read their ring ({@code inp_kv_rows_swa}, {@code inp_kq_mask_swa}).
  */
 final class KvAttention {
     private final MemorySegment ctx0;   // borrowed: the graph's ggml context
@@ -24,9 +25,10 @@ final class KvAttention {
     private final Blocks b;
     private final long window;
     private final long tokens;
+    private final long swaWindow;       // cells the sliding-window layers read (of their ring, when they have one)
 
     KvAttention(MemorySegment ctx0, MemorySegment gf, ModelHparams hp, KvCache kv, GraphInputs in,
-                SparseAttentionBuilder sparse, Blocks b, GraphShape shape) {
+                SparseAttentionBuilder sparse, Blocks b, GraphShape shape, int swaWindow) {
         this.ctx0 = ctx0;
         this.gf = gf;
         this.hp = hp;
@@ -36,6 +38,7 @@ final class KvAttention {
         this.b = b;
         this.window = shape.window();
         this.tokens = shape.tokens();
+        this.swaWindow = swaWindow;
     }
 
     /** Rows of the graph (T). */
@@ -54,17 +57,20 @@ final class KvAttention {
      */
     MemorySegment attend(LayerWeights l, MemorySegment qRoped, MemorySegment k, MemorySegment v, int il) {
         // the cache writes must run before the attention reads the cache: expand them first
+        boolean swa = hp.variant().isSwa(il);
+        MemorySegment rows = swa && in.swaRows() != null ? in.swaRows() : in.kvRows();  // I64 [T]: ring or context cells
+        long win = swa ? swaWindow : window;
         if (kv.readsQueries()) ggml_set_output(qRoped);                          // the KV tiers select pages with it
         ggml_build_forward_expand(gf, qRoped);
-        ggml_build_forward_expand(gf, b.store(kv.values(il), v, in.kvRows(), tokens, "cache_v_store", il));
-        ggml_build_forward_expand(gf, b.store(kv.keys(il), k, in.kvRows(), tokens, "cache_k_store", il));
+        ggml_build_forward_expand(gf, b.store(kv.values(il), v, rows, tokens, "cache_v_store", il));
+        ggml_build_forward_expand(gf, b.store(kv.keys(il), k, rows, tokens, "cache_k_store", il));
 
         float qScale = hp.variant().queryScale();                                // gemma, phi3: Q scaled, kq scale 1
         MemorySegment q = qScale != 0f ? b.scale(qRoped, qScale, "Qcur_scaled", il) : qRoped; // [headDim, heads, T]
-        MemorySegment kWin = b.cacheView(kv.keys(il), window, "cache_k_win", il);   // [headDim, kvHeads, window]
-        MemorySegment vWin = b.cacheView(kv.values(il), window, "cache_v_win", il); // [headDim, kvHeads, window]
+        MemorySegment kWin = b.cacheView(kv.keys(il), win, "cache_k_win", il);   // [headDim, kvHeads, win]
+        MemorySegment vWin = b.cacheView(kv.values(il), win, "cache_v_win", il); // [headDim, kvHeads, win]
         if (sparse != null) return b.attentionOutput(l, sparse.attention(q, kWin, vWin, il), tokens, il); // [embedding, T]
-        MemorySegment mask = hp.variant().isSwa(il) ? in.swaMask() : in.mask();  // F16 [window, T]
+        MemorySegment mask = swa ? in.swaMask() : in.mask();                     // F16 [win, T]
         return b.attention(l, q, kWin, vWin, mask, tokens, il);                   // [embedding, T]
     }
 }

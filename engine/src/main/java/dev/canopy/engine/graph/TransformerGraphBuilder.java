@@ -66,11 +66,12 @@ public final class TransformerGraphBuilder {
             MemorySegment gf = ggml_new_graph_custom(ctx0, maxNodes(), false);
             AttentionShape attShape = new AttentionShape(hp.headDim(), hp.heads(), hp.kvHeads(), shape.tokens(),
                     shape.window(), hp.kqScale());
+            int swaWindow = kv.swaRing() == null ? shape.window() : kv.swaRing().window(shape.window());
             GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, dense), attShape),
-                    hp.variant().anySwa());
+                    hp.variant().anySwa(), kv.swaRing() != null, swaWindow);
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
             Blocks b = new Blocks(ctx0, hp);
-            KvAttention att = new KvAttention(ctx0, gf, hp, kv, in, sparse, b, shape);
+            KvAttention att = new KvAttention(ctx0, gf, hp, kv, in, sparse, b, shape, swaWindow);
 
             MemorySegment inpL = cb(ggml_get_rows(ctx0, weights.tokenEmbd(), in.tokens()), "inp_embd", -1); // [embedding, T]
             MemorySegment cur = switch (hp.arch().layout()) {                                 // [embedding, outputs]
@@ -90,16 +91,20 @@ public final class TransformerGraphBuilder {
         }
     }
 
-    private static GraphInputs inputs(MemorySegment ctx0, GraphShape s, SelectionInputs selection, boolean swa) {
+    /** {@code swa}: some layer slides; {@code ring}: those layers keep a ring of {@code swaWindow}-or-more cells. */
+    private static GraphInputs inputs(MemorySegment ctx0, GraphShape s, SelectionInputs selection, boolean swa, boolean ring,
+                                      int swaWindow) {
         MemorySegment tokens = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_tokens", -1));
         MemorySegment pos = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_pos", -1));
         MemorySegment rows = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows", -1));
         MemorySegment mask = selection.mode().isSparse() ? null
                 : input(cb(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), s.window(), s.tokens()), "inp_kq_mask", -1));
-        MemorySegment swaMask = mask == null || !swa ? null
-                : input(cb(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), s.window(), s.tokens()), "inp_kq_mask_swa", -1));
+        MemorySegment swaRows = !swa || !ring ? null
+                : input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows_swa", -1)); // I64 [T]
+        MemorySegment swaMask = mask == null || !swa ? null                                                // F16 [swaWindow, T]
+                : input(cb(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), swaWindow, s.tokens()), "inp_kq_mask_swa", -1));
         MemorySegment out = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_ids", -1));
-        return new GraphInputs(tokens, pos, rows, mask, swaMask, out, selection);
+        return new GraphInputs(tokens, pos, rows, mask, swaRows, swaMask, out, selection);
     }
 
     private static MemorySegment input(MemorySegment t) {

@@ -29,12 +29,23 @@ public final class DenseKvCache implements KvCache {
 
     /** {@code layers} pairs of [kvWidth, cells + 1] tensors of {@code type} on {@code backend}, zeroed. */
     public static DenseKvCache allocate(GgmlBackend backend, int layers, int kvWidth, int cells, int type) {
+        int[] ids = new int[layers];
+        for (int l = 0; l < layers; l++) ids[l] = l;
+        return allocate(backend, ids, kvWidth, cells, type, "cache");
+    }
+
+    /**
+     * One pair of [kvWidth, cells + 1] tensors per entry of {@code layerIds} (tensor {@code i} is
+     * that of model layer {@code layerIds[i]}, named "prefix_k_lN" / "prefix_v_lN"), zeroed.
+     */
+    public static DenseKvCache allocate(GgmlBackend backend, int[] layerIds, int kvWidth, int cells, int type, String prefix) {
+        int layers = layerIds.length;
         GgmlContext headers = GgmlContext.metadata(2L * layers, 0);
         MemorySegment[] k = new MemorySegment[layers];
         MemorySegment[] v = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
-            k[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), "cache_k_l" + l);
-            v[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), "cache_v_l" + l);
+            k[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), prefix + "_k_l" + layerIds[l]);
+            v[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), prefix + "_v_l" + layerIds[l]);
         }
         BackendBuffer buffer;
         try {

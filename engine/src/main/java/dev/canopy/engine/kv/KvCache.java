@@ -24,11 +24,20 @@ public interface KvCache extends AutoCloseable {
     /** The scratch row: written by padding, never attended to. */
     default int scratchCell() { return cells(); }
 
-    /** The K tensor of {@code layer}, [kvWidth, cells + 1]. Borrowed. */
+    /** The K tensor of {@code layer}, [kvWidth, cells + 1] ([kvWidth, ring cells + 1] for a ring layer). Borrowed. */
     MemorySegment keys(int layer);
 
     /** The V tensor of {@code layer}, [kvWidth, cells + 1]. Borrowed. */
     MemorySegment values(int layer);
+
+    /**
+     * The ring of the sliding-window layers when they keep only their window (see
+     * {@link IswaKvCache}), or null when every layer's K/V lives in cells of the whole context.
+     */
+    default SwaRing swaRing() { return null; }
+
+    /** The scratch row of the sliding-window layers' tensors (their ring's, when they have one). */
+    default int swaScratchCell() { return scratchCell(); }
 
     /** The ggml type of the rows (F16 by default, as llama.cpp). */
     int type();

@@ -55,7 +55,8 @@ public final class ForwardPass implements AutoCloseable {
         this.kv = kv;
         this.windows = windows;
         this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
-        this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell(), hp.variant().slidingWindow());
+        this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(),
+                kv.swaScratchCell());
         this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
         this.attention = attention;
     }

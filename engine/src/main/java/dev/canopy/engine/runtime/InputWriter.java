@@ -2,6 +2,7 @@ package dev.canopy.engine.runtime;
 
 import dev.canopy.engine.graph.GraphInputs;
 import dev.canopy.engine.graph.GraphShape;
+import dev.canopy.engine.kv.SwaRing;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.Tensors;
 
@@ -12,8 +13,10 @@ import java.lang.foreign.ValueLayout;
 /**
  * Writes a {@link Step} into a graph's input tensors, padding unused rows: padding rows write
  * their K/V to the cache's scratch cell and attend to cell 0 only, so they never disturb real
- * rows. On the CPU the inputs are written in place; on other backends through a host staging
- * buffer. Owns the staging memory.
+ * rows. With a {@link SwaRing} the sliding-window layers write to ring cells and their mask is
+ * built from the positions the ring's cells hold (llama.cpp's set_input_kq_mask). On the CPU the
+ * inputs are written in place; on other backends through a host staging buffer. Owns the staging
+ * memory.
  */
 final class InputWriter implements AutoCloseable {
     private static final short F16_ZERO = 0;
@@ -23,14 +26,21 @@ final class InputWriter implements AutoCloseable {
     private final boolean hostMemory;
     private final int scratchCell;
     private final int slidingWindow; // n_swa of the sliding-window layers, 0 when none
+    private final SwaRing ring;      // borrowed: the sliding-window layers' ring, or null when they keep the context
+    private final int swaScratchCell;
     private MemorySegment staging = MemorySegment.NULL;
     private MemorySegment negInfRow = MemorySegment.NULL;
 
-    /** {@code slidingWindow}: the n_swa of the model's sliding-window layers, 0 when none. */
-    InputWriter(boolean hostMemory, int scratchCell, int slidingWindow) {
+    /**
+     * {@code slidingWindow}: the n_swa of the model's sliding-window layers, 0 when none; {@code ring}
+     * their KV ring (null when they keep the whole context), whose padding rows write to {@code swaScratchCell}.
+     */
+    InputWriter(boolean hostMemory, int scratchCell, int slidingWindow, SwaRing ring, int swaScratchCell) {
         this.hostMemory = hostMemory;
         this.scratchCell = scratchCell;
         this.slidingWindow = slidingWindow;
+        this.ring = ring;
+        this.swaScratchCell = swaScratchCell;
     }
 
     void write(GraphInputs in, GraphShape shape, Step step) {
@@ -55,7 +65,40 @@ final class InputWriter implements AutoCloseable {
         put(in.outputIds(), MemorySegment.ofArray(out));
 
         if (in.mask() != null) writeMask(in.mask(), shape, step, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
-        if (in.swaMask() != null) writeMask(in.swaMask(), shape, step, slidingWindow);
+        if (in.swaRows() != null) {
+            int[] ringCells = ring.place(step);
+            long[] swaRows = new long[n];
+            for (int i = 0; i < n; i++) swaRows[i] = i < step.rows() ? ringCells[i] : swaScratchCell;
+            put(in.swaRows(), MemorySegment.ofArray(swaRows));
+            if (in.swaMask() != null) writeRingMask(in.swaMask(), shape, step);
+        } else if (in.swaMask() != null) {
+            writeMask(in.swaMask(), shape, step, slidingWindow);
+        }
+    }
+
+    /**
+     * The ring's mask F16 [swaWindow, tokens]: row r sees the cells of its sequence's slot holding
+     * one of the last n_swa positions up to its own; padding rows see cell 0 only.
+     */
+    private void writeRingMask(MemorySegment maskTensor, GraphShape shape, Step step) {
+        int w = (int) Tensors.ne(maskTensor, 0);
+        long rowBytes = 2L * w;
+        MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());
+        MemorySegment negInf = negInfRow(w);
+        int per = ring.cellsPerSlot();
+        for (int r = 0; r < shape.tokens(); r++) {
+            MemorySegment row = mask.asSlice(r * rowBytes, rowBytes);
+            MemorySegment.copy(negInf, 0, row, 0, rowBytes);
+            if (r >= step.rows()) {
+                row.setAtIndex(ValueLayout.JAVA_SHORT, 0, F16_ZERO);
+                continue;
+            }
+            int slot = ring.slotOf(step, r), pos = step.positions()[r];
+            for (int c = slot * per, end = Math.min(w, c + per); c < end; c++) {
+                if (ring.visible(c, slot, pos)) row.setAtIndex(ValueLayout.JAVA_SHORT, c, F16_ZERO);
+            }
+        }
+        commit(maskTensor, mask);
     }
 
     /** Copies a small heap array into a tensor. */

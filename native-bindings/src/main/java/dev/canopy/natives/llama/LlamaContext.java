@@ -35,6 +35,7 @@ public final class LlamaContext implements AutoCloseable {
             llama_context_params.n_threads(p, params.effectiveThreads());
             llama_context_params.n_threads_batch(p, params.effectiveThreads());
             llama_context_params.no_perf(p, true);
+            llama_context_params.swa_full(p, params.swaFull());
             c = llama_h.llama_init_from_model(model.handle(), p);
         }
         if (c.equals(MemorySegment.NULL)) {
