@@ -173,15 +173,6 @@ class EngineSparseAttentionTest {
         }
     }
 
-    @Test
-    void sparseAttentionRefusesTheTieredKvStoreWithAClearMessage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        var offload = dev.canopy.engine.kv.KvOffload.ofMegabytes(dir, "c", 0, 64);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.openSequence(
-                        new RunSettings(2048, CHUNK, 2, llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO,
-                                sparse(AttentionMode.DHSA, 256, 160)), offload))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tiered KV");
-    }
-
     private static boolean finite(float[] v) {
         for (float x : v) if (!Float.isFinite(x)) return false;
         return true;
