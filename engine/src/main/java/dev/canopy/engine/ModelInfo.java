@@ -22,7 +22,7 @@ import java.nio.file.Path;
  */
 public record ModelInfo(Path file, String name, String architecture, int layers, int embedding, int heads,
                         int kvHeads, int contextLength, double ropeBase, String quantization, long parameters,
-                        long fileBytes, int vocabSize, boolean hasChatTemplate) {
+                        long fileBytes, int vocabSize, boolean hasChatTemplate, KvFootprint kv) {
 
     /** Parameters in a short human form: "1.2B", "350M". */
     public String parameterLabel() {

@@ -1,5 +1,8 @@
 package dev.canopy.engine;
 
+import dev.canopy.engine.model.Architecture;
+import dev.canopy.engine.model.HparamsReader;
+import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.natives.gguf.GgmlType;
 import dev.canopy.natives.gguf.GgufFile;
 
@@ -33,10 +36,34 @@ public final class ModelInspector {
                     intKey(g, arch + ".block_count"), intKey(g, arch + ".embedding_length"),
                     intKey(g, arch + ".attention.head_count"), intKey(g, arch + ".attention.head_count_kv"),
                     intKey(g, arch + ".context_length"), g.getDouble(arch + ".rope.freq_base").orElse(10000.0),
-                    quant, params, Files.size(file), vocab, g.get("tokenizer.chat_template").isPresent());
+                    quant, params, Files.size(file), vocab, g.get("tokenizer.chat_template").isPresent(), footprint(g, arch));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The KV the engine will allocate: Canopy's own reading of the shape (head sizes, sliding-window
+     * layers) for the architectures it builds, else llama.cpp's default of a row per token per layer.
+     */
+    private static KvFootprint footprint(GgufFile g, String arch) {
+        if (Architecture.of(arch).isPresent()) {
+            try {
+                ModelHparams hp = HparamsReader.read(g);
+                int sliding = 0;
+                for (int il = 0; il < hp.layers(); il++) if (hp.variant().isSwa(il)) sliding++;
+                long row = 2L * 2 * hp.kvWidth();
+                return sliding == hp.layers() ? KvFootprint.dense(hp.layers(), hp.kvWidth()) // every layer slides: full cache
+                        : new KvFootprint(hp.layers() - sliding, sliding, sliding > 0 ? hp.variant().slidingWindow() : 0, row);
+            } catch (RuntimeException e) {
+                // a variant Canopy does not build runs on libllama: fall through to its plain cache
+            }
+        }
+        int layers = intKey(g, arch + ".block_count"), heads = intKey(g, arch + ".attention.head_count");
+        int kvHeads = intKey(g, arch + ".attention.head_count_kv");
+        int headDim = intKey(g, arch + ".attention.key_length");
+        if (headDim == 0 && heads > 0) headDim = intKey(g, arch + ".embedding_length") / heads;
+        return KvFootprint.dense(layers, (kvHeads > 0 ? kvHeads : heads) * headDim);
     }
 
     private static int intKey(GgufFile g, String key) {

@@ -4,7 +4,8 @@ import dev.canopy.engine.ModelInfo;
 
 /**
  * A model's estimated memory need: its weights, the KV cache for the context window (f16 keys and
- * values) and a fixed allowance for compute buffers.
+ * values, sliding-window layers at their window, see {@link dev.canopy.engine.KvFootprint}) and a
+ * fixed allowance for compute buffers.
  *
  * @param weightsBytes  the file size (the weights are mapped as they are stored)
  * @param kvBytes       KV cache for {@code contextTokens}
@@ -17,8 +18,7 @@ public record MemoryEstimate(long weightsBytes, long kvBytes, long overheadBytes
     public static MemoryEstimate of(ModelInfo info, int contextSetting) {
         int ctx = contextSetting > 0 ? contextSetting
                 : Math.min(info.contextLength() > 0 ? info.contextLength() : 4096, 8192);
-        int headDim = info.heads() > 0 ? info.embedding() / info.heads() : 0;
-        long kv = 2L * info.layers() * info.kvHeads() * headDim * ctx * 2L;
+        long kv = info.kv().bytes(ctx);
         return new MemoryEstimate(info.fileBytes(), kv, OVERHEAD, ctx);
     }
 

@@ -81,7 +81,8 @@ final class FakeModel implements InferenceModel {
     }
 
     @Override public ModelInfo info() {
-        return new ModelInfo(null, "fake", "fake", 1, 8, 1, 1, contextTokens, 10000, "F32", 1000, 0, 100, true);
+        return new ModelInfo(null, "fake", "fake", 1, 8, 1, 1, contextTokens, 10000, "F32", 1000, 0, 100, true,
+                dev.canopy.engine.KvFootprint.dense(1, 8));
     }
     @Override public EngineKind engine() { return EngineKind.LLAMA; }
     @Override public Optional<String> notice() { return Optional.empty(); }

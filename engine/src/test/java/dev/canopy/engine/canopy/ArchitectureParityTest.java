@@ -128,6 +128,21 @@ class ArchitectureParityTest {
         assertThat(Engines.canopyArchitectures()).contains(arch);
     }
 
+    /** The memory estimate's KV: sliding-window layers count their ring, not the context. */
+    @Test
+    void kvFootprintCountsSlidingWindowLayersAtTheirWindow() {
+        var llama = ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F16)).kv();
+        assertThat(llama.slidingLayers()).isZero();
+        assertThat(llama.bytes(512)).as("2 layers x 512 tokens x K+V of 2 heads x 16 in F16").isEqualTo(2L * 512 * 2 * 2 * 32);
+        var gemma3 = ModelInspector.inspect(TinyModelFiles.get("gemma3", GgmlType.F16)).kv();
+        assertThat(gemma3.fullLayers()).isEqualTo(1);
+        assertThat(gemma3.slidingLayers()).isEqualTo(2);
+        assertThat(gemma3.window()).isEqualTo(32);
+        assertThat(gemma3.bytes(256)).as("a short context: every layer holds it").isEqualTo(3L * 256 * gemma3.rowBytes());
+        assertThat(gemma3.bytes(4096)).as("at 4K the two sliding layers hold a ring of 768 cells")
+                .isEqualTo((4096L + 2 * 768) * gemma3.rowBytes());
+    }
+
     @Test
     void sparseAttentionFallsBackToDenseForSlidingWindowModels() {
         EngineOptions dhsa = OPTIONS.withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
