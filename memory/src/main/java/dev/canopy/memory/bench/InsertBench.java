@@ -22,8 +22,11 @@ import java.util.Random;
  * tree, so the per-insert time should stay flat (logarithmic) while the store grows 100x.
  */
 public final class InsertBench {
-    /** One checkpoint: facts already stored, mean milliseconds per insert of the sample. */
-    public record Row(int facts, double msPerInsert, double ratioToFirst) {}
+    /**
+     * One checkpoint: facts already stored, mean milliseconds per insert of the sample, and the
+     * height of the tallest tree then (an insert re-summarizes one node per level).
+     */
+    public record Row(int facts, double msPerInsert, double ratioToFirst, int treeLevels) {}
 
     static final int FILL_BATCH = 1_000;
     private static final int WARMUP_FACTS = 3_000;
@@ -54,9 +57,10 @@ public final class InsertBench {
                     double ms = (System.nanoTime() - t0) / 1e6 / sample;
                     stored += sample;
                     double ratio = rows.isEmpty() ? 1.0 : ms / rows.getFirst().msPerInsert();
-                    rows.add(new Row(target, ms, ratio));
-                    log.printf(Locale.ROOT, "%,10d facts: %.3f ms per insert (%.2fx the first checkpoint)%n",
-                            target, ms, ratio).flush();
+                    int levels = store.database().read("measuring", s -> (int) s.longValue("SELECT max(level) FROM nodes"));
+                    rows.add(new Row(target, ms, ratio, levels));
+                    log.printf(Locale.ROOT, "%,10d facts: %.3f ms per insert (%.2fx the first checkpoint), tallest tree"
+                            + " %d levels above its leaves%n", target, ms, ratio, levels).flush();
                 }
                 log.printf(Locale.ROOT, "filled %,d facts in batches of %,d in %.0f s%n", stored, FILL_BATCH,
                         fillNanos / 1e9).flush();
