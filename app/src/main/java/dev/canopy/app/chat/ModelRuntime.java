@@ -148,8 +148,8 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * A lease for background work, or empty when no model is loaded or a chat answer holds one
-     * (try again after {@link #awaitNoAnswer}).
+     * A lease for background work, or empty when no model is loaded, a chat answer holds one or an
+     * unload is under way (try again after {@link #awaitBackgroundChance}).
      */
     public synchronized Optional<BackgroundLease> backgroundLease() {
         if (model == null || answering > 0 || unloading) return Optional.empty();
@@ -159,10 +159,13 @@ public final class ModelRuntime implements AutoCloseable {
         return Optional.of(l);
     }
 
-    /** Waits until no chat answer holds a lease, or {@code millis} passed (returns at once when none does). */
-    public synchronized void awaitNoAnswer(long millis) throws InterruptedException {
+    /**
+     * Waits until background work may start (no chat answer holds a lease and no unload is under
+     * way), or {@code millis} passed; returns at once when it may.
+     */
+    public synchronized void awaitBackgroundChance(long millis) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
-        for (long left = millis; answering > 0 && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+        for (long left = millis; (answering > 0 || unloading) && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
             wait(left);
         }
     }
@@ -239,7 +242,7 @@ public final class ModelRuntime implements AutoCloseable {
                     Files.createDirectories(tiers.get().folder());
                     opened = c.openSession(c.defaultSettings(), tiers.get().offload(conversationId));
                 } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
-                    notice = Optional.of(tierProblem(e));
+                    notice = Optional.of(KvTiers.problem(e));
                 }
             }
         }
@@ -253,18 +256,6 @@ public final class ModelRuntime implements AutoCloseable {
     /** Closes {@code conversationId}'s own session if it is the open one (before its saved KV is deleted). */
     public synchronized void forget(String conversationId) {
         if (sessionKey != null && conversationId.equals(sessionKey.conversationId())) closeSession();
-    }
-
-    private static String tierProblem(Exception e) {
-        String why = e.getMessage() == null ? "" : e.getMessage();
-        if (why.contains("RAM budget")) {
-            return "The KV RAM budget in Settings is too small for this model, so this chat keeps its KV in memory and"
-                    + " it is not kept on disk. Raise \"KV in RAM\" in Settings.";
-        }
-        if (why.contains("open in another store")) {
-            return "This conversation's saved KV is in use by another Canopy window, so this answer keeps its KV in memory.";
-        }
-        return "The conversation's KV could not be kept on disk (" + why + "), so this answer keeps it in memory.";
     }
 
     private void closeSession() {
@@ -291,6 +282,7 @@ public final class ModelRuntime implements AutoCloseable {
             options = null;
         } finally {
             unloading = false;
+            notifyAll();
         }
     }
 

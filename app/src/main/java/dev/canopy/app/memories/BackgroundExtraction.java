@@ -110,7 +110,7 @@ public final class BackgroundExtraction implements AutoCloseable {
                         store.remember(new Counting(new TurnsAsLeavesExtractor(), false)); // no model: turns are leaves
                         return;
                     }
-                    runtime.awaitNoAnswer(1_000); // an answer is running: start after it
+                    runtime.awaitBackgroundChance(1_000); // an answer (or unload) is running: start after it
                     continue;
                 }
                 if (withModel(lease.get())) return;
