@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -23,10 +24,12 @@ import java.util.Random;
  */
 public final class InsertBench {
     /**
-     * One checkpoint: facts already stored, mean milliseconds per insert of the sample, and the
-     * height of the tallest tree then (an insert re-summarizes one node per level).
+     * One checkpoint: facts already stored; the sample's mean and median milliseconds per insert and
+     * their ratios to the first checkpoint's (the mean includes the occasional WAL checkpoint, the
+     * median shows the typical insert); the height of the tallest tree then (an insert re-summarizes
+     * one node per level).
      */
-    public record Row(int facts, double msPerInsert, double ratioToFirst, int treeLevels) {}
+    public record Row(int facts, double meanMs, double medianMs, double meanRatio, double medianRatio, int treeLevels) {}
 
     static final int FILL_BATCH = 1_000;
     private static final int WARMUP_FACTS = 3_000;
@@ -43,27 +46,40 @@ public final class InsertBench {
         Path dir = Files.createTempDirectory("canopy-insert-bench-");
         List<Row> rows = new ArrayList<>();
         try {
-            warmUp(dir.resolve("warmup.db"), log);
+            int largest = checkpoints.stream().mapToInt(Integer::intValue).max().orElse(0);
+            warmUp(dir.resolve("warmup.db"), Math.min(WARMUP_FACTS, largest), Math.min(WARMUP_SINGLE, sample), log);
             Random rnd = new Random(7);
             try (MemoryStore store = MemoryStore.open(dir.resolve("bench.db"), MemoryConfig.noModel())) {
                 int stored = 0;
                 long fillNanos = 0;
+                int batched = 0;
                 for (int target : checkpoints) {
                     long f0 = System.nanoTime();
+                    int before = stored;
                     stored = fill(store, rnd, stored, target, log);
+                    batched += stored - before;
                     fillNanos += System.nanoTime() - f0;
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < sample; i++) store.facts().add(fact(rnd, stored + i), USER);
-                    double ms = (System.nanoTime() - t0) / 1e6 / sample;
+                    long[] nanos = new long[sample];
+                    for (int i = 0; i < sample; i++) {
+                        long t0 = System.nanoTime();
+                        store.facts().add(fact(rnd, stored + i), USER);
+                        nanos[i] = System.nanoTime() - t0;
+                    }
                     stored += sample;
-                    double ratio = rows.isEmpty() ? 1.0 : ms / rows.getFirst().msPerInsert();
+                    double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
+                    Arrays.sort(nanos);
+                    double median = nanos[sample / 2] / 1e6;
+                    Row first = rows.isEmpty() ? null : rows.getFirst();
                     int levels = store.database().read("measuring", s -> (int) s.longValue("SELECT max(level) FROM nodes"));
-                    rows.add(new Row(target, ms, ratio, levels));
-                    log.printf(Locale.ROOT, "%,10d facts: %.3f ms per insert (%.2fx the first checkpoint), tallest tree"
-                            + " %d levels above its leaves%n", target, ms, ratio, levels).flush();
+                    Row row = new Row(target, mean, median, first == null ? 1.0 : mean / first.meanMs(),
+                            first == null ? 1.0 : median / first.medianMs(), levels);
+                    rows.add(row);
+                    log.printf(Locale.ROOT, "%,10d facts: %.3f ms per insert (%.2fx the first checkpoint), median %.3f ms"
+                            + " (%.2fx), tallest tree %d levels above its leaves%n", target, mean, row.meanRatio(), median,
+                            row.medianRatio(), levels).flush();
                 }
-                log.printf(Locale.ROOT, "filled %,d facts in batches of %,d in %.0f s%n", stored, FILL_BATCH,
-                        fillNanos / 1e9).flush();
+                log.printf(Locale.ROOT, "filled %,d facts in batches of %,d in %.0f s (and %,d timed single inserts)%n",
+                        batched, FILL_BATCH, fillNanos / 1e9, stored - batched).flush();
             }
         } finally {
             try (var files = Files.list(dir)) {
@@ -75,12 +91,12 @@ public final class InsertBench {
     }
 
     /** Both insert paths on a scratch store, so the JIT has compiled them before anything is timed. */
-    private static void warmUp(Path file, PrintWriter log) {
-        log.printf(Locale.ROOT, "warming up on a scratch store (%,d facts)%n", WARMUP_FACTS + WARMUP_SINGLE).flush();
+    private static void warmUp(Path file, int batched, int single, PrintWriter log) {
+        log.printf(Locale.ROOT, "warming up on a scratch store (%,d facts)%n", batched + single).flush();
         Random rnd = new Random(11);
         try (MemoryStore store = MemoryStore.open(file, MemoryConfig.noModel())) {
-            fill(store, rnd, 0, WARMUP_FACTS, null);
-            for (int i = 0; i < WARMUP_SINGLE; i++) store.facts().add(fact(rnd, WARMUP_FACTS + i), USER);
+            fill(store, rnd, 0, batched, null);
+            for (int i = 0; i < single; i++) store.facts().add(fact(rnd, batched + i), USER);
         }
     }
 
