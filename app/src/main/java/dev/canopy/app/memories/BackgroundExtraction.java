@@ -72,9 +72,18 @@ public final class BackgroundExtraction implements AutoCloseable {
         this.maxTokens = maxTokens;
     }
 
-    /** Asks for the new finished cells to be extracted; returns at once (requests made meanwhile merge). */
+    /**
+     * Asks for the new finished cells to be extracted. With a model loaded it returns at once (the
+     * job runs in the background; requests made meanwhile merge); without one the turns become the
+     * leaves right here, as they always did.
+     */
     public void request() {
-        if (closed || !queued.compareAndSet(false, true)) return;
+        if (closed) return;
+        if (runtime.model().isEmpty()) {
+            store.remember(new Counting(new TurnsAsLeavesExtractor(), false));
+            return;
+        }
+        if (!queued.compareAndSet(false, true)) return;
         worker.execute(() -> {
             queued.set(false);
             run();
