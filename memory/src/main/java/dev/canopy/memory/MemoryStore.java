@@ -5,6 +5,7 @@ import dev.canopy.memory.forest.ForestView;
 import dev.canopy.memory.conversation.ConversationStore;
 import dev.canopy.memory.db.Database;
 import dev.canopy.memory.db.MemoryStoreException;
+import dev.canopy.memory.extract.CellExtractor;
 import dev.canopy.memory.forest.Router;
 import dev.canopy.memory.ingest.IngestReport;
 import dev.canopy.memory.ingest.MemoryIngestor;
@@ -76,6 +77,15 @@ public final class MemoryStore implements AutoCloseable {
     /** Extracts memories from new complete turns (cells of two) and refreshes the trees. */
     public IngestReport remember() {
         return ingestor.ingest(false);
+    }
+
+    /**
+     * Like {@link #remember()} with {@code extractor} instead of the configured one for this run (the
+     * app passes one over the model it has loaded). If it throws, the run stops there: cells of the
+     * failed batch stay pending and the next run takes them again.
+     */
+    public IngestReport remember(CellExtractor extractor) {
+        return ingestor.ingest(false, extractor);
     }
 
     /** Like {@link #remember()} but also takes a last lone turn (end of a conversation, imports). */

@@ -50,4 +50,17 @@ public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
         String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
         return safe.isEmpty() || safe.startsWith(".") ? "c" + safe : safe;
     }
+
+    /** What the chat says when a conversation's KV cannot be kept in tiers (it then stays in memory). */
+    static String problem(Exception e) {
+        String why = e.getMessage() == null ? "" : e.getMessage();
+        if (why.contains("RAM budget")) {
+            return "The KV RAM budget in Settings is too small for this model, so this chat keeps its KV in memory and"
+                    + " it is not kept on disk. Raise \"KV in RAM\" in Settings.";
+        }
+        if (why.contains("open in another store")) {
+            return "This conversation's saved KV is in use by another Canopy window, so this answer keeps its KV in memory.";
+        }
+        return "The conversation's KV could not be kept on disk (" + why + "), so this answer keeps it in memory.";
+    }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationSession;
@@ -9,7 +10,9 @@ import dev.canopy.engine.llama.LlamaInferenceModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The loaded model and the chat session open on it. Loading another file, or the same file with
@@ -20,7 +23,9 @@ import java.util.Optional;
  * <p>Native memory is freed only when nobody uses it: work on the model or a session holds a
  * {@link Lease} (or runs inside {@link #withModel}), and unloading or closing a session first waits
  * until every lease is returned. A thread must not load, unload or switch sessions while it holds
- * a lease (it would wait for itself).
+ * a lease (it would wait for itself). Background work (memory extraction) takes a
+ * {@link BackgroundLease} only while no chat answer runs, and gives way: a new answer or an unload
+ * cancels it and waits only until it stops at its next chunk or token.
  */
 public final class ModelRuntime implements AutoCloseable {
     private static final String SHARED = "";
@@ -32,6 +37,9 @@ public final class ModelRuntime implements AutoCloseable {
     private SessionKey sessionKey;
     private Optional<String> sessionNotice = Optional.empty();
     private int users;                  // leases out: native work in progress on model or session
+    private int answering;              // chat answers holding a lease: background work stays away
+    private boolean unloading;
+    private final Set<BackgroundLease> background = new HashSet<>();
 
     /** The model and the chat session one answer uses; closing it lets unloading proceed. */
     public final class Lease implements AutoCloseable {
@@ -52,6 +60,35 @@ public final class ModelRuntime implements AutoCloseable {
             synchronized (ModelRuntime.this) {
                 if (closed) return;
                 closed = true;
+                answering--;
+                release();
+            }
+        }
+    }
+
+    /**
+     * The model for work that gives way (memory extraction in its own session): its token is
+     * cancelled as soon as a chat answer asks for a lease or the model is unloaded, and the answer
+     * starts once this lease is returned. Close it promptly after the work stops.
+     */
+    public final class BackgroundLease implements AutoCloseable {
+        private final InferenceModel leased;
+        private final CancellationToken cancel = new CancellationToken();
+        private boolean closed;
+
+        private BackgroundLease(InferenceModel leased) {
+            this.leased = leased;
+        }
+
+        public InferenceModel model() { return leased; }
+        public CancellationToken cancel() { return cancel; }
+
+        @Override
+        public void close() {
+            synchronized (ModelRuntime.this) {
+                if (closed) return;
+                closed = true;
+                background.remove(this);
                 release();
             }
         }
@@ -94,9 +131,58 @@ public final class ModelRuntime implements AutoCloseable {
      * Models on llama.cpp ignore the tiers (the model's own notice says so).
      */
     public synchronized Lease lease(String conversationId, Optional<KvTiers> tiers) {
-        ChatSession chat = chatSession(conversationId, tiers);
+        answering++; // from here on no background work starts
+        boolean leased = false;
+        try {
+            yieldBackground();
+            ChatSession chat = chatSession(conversationId, tiers);
+            users++;
+            leased = true;
+            return new Lease(model, chat);
+        } finally {
+            if (!leased) {
+                answering--;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * A lease for background work, or empty when no model is loaded, a chat answer holds one or an
+     * unload is under way (try again after {@link #awaitBackgroundChance}).
+     */
+    public synchronized Optional<BackgroundLease> backgroundLease() {
+        if (model == null || answering > 0 || unloading) return Optional.empty();
+        BackgroundLease l = new BackgroundLease(model);
+        background.add(l);
         users++;
-        return new Lease(model, chat);
+        return Optional.of(l);
+    }
+
+    /**
+     * Waits until background work may start (no chat answer holds a lease and no unload is under
+     * way), or {@code millis} passed; returns at once when it may.
+     */
+    public synchronized void awaitBackgroundChance(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        for (long left = millis; (answering > 0 || unloading) && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+            wait(left);
+        }
+    }
+
+    /** Cancels background work and waits (holding this monitor between checks) until its leases are back. */
+    private void yieldBackground() {
+        if (background.isEmpty()) return;
+        background.forEach(b -> b.cancel.cancel());
+        boolean interrupted = false;
+        while (!background.isEmpty()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /**
@@ -151,7 +237,7 @@ public final class ModelRuntime implements AutoCloseable {
                 Files.createDirectories(tiers.get().folder());
                 opened = c.openSession(c.defaultSettings(), tiers.get().offload(conversationId));
             } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
-                notice = Optional.of(tierProblem(e));
+                notice = Optional.of(KvTiers.problem(e));
             }
         }
         if (opened == null) opened = model.openSession();
@@ -166,18 +252,6 @@ public final class ModelRuntime implements AutoCloseable {
         if (sessionKey != null && conversationId.equals(sessionKey.conversationId())) closeSession();
     }
 
-    private static String tierProblem(Exception e) {
-        String why = e.getMessage() == null ? "" : e.getMessage();
-        if (why.contains("RAM budget")) {
-            return "The KV RAM budget in Settings is too small for this model, so this chat keeps its KV in memory and"
-                    + " it is not kept on disk. Raise \"KV in RAM\" in Settings.";
-        }
-        if (why.contains("open in another store")) {
-            return "This conversation's saved KV is in use by another Canopy window, so this answer keeps its KV in memory.";
-        }
-        return "The conversation's KV could not be kept on disk (" + why + "), so this answer keeps it in memory.";
-    }
-
     private void closeSession() {
         if (session != null) {
             awaitIdle();
@@ -189,14 +263,21 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     public synchronized void unload() {
-        closeSession();
-        if (model != null) {
-            awaitIdle();
-            model.close();
+        unloading = true; // no background work starts while this waits for leases
+        try {
+            yieldBackground();
+            closeSession();
+            if (model != null) {
+                awaitIdle();
+                model.close();
+            }
+            model = null;
+            file = null;
+            options = null;
+        } finally {
+            unloading = false;
+            notifyAll();
         }
-        model = null;
-        file = null;
-        options = null;
     }
 
     @Override

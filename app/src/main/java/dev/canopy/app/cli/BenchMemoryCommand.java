@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * parallel batches versus one cell at a time.
  */
 @Command(name = "bench-memory", mixinStandardHelpOptions = true,
-        description = {"Times one memory insert (store, index, route into trees, re-summarize the dirty path) at growing store sizes.",
+        description = {"Times one memory insert (store, index, route into trees, re-summarize the dirty path) at growing store sizes:"
+                        + " the store is filled in batches, then --sample single inserts are timed (mean, median, ratios to the first size).",
                 "With --extract-model: builds memory from --cells synthetic conversation cells with the model extracting them,"
                         + " --parallel cells per batch versus one at a time (interleaved), and prints cells/s for both and their ratio."})
 public final class BenchMemoryCommand implements Callable<Integer> {
@@ -36,7 +37,7 @@ public final class BenchMemoryCommand implements Callable<Integer> {
             description = "Store sizes to time at. Default: ${DEFAULT-VALUE}.")
     List<Integer> facts;
 
-    @Option(names = "--sample", defaultValue = "200", paramLabel = "N", description = "Inserts timed at each size.")
+    @Option(names = "--sample", defaultValue = "200", paramLabel = "N", description = "Single inserts timed at each size.")
     int sample;
 
     @Option(names = "--extract-model", paramLabel = "FILE",

@@ -10,6 +10,7 @@ import dev.canopy.app.memories.MemoryService;
 import dev.canopy.app.models.ModelService;
 import dev.canopy.app.settings.SettingsStore;
 
+import dev.canopy.app.memories.BackgroundExtraction;
 import dev.canopy.app.memories.ForestMemoryService;
 import dev.canopy.app.memories.StoredConversations;
 import dev.canopy.memory.MemoryConfig;
@@ -26,6 +27,10 @@ import java.util.Optional;
  * over one data folder.
  */
 public final class DesktopServices implements AutoCloseable {
+    /** Cells the model extracts together (parallel sequences of one batch) and answer tokens per cell. */
+    private static final int EXTRACTION_BATCH = 4;
+    private static final int EXTRACTION_MAX_TOKENS = 768;
+
     private final SettingsStore settings;
     private final ModelService models;
     private final ModelDownloader downloader;
@@ -34,23 +39,27 @@ public final class DesktopServices implements AutoCloseable {
     private final ModelRuntime runtime;
     private final ChatService chat;
     private final Optional<MemoryStore> store; // owned: the user's database, when it opened
+    private final Optional<BackgroundExtraction> extraction; // owned, over the store and the runtime
     private final Optional<String> storageProblem;
 
     public DesktopServices(SettingsStore settings, ConversationRepository conversations, MemoryService memory,
                            ModelDownloader downloader) {
-        this(settings, conversations, memory, downloader, Optional.empty(), Optional.empty());
+        this(settings, conversations, memory, downloader, new ModelRuntime(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     private DesktopServices(SettingsStore settings, ConversationRepository conversations, MemoryService memory,
-                            ModelDownloader downloader, Optional<MemoryStore> store, Optional<String> storageProblem) {
+                            ModelDownloader downloader, ModelRuntime runtime, Optional<MemoryStore> store,
+                            Optional<BackgroundExtraction> extraction, Optional<String> storageProblem) {
         this.store = store;
+        this.extraction = extraction;
         this.storageProblem = storageProblem;
         this.settings = settings;
         this.models = new ModelService(settings);
         this.downloader = downloader;
         this.conversations = conversations;
         this.memory = memory;
-        this.runtime = new ModelRuntime();
+        this.runtime = runtime;
         this.chat = new ChatService(conversations, memory, settings, runtime);
     }
 
@@ -61,15 +70,17 @@ public final class DesktopServices implements AutoCloseable {
         try {
             Files.createDirectories(db.getParent());
             MemoryStore store = MemoryStore.open(db, MemoryConfig.noModel());
-            return new DesktopServices(settings, new StoredConversations(store), new ForestMemoryService(store),
-                    new ModelDownloader(), Optional.of(store), Optional.empty());
+            ModelRuntime runtime = new ModelRuntime();
+            var extraction = Optional.of(new BackgroundExtraction(store, runtime, EXTRACTION_BATCH, EXTRACTION_MAX_TOKENS));
+            return new DesktopServices(settings, new StoredConversations(store), new ForestMemoryService(store, extraction),
+                    new ModelDownloader(), runtime, Optional.of(store), extraction, Optional.empty());
         } catch (MemoryStoreException | IOException e) {
             // The file is left exactly as it is (never overwritten); this session keeps its chats in memory.
             String problem = "Canopy could not open your database " + db + " (" + e.getMessage() + "). It was left"
                     + " untouched; conversations of this session are not saved. Move the file away or restore a"
                     + " backup, then restart Canopy.";
             return new DesktopServices(settings, new InMemoryConversationRepository(), new InMemoryMemoryService(),
-                    new ModelDownloader(), Optional.empty(), Optional.of(problem));
+                    new ModelDownloader(), new ModelRuntime(), Optional.empty(), Optional.empty(), Optional.of(problem));
         }
     }
 
@@ -83,9 +94,10 @@ public final class DesktopServices implements AutoCloseable {
     public MemoryService memory() { return memory; }
     public ChatService chat() { return chat; }
 
-    /** Frees the loaded model. */
+    /** Stops memory extraction (what is pending waits for the next start), frees the loaded model. */
     @Override
     public void close() {
+        extraction.ifPresent(BackgroundExtraction::close);
         runtime.close();
         store.ifPresent(MemoryStore::close);
     }

@@ -27,9 +27,17 @@ public final class ForestMemoryService implements MemoryService {
     private static final int TIMELINE_LIMIT = 1_000;
 
     private final MemoryStore store; // borrowed
+    private final Optional<BackgroundExtraction> extraction; // borrowed
 
+    /** Learns from finished exchanges at once, turns as leaves (no model). */
     public ForestMemoryService(MemoryStore store) {
+        this(store, Optional.empty());
+    }
+
+    /** With {@code extraction}: learns from finished exchanges in the background, by the model when one is loaded. */
+    public ForestMemoryService(MemoryStore store, Optional<BackgroundExtraction> extraction) {
         this.store = store;
+        this.extraction = extraction;
     }
 
     @Override
@@ -69,7 +77,8 @@ public final class ForestMemoryService implements MemoryService {
     @Override
     public void remember(String conversationId, String conversationTitle, List<StoredMessage> exchange) {
         // The exchange is already in the database (StoredConversations): extract the new complete cells.
-        store.remember();
+        if (extraction.isPresent()) extraction.get().request();
+        else store.remember();
     }
 
     @Override

@@ -35,4 +35,34 @@ class ModelRuntimeTest {
             assertThat(runtime.withModel(m -> 1)).as("nothing loaded: no work runs").isEmpty();
         }
     }
+
+    @Test
+    void backgroundWorkGivesWayToAnswersAndToUnloading() throws Exception {
+        Path file = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-bg.gguf"));
+        try (ModelRuntime runtime = new ModelRuntime()) {
+            assertThat(runtime.backgroundLease()).as("no model: nothing to lease").isEmpty();
+            runtime.load(file, EngineOptions.defaults().withThreads(1).withContext(256));
+            ModelRuntime.BackgroundLease background = runtime.backgroundLease().orElseThrow();
+            CompletableFuture<ModelRuntime.Lease> answer = CompletableFuture.supplyAsync(() -> runtime.lease("c1", Optional.empty()));
+            awaitCancelled(background);
+            assertThat(answer).as("the answer waits only for the background work to stop").isNotDone();
+            background.close();
+            ModelRuntime.Lease lease = answer.get(30, TimeUnit.SECONDS);
+            assertThat(runtime.backgroundLease()).as("no background work starts while an answer runs").isEmpty();
+            lease.close();
+
+            ModelRuntime.BackgroundLease again = runtime.backgroundLease().orElseThrow();
+            CompletableFuture<Void> unload = CompletableFuture.runAsync(runtime::unload);
+            awaitCancelled(again);
+            again.close();
+            unload.get(30, TimeUnit.SECONDS);
+            assertThat(runtime.model()).isEmpty();
+            assertThat(runtime.backgroundLease()).isEmpty();
+        }
+    }
+
+    private static void awaitCancelled(ModelRuntime.BackgroundLease lease) throws InterruptedException {
+        for (int i = 0; i < 6_000 && !lease.cancel().isCancelled(); i++) Thread.sleep(5);
+        assertThat(lease.cancel().isCancelled()).isTrue();
+    }
 }

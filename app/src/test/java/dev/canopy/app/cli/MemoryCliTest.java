@@ -100,6 +100,10 @@ class MemoryCliTest {
     void benchMemoryPrintsOneRowPerStoreSizeWithItsRatio() {
         Run r = cli("bench-memory", "--facts", "0,60", "--sample", "20");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("0 facts:").contains("60 facts:").contains("ms per insert").contains("x the first checkpoint");
+        assertThat(r.out()).contains("0 facts:").contains("60 facts:").contains("ms per insert").contains("x the first checkpoint")
+                .startsWith("warming up on a scratch store (80 facts)")
+                .containsPattern("(?m)^ +60 facts: [0-9.]+ ms per insert \\([0-9.]+x the first checkpoint\\), median [0-9.]+ ms"
+                        + " \\([0-9.]+x\\), tallest tree [1-9] levels above its leaves$")
+                .containsPattern("filled 40 facts in batches of 1,000 in [0-9]+ s \\(and 40 timed single inserts\\)");
     }
 }

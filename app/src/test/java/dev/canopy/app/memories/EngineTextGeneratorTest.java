@@ -2,6 +2,7 @@ package dev.canopy.app.memories;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,6 +89,18 @@ class EngineTextGeneratorTest {
             assertThat(gen.generateBatch(List.of(), null, 8)).isEmpty();
             assertThat(gen.generateBatch(PROMPTS.subList(0, 1), null, 8)).hasSize(1);
             assertThatThrownBy(() -> gen.generateBatch(PROMPTS, null, 0)).hasMessageContaining("maxTokens");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EngineKind.class)
+    void aCancelledTokenStopsTheBatchWithoutPartialAnswers(EngineKind engine) {
+        try (InferenceModel m = load(engine); GenerationSession s = m.openSession()) {
+            CancellationToken cancel = new CancellationToken();
+            EngineTextGenerator gen = new EngineTextGenerator(m, s, cancel);
+            assertThat(gen.generateBatch(PROMPTS.subList(0, 1), null, 4)).hasSize(1);
+            cancel.cancel();
+            assertThatThrownBy(() -> gen.generateBatch(PROMPTS, null, 8)).isInstanceOf(CancellationException.class);
         }
     }
 }

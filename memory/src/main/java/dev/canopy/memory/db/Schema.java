@@ -19,8 +19,41 @@ public final class Schema {
     }
 
     public static List<Migration> migrations() {
-        return List.of(new Migration(1, "conversations, messages, MemForest", V1));
+        return List.of(new Migration(1, "conversations, messages, MemForest", V1),
+                new Migration(2, "entity_sessions: which sessions mention an entity", V2));
     }
+
+    /**
+     * Sessions each entity is mentioned in, kept by insert triggers so that deciding whether an
+     * entity has earned its tree reads a few index rows instead of every fact that mentions it.
+     * Only ever a superset: rows are not removed when a single fact or source goes (a conversation
+     * or entity takes its rows with it), so the router treats it as a filter and confirms with the
+     * exact count before creating a tree.
+     */
+    private static final List<String> V2 = List.of(
+            """
+            CREATE TABLE entity_sessions(
+              entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+              conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+              session_no INTEGER NOT NULL,
+              PRIMARY KEY (entity_id, conversation_id, session_no)) WITHOUT ROWID""",
+            "CREATE INDEX entity_sessions_conversation ON entity_sessions(conversation_id)",
+            """
+            CREATE TRIGGER fact_entities_ai AFTER INSERT ON fact_entities BEGIN
+              INSERT OR IGNORE INTO entity_sessions(entity_id, conversation_id, session_no)
+                SELECT new.entity_id, c.conversation_id, c.session_no FROM fact_sources fs
+                JOIN cells c ON c.id = fs.cell_id WHERE fs.fact_id = new.fact_id;
+            END""",
+            """
+            CREATE TRIGGER fact_sources_ai AFTER INSERT ON fact_sources WHEN new.cell_id IS NOT NULL BEGIN
+              INSERT OR IGNORE INTO entity_sessions(entity_id, conversation_id, session_no)
+                SELECT fe.entity_id, c.conversation_id, c.session_no FROM fact_entities fe
+                JOIN cells c ON c.id = new.cell_id WHERE fe.fact_id = new.fact_id;
+            END""",
+            """
+            INSERT OR IGNORE INTO entity_sessions(entity_id, conversation_id, session_no)
+              SELECT DISTINCT fe.entity_id, c.conversation_id, c.session_no FROM fact_entities fe
+              JOIN fact_sources fs ON fs.fact_id = fe.fact_id JOIN cells c ON c.id = fs.cell_id""");
 
     private static final List<String> V1 = List.of(
             """

@@ -74,6 +74,18 @@ public final class EntityStore {
                 rs -> new Spread(rs.getLong(1), rs.getLong(2)), entityId).orElse(new Spread(0, 0));
     }
 
+    /**
+     * Whether the entity may have this spread: a cheap test that reads at most {@code minFacts} +
+     * {@code minSessions} index rows. False means it certainly has not; true must be confirmed with
+     * {@link #spread}, because {@code entity_sessions} may still list a session whose facts are gone.
+     */
+    public static boolean mayReach(Sql s, long entityId, int minFacts, int minSessions) throws SQLException {
+        return s.longValue("SELECT count(*) FROM (SELECT 1 FROM fact_entities WHERE entity_id = ? LIMIT ?)",
+                entityId, Math.max(minFacts, 0)) >= minFacts
+                && s.longValue("SELECT count(*) FROM (SELECT 1 FROM entity_sessions WHERE entity_id = ? LIMIT ?)",
+                entityId, Math.max(minSessions, 0)) >= minSessions;
+    }
+
     /** Fact ids mentioning the entity, in time order. */
     public static List<Long> facts(Sql s, long entityId) throws SQLException {
         return s.longs("""

@@ -50,11 +50,12 @@ public final class MemTree {
             level--;
         }
         long leaf = Nodes.insertNode(s, tree.id(), node, 0, item, ts, kId, ts, tEnd, 1, 0);
+        long added = leaf; // the child that made the node below grow: the new leaf, then a split's new sibling
         for (int i = path.size() - 1; i >= 0; i--) {
             long n = path.get(i);
             Nodes.growFor(s, n, ts, kId, ts, tEnd);
             if (Nodes.childCount(s, n) > tree.fanout()) {
-                split(n);
+                added = split(n, added);
             }
         }
         return leaf;
@@ -109,11 +110,17 @@ public final class MemTree {
         }
     }
 
-    /** Moves the upper half of the node's children to a new right sibling. */
-    private void split(long nodeId) throws SQLException {
+    /**
+     * Moves the upper half of the node's children to a new right sibling, or only {@code minFill} of
+     * them when the child just added is the last one: items mostly arrive in time order, and an even
+     * split would leave every node behind the right edge at the minimum fill (a taller tree).
+     *
+     * @return the new sibling's id
+     */
+    private long split(long nodeId, long added) throws SQLException {
         TreeNode n = Nodes.node(s, nodeId);
         List<Long> kids = Nodes.childIds(s, nodeId);
-        int keep = kids.size() / 2;
+        int keep = kids.getLast() == added ? kids.size() - tree.minFill() : kids.size() / 2;
         Long parent = n.parentId();
         if (parent == null) {
             long newRoot = Nodes.insertNode(s, tree.id(), null, n.level() + 1, null, n.kTs(), n.kId(),
@@ -133,6 +140,7 @@ public final class MemTree {
         if (n.parentId() == null) {
             Nodes.recompute(s, parent);
         }
+        return sibling;
     }
 
     /** Fixes a non-root node with too few children: merge into a neighbour, or borrow one child. */

@@ -109,6 +109,10 @@ public final class Router {
         if (e.user()) {
             return true;
         }
+        // the exact spread reads every fact of the entity: only ask once the cheap filter says it may qualify
+        if (!EntityStore.mayReach(s, e.id(), config.entityMinFacts(), config.entityMinSessions())) {
+            return false;
+        }
         EntityStore.Spread spread = EntityStore.spread(s, e.id());
         return spread.facts() >= config.entityMinFacts() && spread.sessions() >= config.entityMinSessions();
     }

@@ -57,7 +57,16 @@ public final class MemoryIngestor {
      *
      * @param flushPartial also cut a last lone turn into a cell (end of a conversation, imports)
      */
-    public synchronized IngestReport ingest(boolean flushPartial) {
+    public IngestReport ingest(boolean flushPartial) {
+        return ingest(flushPartial, extractor);
+    }
+
+    /**
+     * Like {@link #ingest(boolean)} with another extractor for this run (the app passes one over the
+     * model it has loaded). An exception from the extractor ends the run: the batches stored before
+     * it stay, the failed batch's cells stay PENDING for the next run.
+     */
+    public synchronized IngestReport ingest(boolean flushPartial, CellExtractor extractor) {
         long t0 = System.nanoTime();
         int cells = db.write("cutting cells", s -> CellCutter.cutAll(s, flushPartial));
         int[] counts = new int[3];
@@ -77,7 +86,7 @@ public final class MemoryIngestor {
             }
             List<float[]> vectors = embed(results);
             db.write("storing memories", s -> {
-                store(s, pending, results, vectors, counts);
+                store(s, pending, results, vectors, counts, extractor.origin());
                 return null;
             });
         }
@@ -94,8 +103,8 @@ public final class MemoryIngestor {
         return texts.isEmpty() ? List.of() : embedder.get().embed(texts);
     }
 
-    private void store(Sql s, List<Cell> cells, List<CellExtraction> results, List<float[]> vectors, int[] counts)
-            throws SQLException {
+    private void store(Sql s, List<Cell> cells, List<CellExtraction> results, List<float[]> vectors, int[] counts,
+                       FactOrigin extractedOrigin) throws SQLException {
         Instant now = clock.instant();
         int v = 0;
         for (int i = 0; i < cells.size(); i++) {
@@ -116,7 +125,7 @@ public final class MemoryIngestor {
             if (ex.fallback()) {
                 counts[2]++;
             }
-            FactOrigin origin = ex.fallback() ? FactOrigin.TURN : extractor.origin();
+            FactOrigin origin = ex.fallback() ? FactOrigin.TURN : extractedOrigin;
             for (ExtractedFact f : ex.facts()) {
                 float[] vec = vectors == null ? null : vectors.get(v);
                 v++;

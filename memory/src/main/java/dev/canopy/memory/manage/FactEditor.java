@@ -59,16 +59,37 @@ public final class FactEditor {
 
     /** Stores a fact the user typed ("remember that..."), about the user. */
     public Fact add(String text, String userName) {
-        long id = db.write("adding a memory", s -> {
-            List<String> entities = new ArrayList<>(Names.in(text));
-            long fid = FactStore.insert(s, new NewFact(text, FactRole.DETAIL, clock.instant(), null, null,
-                    List.of(userName), entities, List.of(), null), FactOrigin.USER, clock.instant());
-            EntityStore.link(s, fid, EntityStore.markUser(s, userName));
-            router.routeFact(s, fid);
-            return fid;
-        });
+        long id = db.write("adding a memory", s -> insert(s, text, userName));
         refresher.refresh();
         return get(id).orElseThrow();
+    }
+
+    /**
+     * Stores many facts about the user (imports, bulk notes): each takes the same path as
+     * {@link #add} (stored, indexed, routed into its trees), all in one transaction, and the dirty
+     * paths are re-summarized once at the end, so a node touched by several of them is summarized once.
+     *
+     * @return the new facts' ids, in order
+     */
+    public List<Long> addAll(List<String> texts, String userName) {
+        List<Long> ids = db.write("adding memories", s -> {
+            List<Long> out = new ArrayList<>(texts.size());
+            for (String text : texts) {
+                out.add(insert(s, text, userName));
+            }
+            return out;
+        });
+        refresher.refresh();
+        return ids;
+    }
+
+    private long insert(Sql s, String text, String userName) throws SQLException {
+        List<String> entities = new ArrayList<>(Names.in(text));
+        long fid = FactStore.insert(s, new NewFact(text, FactRole.DETAIL, clock.instant(), null, null,
+                List.of(userName), entities, List.of(), null), FactOrigin.USER, clock.instant());
+        EntityStore.link(s, fid, EntityStore.markUser(s, userName));
+        router.routeFact(s, fid);
+        return fid;
     }
 
     /** Replaces a fact's text; the summaries above it are rewritten. */

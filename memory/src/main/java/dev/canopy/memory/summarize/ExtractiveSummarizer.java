@@ -28,6 +28,11 @@ public final class ExtractiveSummarizer implements Summarizer {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
     public List<String> summarize(List<SummaryRequest> requests) {
         return requests.stream().map(r -> summarizeTexts(r.children())).toList();
     }

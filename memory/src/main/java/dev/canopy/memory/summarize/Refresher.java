@@ -1,7 +1,9 @@
 package dev.canopy.memory.summarize;
 
 import dev.canopy.memory.db.Database;
+import dev.canopy.memory.db.MemoryStoreException;
 import dev.canopy.memory.db.Sql;
+import dev.canopy.memory.db.SqlWork;
 import dev.canopy.memory.forest.TreeKind;
 import dev.canopy.memory.llm.Embedder;
 import dev.canopy.memory.llm.Vectors;
@@ -16,12 +18,15 @@ import java.util.TreeMap;
 /**
  * Dirty-path refresh: re-summarizes only nodes marked dirty, level by level from the leaves up, so
  * a parent is always summarized from fresh children; all dirty nodes of one level go to the
- * summarizer in one call (in parallel). Summaries are computed outside any transaction; a node that
- * changed again meanwhile keeps its dirty mark (its counter moved) and is redone next time.
+ * summarizer in one call (in parallel). A model's summaries are computed outside any transaction; a
+ * node that changed again meanwhile keeps its dirty mark (its counter moved) and is redone next time.
+ * An in-process summarizer ({@link Summarizer#inProcess()}) without embeddings runs inside one write
+ * transaction instead: one commit per refresh rather than one per level.
  */
 public final class Refresher {
 
     private static final int PAGE = 256;
+    private static final String ACTION = "refreshing memory";
 
     private record Work(long nodeId, int dirty, SummaryRequest request, String keywords) {
     }
@@ -37,27 +42,50 @@ public final class Refresher {
     }
 
     public RefreshReport refresh() {
+        if (summarizer.inProcess() && embedder.isEmpty()) {
+            // nothing slow to wait for: every level in one transaction, one commit per refresh
+            return db.write(ACTION, this::levels);
+        }
+        try {
+            return levels(null);
+        } catch (SQLException e) {
+            throw MemoryStoreException.from(db.file(), ACTION, e);
+        }
+    }
+
+    /** All dirty levels bottom-up; {@code tx} is the caller's transaction, or null for one per step. */
+    private RefreshReport levels(Sql tx) throws SQLException {
         List<Long> done = new ArrayList<>();
         TreeMap<Integer, Integer> perLevel = new TreeMap<>();
-        int maxLevel = db.read("refreshing memory", s -> (int) s.longValue("SELECT max(level) FROM nodes WHERE dirty > 0"));
+        int maxLevel = step(tx, false, s -> (int) s.longValue("SELECT max(level) FROM nodes WHERE dirty > 0"));
         for (int level = 1; level <= maxLevel; level++) {
             long after = 0;
             while (true) {
                 final int lv = level;
                 final long from = after;
-                List<Work> page = db.read("refreshing memory", s -> page(s, lv, from));
+                List<Work> page = step(tx, false, s -> page(s, lv, from));
                 if (page.isEmpty()) {
                     break;
                 }
                 after = page.getLast().nodeId();
                 List<String> summaries = summarizer.summarize(page.stream().map(Work::request).toList());
                 List<float[]> vectors = embedder.map(e -> e.embed(summaries)).orElse(null);
-                List<Long> written = db.write("refreshing memory", s -> write(s, page, summaries, vectors));
+                List<Long> written = step(tx, true, s -> write(s, page, summaries, vectors));
                 done.addAll(written);
                 perLevel.merge(level, written.size(), Integer::sum);
+                if (page.size() < PAGE) {
+                    break; // a short page was the last one
+                }
             }
         }
         return new RefreshReport(done, perLevel);
+    }
+
+    private <T> T step(Sql tx, boolean write, SqlWork<T> work) throws SQLException {
+        if (tx != null) {
+            return work.apply(tx);
+        }
+        return write ? db.write(ACTION, work) : db.read(ACTION, work);
     }
 
     private static List<Work> page(Sql s, int level, long after) throws SQLException {

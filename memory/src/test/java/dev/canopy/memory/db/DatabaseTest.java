@@ -106,4 +106,36 @@ class DatabaseTest {
                 .isInstanceOfSatisfying(MemoryStoreException.class,
                         e -> assertThat(e.kind()).isEqualTo(MemoryStoreException.Kind.TOO_NEW));
     }
+
+    @Test
+    void version2BackfillsEntitySessionsAndTriggersKeepThemUp() throws Exception {
+        Path file = dir.resolve("v1.db");
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
+            for (String statement : Schema.migrations().getFirst().statements()) {
+                st.execute(statement);
+            }
+            st.execute("PRAGMA user_version = 1");
+            st.execute("INSERT INTO conversations(id, created_at, updated_at) VALUES (1, 0, 0)");
+            st.execute("INSERT INTO cells(id, conversation_id, session_no, first_message_id, last_message_id, t_start, t_end,"
+                    + " text, status) VALUES (1, 1, 0, 1, 2, 0, 0, 'x', 'EXTRACTED'), (2, 1, 3, 3, 4, 0, 0, 'y', 'EXTRACTED')");
+            st.execute("INSERT INTO facts(id, text, norm, role, origin, ts, created_at, updated_at) VALUES"
+                    + " (1, 'a', 'a', 'DETAIL', 'USER', 0, 0, 0), (2, 'b', 'b', 'DETAIL', 'USER', 0, 0, 0)");
+            st.execute("INSERT INTO entities(id, name, display) VALUES (1, 'lea', 'Lea')");
+            st.execute("INSERT INTO fact_entities(fact_id, entity_id) VALUES (1, 1)");
+            st.execute("INSERT INTO fact_sources(fact_id, conversation_id, cell_id) VALUES (1, 1, 1)");
+        }
+        try (Database db = Database.open(file)) {
+            String sessions = "SELECT group_concat(session_no) FROM (SELECT session_no FROM entity_sessions"
+                    + " WHERE entity_id = 1 ORDER BY session_no)";
+            assertThat(db.<String>read("r", s -> s.one(sessions, rs -> rs.getString(1)).orElseThrow())).isEqualTo("0");
+            db.write("w", s -> {
+                s.update("INSERT INTO fact_sources(fact_id, conversation_id, cell_id) VALUES (2, 1, 2)"); // not Lea's yet
+                s.update("INSERT INTO fact_entities(fact_id, entity_id) VALUES (2, 1)"); // now it is
+                return null;
+            });
+            assertThat(db.<String>read("r", s -> s.one(sessions, rs -> rs.getString(1)).orElseThrow())).isEqualTo("0,3");
+            db.write("w", s -> s.update("DELETE FROM conversations WHERE id = 1"));
+            assertThat(db.<Long>read("r", s -> s.longValue("SELECT count(*) FROM entity_sessions"))).isZero();
+        }
+    }
 }

@@ -111,4 +111,28 @@ class MemTreeInvariantsTest {
             assertThat(db.integrityProblems()).isEmpty();
         }
     }
+
+    @ParameterizedTest(name = "fan-out {0}")
+    @ValueSource(ints = {3, 8, 10})
+    void itemsArrivingInTimeOrderLeaveFullerNodesBehindTheRightEdge(int fanout) {
+        try (Database db = Database.open(dir.resolve("append-" + fanout + ".db"))) {
+            Tree tree = db.write("setup", s -> TreeFixture.tree(s, "append", fanout));
+            int items = 600;
+            db.write("append", s -> {
+                for (int i = 0; i < items; i++) {
+                    long ts = i * 1000L;
+                    new MemTree(s, TreeFixture.reload(s, tree)).insert(ItemRef.fact(TreeFixture.fact(s, ts, "f" + i)), ts, ts);
+                }
+                return null;
+            });
+            int kept = fanout + 1 - (fanout + 1) / 2; // a split at the right edge keeps all but minFill children
+            List<Integer> fills = db.read("fills", s -> s.list("""
+                    SELECT (SELECT count(*) FROM nodes c WHERE c.parent_id = n.id) FROM nodes n
+                    WHERE n.level = 1 ORDER BY n.k_ts, n.k_id""", rs -> rs.getInt(1)));
+            assertThat(fills.subList(0, fills.size() - 1)).as("every level-1 node but the last").containsOnly(kept);
+            assertThat(db.<List<String>>read("check", s -> TreeChecker.check(s, false))).isEmpty();
+            int height = db.read("height", s -> TreeChecker.height(s, TreeFixture.reload(s, tree)));
+            assertThat(height).isLessThanOrEqualTo((int) Math.ceil(Math.log(items) / Math.log(kept)) + 1);
+        }
+    }
 }
