@@ -50,6 +50,13 @@ class AttentionFlagsCliTest {
     }
 
     @Test
+    void dhsaRunsOverKvTiers() {
+        String[] tiers = generate("--attention", "dhsa", "--sink", "16", "--window", "16", "--budget", "128", "--kv-ram-mb", "64");
+        assertThat(tiers[0]).as(tiers[2]).isEqualTo("0");
+        assertThat(tiers[1].strip()).isNotEmpty();
+    }
+
+    @Test
     void wrongCombinationsAreRefusedWithAClearMessage() {
         String[] unknown = generate("--attention", "fast");
         assertThat(unknown[0]).isNotEqualTo("0");
@@ -58,10 +65,6 @@ class AttentionFlagsCliTest {
         String[] llama = generate("--attention", "dhsa", "--engine", "llama");
         assertThat(llama[0]).isNotEqualTo("0");
         assertThat(llama[2]).contains("needs --engine canopy").doesNotContain("Exception");
-
-        String[] tiers = generate("--attention", "dhsa", "--kv-ram-mb", "64");
-        assertThat(tiers[0]).isNotEqualTo("0");
-        assertThat(tiers[2]).contains("tiered KV").doesNotContain("Exception");
 
         String[] chunk = generate("--attention", "dhsa", "--budget", "280");   // sink 128 + window 128 + chunk 32
         assertThat(chunk[0]).isNotEqualTo("0");
