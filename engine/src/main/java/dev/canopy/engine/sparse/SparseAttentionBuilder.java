@@ -91,30 +91,13 @@ public final class SparseAttentionBuilder {
     /** Exact attention over the selected cells only (their causal mask built unless given). */
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
                                    MemorySegment selMask, int il) {
-        // gathered rows go back to the cache's type: with F16 K/V the two products take ggml's F16 GEMM
+        // gathered rows go back to the cache's type (get_rows widens to F32): flash attention then
+        // runs the same F16 kernel as over the cache itself
         int kvType = Tensors.type(k);
         MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
         MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : ops.selectedMask(cells, in, "sel_mask", il);       // F16 [n, T]
-        return softmaxAttention(q, kSel, vSel, m, il);
-    }
-
-    /**
-     * Attention over the gathered keys with an explicit softmax (llama.cpp's non-flash path):
-     * Q [hd, H, T], K/V [hd, Hkv, n], mask [n, T] -> [hd, H, T]. Used for the sparse modes because
-     * ggml's tiled CPU flash attention (chunks of 64+ rows) corrupts memory on gathered K/V in
-     * this release (decision 0060); the KQ matrix is only n x T per head, n = the budget.
-     */
-    private MemorySegment softmaxAttention(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment m, int il) {
-        // Q made contiguous so K.Q takes ggml's tiled GEMM (tinyBLAS needs a contiguous src1), not row dots
-        MemorySegment qp = cb(ggml_cont(ctx0, ggml_permute(ctx0, q, 0, 2, 1, 3)), "q_perm", il);   // [hd, T, H]
-        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);                   // [hd, n, Hkv]
-        MemorySegment kq = cb(ggml_mul_mat(ctx0, kp, qp), "kq", il);                               // [n, T, H]
-        ggml_mul_mat_set_prec(kq, GGML_PREC_F32());
-        kq = cb(ggml_soft_max_ext(ctx0, kq, m, shape.kqScale(), 0f), "kq_soft_max", il);          // [n, T, H]
-        MemorySegment vt = cb(ggml_cont(ctx0, ggml_permute(ctx0, v, 1, 2, 0, 3)), "v_t", il);      // [n, hd, Hkv]
-        MemorySegment kqv = cb(ggml_mul_mat(ctx0, vt, kq), "kqv", il);                             // [hd, T, H]
-        return cb(ggml_cont(ctx0, ggml_permute(ctx0, kqv, 0, 2, 1, 3)), "kqv_sparse", il);        // [hd, H, T]
+        return flash(q, kSel, vSel, m, il);
     }
 
     /** Flash attention with F32 accumulation: Q [hd, H, T], K/V [hd, Hkv, n], mask [n, T] -> [hd, H, T]. */
