@@ -36,6 +36,7 @@ public final class SparseAttentionBuilder {
     private final MemorySegment mask;   // borrowed: F16 [W, T], 0 visible / -inf hidden (dense only)
     private final SelectionOps ops;
     private MemorySegment windowMask;   // F16 [n, T], the window mode's mask, built once per graph
+    private MemorySegment selectionMask; // F16 [n, T], dhsa's and topk's mask, built at the first sparse layer
     private final Map<Integer, MemorySegment> selections = new HashMap<>(); // I32 [n] cells kept, by layer
 
     /**
@@ -96,7 +97,7 @@ public final class SparseAttentionBuilder {
         int kvType = Tensors.type(k);
         MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
         MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
-        MemorySegment m = selMask != null ? selMask : ops.selectedMask(cells, in, "sel_mask", il);       // F16 [n, T]
+        MemorySegment m = selMask != null ? selMask : selectionMask(cells, il);                          // F16 [n, T]
         return flash(q, kSel, vSel, m, il);
     }
 
@@ -108,6 +109,18 @@ public final class SparseAttentionBuilder {
         MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, m, shape.kqScale(), 0f, 0f); // [hd, H, T]
         ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
         return cb(fa, in.mode() == AttentionMode.DENSE ? "fattn" : "fattn_sparse", il);
+    }
+
+    /**
+     * The causal mask over a layer's selected cells, built from the first sparse layer's selection
+     * and shared by the rest: every layer keeps exactly {@code budget} visible cells, ascending,
+     * ending with the block's own cells (forced, as are the sink blocks for padded rows), and all
+     * other kept cells precede the block, visible to every row. So column j is visible to row r
+     * in every layer alike, and the ten elementwise ops of the mask run once per graph, not per layer.
+     */
+    private MemorySegment selectionMask(MemorySegment cells, int il) {
+        if (selectionMask == null) selectionMask = ops.selectedMask(cells, in, "sel_mask", il);
+        return selectionMask;
     }
 
     private MemorySegment windowMask() {
