@@ -68,6 +68,26 @@ class SparseAttentionBuilderTest {
         }
     }
 
+    /**
+     * Layers share one mask over their kept cells (built from the first layer's selection): a layer
+     * whose selection differs from the first one's still computes exactly what it computes alone.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = AttentionMode.class, names = {"DHSA", "TOPK"})
+    void aLaterLayerWithItsOwnSelectionAttendsAsItWouldAlone(AttentionMode mode) {
+        SparseAttentionSettings settings = SparseAttentionSettings.of(mode).withSinkAndWindow(32, 32).withTopkBlock(16)
+                .withBudget(256).withExactLastChunk(false);
+        SparseFixture.Data first = SparseFixture.random(41, PREFILL, BLOCK);
+        SparseFixture.Data later = SparseFixture.random(42, PREFILL, BLOCK);
+        ChunkMap map = later.chunkMap(BoundaryParams.defaults());
+        SparseFixture.Result alone = SparseFixture.run(later, settings, map);
+        SparseFixture.Result firstAlone = SparseFixture.run(first, settings, map);
+        SparseFixture.Result second = SparseFixture.run(first, later, settings, map);
+        assertThat(firstAlone.selection()).as("the two layers keep different cells").isNotEqualTo(alone.selection());
+        assertThat(second.selection()).containsExactly(alone.selection());
+        assertThat(second.out()).containsExactly(alone.out());
+    }
+
     @Test
     void topkKeepsWholeBlocksWithTheHighestBounds() {
         AttentionShape shape = new AttentionShape(64, 6, 2, 128, 2048, 0.125f);

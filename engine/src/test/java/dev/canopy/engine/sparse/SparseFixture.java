@@ -75,6 +75,15 @@ final class SparseFixture {
 
     /** Builds, allocates and computes one layer's attention; reads back its output and selection. */
     static Result run(Data d, SparseAttentionSettings settings, ChunkMap chunks) {
+        return run(null, d, settings, chunks);
+    }
+
+    /**
+     * As {@link #run(Data, SparseAttentionSettings, ChunkMap)}, with an earlier layer over
+     * {@code before}'s Q/K/V built first in the same graph (same block and selection inputs, as
+     * the engine's layers share them); the result is the later layer's.
+     */
+    static Result run(Data before, Data d, SparseAttentionSettings settings, ChunkMap chunks) {
         AttentionShape s = d.shape();
         int hd = s.headDim(), t = s.queryRows(), w = s.window();
         try (GgmlBackend backend = GgmlBackend.cpu(2);
@@ -92,10 +101,18 @@ final class SparseFixture {
             MemorySegment k = view3d(ctx0, kCache, s), v = view3d(ctx0, vCache, s);
             SelectionInputs in = SelectionInputs.create(ctx0, settings, s);
             SparseAttentionBuilder b = new SparseAttentionBuilder(ctx0, s, in, mask);
-            MemorySegment out = b.attention(q, k, v, 0);
+            MemorySegment q0 = null, k0 = null, v0 = null;
+            if (before != null) {
+                q0 = input(ggml_new_tensor_3d(ctx0, GGML_TYPE_F32(), hd, s.heads(), t), "q0");
+                k0 = input(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), s.kvWidth(), w), "k_cache0");
+                v0 = input(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), s.kvWidth(), w), "v_cache0");
+                ggml_build_forward_expand(gf, b.attention(q0, view3d(ctx0, k0, s), view3d(ctx0, v0, s), 0));
+            }
+            int il = before == null ? 0 : 1;
+            MemorySegment out = b.attention(q, k, v, il);
             ggml_set_output(out);
             ggml_build_forward_expand(gf, out);
-            MemorySegment sel = b.selection(0);
+            MemorySegment sel = b.selection(il);
             if (sel != null) ggml_build_forward_expand(gf, sel);
             alloc.allocate(gf);
 
@@ -103,6 +120,11 @@ final class SparseFixture {
             putF16(arena, kCache, d.k());
             putF16(arena, vCache, d.v());
             if (mask != null) putF16(arena, mask, mask(d));
+            if (before != null) {
+                putF32(arena, q0, before.q());
+                putF16(arena, k0, before.k());
+                putF16(arena, v0, before.v());
+            }
             writer.write(in, d.block(), chunks);
             backend.compute(gf);
 
