@@ -9,7 +9,7 @@ import dev.canopy.natives.llama.ModelParams;
 import java.nio.file.Path;
 
 /** libllama's llama_decode on the same file: the reference the Canopy engine is compared with. */
-final class LlamaReference {
+public final class LlamaReference {
     private LlamaReference() {}
 
     /** Last-token logits of {@code prompt} decoded in one batch with llama.cpp's defaults (F16 KV, flash attention auto). */
@@ -72,14 +72,14 @@ final class LlamaReference {
         }
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
         double m = 0;
         for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
         return m;
     }
 
-    static double spread(float[] a) {
+    public static double spread(float[] a) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (float f : a) { lo = Math.min(lo, f); hi = Math.max(hi, f); }
         return hi - lo;

@@ -12,6 +12,10 @@ import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.testing.TinyModelFiles;
 import dev.canopy.natives.gguf.GgmlType;
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -53,10 +57,9 @@ class LogitsParityTest {
      * A file with {@code rope.scaling.factor} but no {@code rope.scaling.type}: llama.cpp reads that
      * as linear scaling (older Llama and Mistral conversions), and so must we.
      */
-    @org.junit.jupiter.api.Test
-    void ropeScalingFactorWithoutTypeIsLinearLikeLlamaCpp(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path scaled = dev.canopy.natives.gguf.TinyModels.write(
-                dev.canopy.natives.gguf.TinyModelSpec.tiny("llama").withRopeScale(4f), dir.resolve("scaled.gguf"));
+    @Test
+    void ropeScalingFactorWithoutTypeIsLinearLikeLlamaCpp(@TempDir Path dir) throws Exception {
+        Path scaled = TinyModels.write(TinyModelSpec.tiny("llama").withRopeScale(4f), dir.resolve("scaled.gguf"));
         int[] prompt = TinyModelFiles.promptTokens(77, 11);
         float[] ref = LlamaReference.lastLogits(scaled, prompt);
         float[] unscaled = LlamaReference.lastLogits(TinyModelFiles.get("llama", GgmlType.F32), prompt);

@@ -3,6 +3,7 @@ package dev.canopy.engine.kv;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.canopy.LlamaReference;
 import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.runtime.WindowPolicy;
@@ -67,7 +68,7 @@ class SparseOverTiersTest {
         assertThat(tieredKept).as("same keys kept as over the dense cache").containsExactly(denseKept);
         assertThat(tieredTokens).containsExactly(denseTokens);
         for (int i = 0; i < dense.length; i++) {
-            assertThat(maxAbsDiff(tiered[i], dense[i])).as("logits after step %d", i).isLessThanOrEqualTo(1e-5);
+            assertThat(LlamaReference.maxAbsDiff(tiered[i], dense[i])).as("logits after step %d", i).isLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -90,7 +91,7 @@ class SparseOverTiersTest {
             float[] logits = s.prefill(both, prompt.length, new CancellationToken(), GenerationListener.NONE).logits();
             assertThat(s.lastSelection(0)).as("the follow-up ran sparse").isNotNull();
             assertThat(s.chunkStarts()).as("boundaries found again from the restored keys").isNotEmpty();
-            assertThat(maxAbsDiff(logits, reference)).isLessThanOrEqualTo(1e-5);
+            assertThat(LlamaReference.maxAbsDiff(logits, reference)).isLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -104,7 +105,7 @@ class SparseOverTiersTest {
             assertThat(s.tieredKv().dense()).isFalse();
             assertThat(keptAfterPrefill(s, prompt)).as("past the working set the tiers chose the keys: the graph is dense").isNull();
             float[][] logits = greedy(s, prompt, 4, tokens);
-            assertThat(spread(logits[0])).isGreaterThan(0.1);
+            assertThat(LlamaReference.spread(logits[0])).isGreaterThan(0.1);
             assertThat(s.used()).isEqualTo(prompt.length + 4);
             assertThat(logits[4]).hasSize(model.hparams().vocab());
         }
@@ -114,17 +115,5 @@ class SparseOverTiersTest {
     private static int[] keptAfterPrefill(SequenceEngine s, int[] prompt) {
         s.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE);
         return s.lastSelection(1);
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-        return d;
-    }
-
-    private static double spread(float[] a) {
-        float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
-        for (float v : a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        return hi - lo;
     }
 }

@@ -1,6 +1,8 @@
 package dev.canopy.engine.sparse;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -72,8 +74,8 @@ class SparseAttentionBuilderTest {
      * Layers share one mask over their kept cells (built from the first layer's selection): a layer
      * whose selection differs from the first one's still computes exactly what it computes alone.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = AttentionMode.class, names = {"DHSA", "TOPK"})
+    @ParameterizedTest
+    @EnumSource(value = AttentionMode.class, names = {"DHSA", "TOPK"})
     void aLaterLayerWithItsOwnSelectionAttendsAsItWouldAlone(AttentionMode mode) {
         SparseAttentionSettings settings = SparseAttentionSettings.of(mode).withSinkAndWindow(32, 32).withTopkBlock(16)
                 .withBudget(256).withExactLastChunk(false);

@@ -1,17 +1,15 @@
 package dev.canopy.engine.testing;
 
 import dev.canopy.natives.gguf.GgmlType;
-import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.gguf.GgufWriter;
+import dev.canopy.natives.gguf.TinyModels;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
+
+import static dev.canopy.natives.gguf.RandomWeights.*;
 
 /**
  * Tiny random-weight phi3, gemma2 and gemma3 GGUFs with the keys llama.cpp's load_arch_hparams
@@ -25,7 +23,6 @@ public final class TinyArchModels {
     public static final Set<String> ARCHITECTURES = Set.of("phi3", "gemma2", "gemma3");
     /** The sliding window of the tiny gemma models. */
     public static final int SLIDING_WINDOW = 32;
-    private static final String VOCAB_RESOURCE = "/dev/canopy/natives/gguf/ggml-vocab-llama-spm.gguf";
     private static final int E = 64, HEADS = 4, KV_HEADS = 2, FF = 128;
 
     private TinyArchModels() {}
@@ -36,19 +33,12 @@ public final class TinyArchModels {
 
     /** With the gemma models' sliding window set to {@code window} tokens. */
     public static Path write(String arch, GgmlType type, int window, Path file) throws IOException {
-        Path vocabFile = Files.createTempFile("canopy-vocab", ".gguf");
-        try (InputStream in = TinyArchModels.class.getResourceAsStream(VOCAB_RESOURCE)) {
-            if (in == null) throw new IOException("missing resource " + VOCAB_RESOURCE);
-            Files.copy(in, vocabFile, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (GgufFile vocab = GgufFile.open(vocabFile); GgufWriter w = new GgufWriter()) {
-            int nVocab = ((List<?>) vocab.get("tokenizer.ggml.tokens").orElseThrow()).size();
+        return TinyModels.withVocab(file, (w, nVocab) -> {
             boolean gemma = arch.startsWith("gemma");
             int layers = arch.equals("gemma3") ? 3 : 2;
             int headDim = gemma ? 32 : E / HEADS;          // gemma: q width 128 != n_embd
             String a = arch + ".";
-            w.copyKeys(vocab, "tokenizer.")
-                    .put("general.architecture", arch)
+            w.put("general.architecture", arch)
                     // not "phi3": llama.cpp then marks tokens of Phi's own vocabulary, which the llama one lacks
                     .put("general.name", "canopy tiny " + arch.replace("phi3", "Phi 3"))
                     .putU32("general.file_type", type.fileType())
@@ -79,11 +69,7 @@ public final class TinyArchModels {
                 default -> throw new IllegalArgumentException("unsupported tiny architecture " + arch);
             }
             tensors(w, arch, type, layers, headDim, nVocab, new Random(42));
-            w.write(file);
-        } finally {
-            Files.deleteIfExists(vocabFile);
-        }
-        return file;
+        });
     }
 
     private static void tensors(GgufWriter w, String arch, GgmlType t, int layers, int hd, int nVocab, Random rnd) {
@@ -124,22 +110,6 @@ public final class TinyArchModels {
             w.addTensor(b + "ffn_down.weight", t, new long[] {FF, E}, gaussian(rnd, (long) FF * E, scale(FF)));
             if (gemma) w.addTensor(b + "post_ffw_norm.weight", GgmlType.F32, new long[] {E}, around1(rnd, E));
         }
-    }
-
-    private static float scale(int fanIn) {
-        return (float) (1.0 / Math.sqrt(fanIn));
-    }
-
-    private static float[] gaussian(Random rnd, long n, float std) {
-        float[] out = new float[Math.toIntExact(n)];
-        for (int i = 0; i < out.length; i++) out[i] = (float) rnd.nextGaussian() * std;
-        return out;
-    }
-
-    private static float[] around1(Random rnd, int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = 1f + (float) rnd.nextGaussian() * 0.05f;
-        return out;
     }
 
     private static float[] ramp(int n, float from, float to) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Random;
+
+import static dev.canopy.natives.gguf.RandomWeights.*;
 import java.util.Set;
 
 /**
@@ -23,16 +25,9 @@ public final class TinyModels {
     /** Writes the model described by {@code spec} to {@code file} and returns it. */
     public static Path write(TinyModelSpec spec, Path file) throws IOException {
         if (!ARCHITECTURES.contains(spec.arch())) throw new IllegalArgumentException("unsupported tiny architecture " + spec.arch());
-        Path vocabFile = Files.createTempFile("canopy-vocab", ".gguf");
-        try (InputStream in = TinyModels.class.getResourceAsStream(VOCAB_RESOURCE)) {
-            if (in == null) throw new IOException("missing resource " + VOCAB_RESOURCE);
-            Files.copy(in, vocabFile, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (GgufFile vocab = GgufFile.open(vocabFile); GgufWriter w = new GgufWriter()) {
-            int nVocab = ((java.util.List<?>) vocab.get("tokenizer.ggml.tokens").orElseThrow()).size();
+        return withVocab(file, (w, nVocab) -> {
             String a = spec.arch();
-            w.copyKeys(vocab, "tokenizer.")
-                    .put("general.architecture", a)
+            w.put("general.architecture", a)
                     .put("general.name", "canopy-tiny-" + a)
                     .putU32("general.file_type", spec.type().fileType())
                     .putU32(a + ".context_length", spec.context())
@@ -76,26 +71,33 @@ public final class TinyModels {
                 w.addTensor(b + "ffn_up.weight", t, new long[] {e, ff}, gaussian(rnd, (long) e * ff, scale(e)));
                 w.addTensor(b + "ffn_down.weight", t, new long[] {ff, e}, gaussian(rnd, (long) ff * e, scale(ff)));
             }
+        });
+    }
+
+    /** The model-specific part of a tiny GGUF: its keys and tensors, given the vocabulary size. */
+    @FunctionalInterface
+    public interface Body {
+        void write(GgufWriter w, int nVocab) throws IOException;
+    }
+
+    /**
+     * Writes {@code file}: the llama SentencePiece vocabulary's tokenizer keys, then what
+     * {@code body} adds. Shared by every tiny architecture (the engine's tests add their own).
+     */
+    public static Path withVocab(Path file, Body body) throws IOException {
+        Path vocabFile = Files.createTempFile("canopy-vocab", ".gguf");
+        try (InputStream in = TinyModels.class.getResourceAsStream(VOCAB_RESOURCE)) {
+            if (in == null) throw new IOException("missing resource " + VOCAB_RESOURCE);
+            Files.copy(in, vocabFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (GgufFile vocab = GgufFile.open(vocabFile); GgufWriter w = new GgufWriter()) {
+            int nVocab = ((java.util.List<?>) vocab.get("tokenizer.ggml.tokens").orElseThrow()).size();
+            w.copyKeys(vocab, "tokenizer.");
+            body.write(w, nVocab);
             w.write(file);
         } finally {
             Files.deleteIfExists(vocabFile);
         }
         return file;
-    }
-
-    private static float scale(int fanIn) {
-        return (float) (1.0 / Math.sqrt(fanIn));
-    }
-
-    private static float[] gaussian(Random rnd, long n, float std) {
-        float[] out = new float[Math.toIntExact(n)];
-        for (int i = 0; i < out.length; i++) out[i] = (float) rnd.nextGaussian() * std;
-        return out;
-    }
-
-    private static float[] around1(Random rnd, int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = 1f + (float) rnd.nextGaussian() * 0.05f;
-        return out;
     }
 }
