@@ -1,5 +1,7 @@
 package dev.canopy.engine;
 
+import dev.canopy.engine.kv.SwaRing;
+
 /**
  * How much KV cache a model needs per context length, as Canopy's engine allocates it: every
  * full-attention layer keeps a row per token, a sliding-window layer only its ring (window plus a
@@ -20,7 +22,7 @@ public record KvFootprint(int fullLayers, int slidingLayers, int window, long ro
 
     /** KV bytes for a context of {@code tokens}. */
     public long bytes(int tokens) {
-        long ring = window > 0 ? Math.min(tokens, ((long) window + CHUNK + 255) / 256 * 256) : tokens;
+        long ring = window > 0 ? SwaRing.cellsFor(window, CHUNK, tokens) : tokens;
         return rowBytes * ((long) fullLayers * tokens + slidingLayers * ring);
     }
 }
