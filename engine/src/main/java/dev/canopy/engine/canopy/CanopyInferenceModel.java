@@ -33,8 +33,8 @@ import java.util.Optional;
 public final class CanopyInferenceModel implements InferenceModel {
     /** Default prefill chunk size on the CPU. */
     public static final int DEFAULT_CPU_CHUNK = 256;
-    /** Default KV window buckets of the attention. */
-    public static final WindowPolicy DEFAULT_WINDOWS = WindowPolicy.POWER_OF_TWO;
+    /** Default KV window buckets of the attention: multiples of 256, like llama.cpp (decision 0076). */
+    public static final WindowPolicy DEFAULT_WINDOWS = WindowPolicy.MULTIPLE_OF_256;
 
     private final ModelInfo info;
     private final EngineOptions options;

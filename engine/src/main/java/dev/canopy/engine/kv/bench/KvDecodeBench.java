@@ -10,7 +10,6 @@ import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.engine.kv.TieredKvCache;
-import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.eval.PasskeyPrompt;
 import dev.canopy.engine.sparse.eval.PasskeyPrompts;
 import dev.canopy.kv.KvStats;
@@ -57,7 +56,7 @@ public final class KvDecodeBench {
             Tokenizer tok = m.tokenizer();
             ToIntFunction<String> count = t -> tok.encode(t, false).length;
             PasskeyPrompts gen = new PasskeyPrompts(count, PasskeyPrompts.singleTokenLabels(count));
-            RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), llama_h.GGML_TYPE_F16(), WindowPolicy.POWER_OF_TWO);
+            RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), llama_h.GGML_TYPE_F16(), CanopyInferenceModel.DEFAULT_WINDOWS);
             long kvBytes = 2L * m.hparams().layers() * context * m.hparams().kvWidth() * 2;
             KvOffload tiers = KvOffload.ofMegabytes(null, "bench", 0, -1).withHostBytes((long) (kvBytes * o.ramFraction()));
             out.printf(Locale.ROOT, "model %s, context %d, KV %.1f MiB (F16), RAM budget %.0f%% = %.1f MiB, %d threads%n",
