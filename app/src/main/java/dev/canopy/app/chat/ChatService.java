@@ -190,11 +190,12 @@ public final class ChatService {
 
     /**
      * Runs {@code work} on the active model, loaded if needed (documents share it with the chat),
-     * holding a lease: a settings change that reloads the model waits until the work is done.
+     * holding a lease: a settings change that reloads the model waits until the work is done, and
+     * memory extraction in the background pauses until then.
      */
     public <T> T withActiveModel(java.util.function.Function<InferenceModel, T> work) {
         loadActiveModel(settings.settings(), ChatListener.NONE);
-        return runtime.withModel(work).orElseThrow(() -> new UserFacingException(
+        return runtime.withModelInForeground(work).orElseThrow(() -> new UserFacingException(
                 "The model was unloaded before the work could start. Try again."));
     }
 

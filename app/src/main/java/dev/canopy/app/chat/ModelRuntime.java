@@ -24,8 +24,9 @@ import java.util.Set;
  * {@link Lease} (or runs inside {@link #withModel}), and unloading or closing a session first waits
  * until every lease is returned. A thread must not load, unload or switch sessions while it holds
  * a lease (it would wait for itself). Background work (memory extraction) takes a
- * {@link BackgroundLease} only while no chat answer runs, and gives way: a new answer or an unload
- * cancels it and waits only until it stops at its next chunk or token.
+ * {@link BackgroundLease} only while no chat answer or document work runs, and gives way: a new
+ * answer, a document summary ({@link #withModelInForeground}) or an unload cancels it and waits
+ * only until it stops at its next chunk or token.
  */
 public final class ModelRuntime implements AutoCloseable {
     private static final String SHARED = "";
@@ -37,7 +38,7 @@ public final class ModelRuntime implements AutoCloseable {
     private SessionKey sessionKey;
     private Optional<String> sessionNotice = Optional.empty();
     private int users;                  // leases out: native work in progress on model or session
-    private int answering;              // chat answers holding a lease: background work stays away
+    private int foreground;             // chat answers and document work holding a lease: background work stays away
     private boolean unloading;
     private final Set<BackgroundLease> background = new HashSet<>();
 
@@ -60,7 +61,7 @@ public final class ModelRuntime implements AutoCloseable {
             synchronized (ModelRuntime.this) {
                 if (closed) return;
                 closed = true;
-                answering--;
+                foreground--;
                 release();
             }
         }
@@ -131,7 +132,7 @@ public final class ModelRuntime implements AutoCloseable {
      * Models on llama.cpp ignore the tiers (the model's own notice says so).
      */
     public synchronized Lease lease(String conversationId, Optional<KvTiers> tiers) {
-        answering++; // from here on no background work starts
+        foreground++; // from here on no background work starts
         boolean leased = false;
         try {
             yieldBackground();
@@ -141,7 +142,7 @@ public final class ModelRuntime implements AutoCloseable {
             return new Lease(model, chat);
         } finally {
             if (!leased) {
-                answering--;
+                foreground--;
                 notifyAll();
             }
         }
@@ -152,7 +153,7 @@ public final class ModelRuntime implements AutoCloseable {
      * unload is under way (try again after {@link #awaitBackgroundChance}).
      */
     public synchronized Optional<BackgroundLease> backgroundLease() {
-        if (model == null || answering > 0 || unloading) return Optional.empty();
+        if (model == null || foreground > 0 || unloading) return Optional.empty();
         BackgroundLease l = new BackgroundLease(model);
         background.add(l);
         users++;
@@ -165,7 +166,7 @@ public final class ModelRuntime implements AutoCloseable {
      */
     public synchronized void awaitBackgroundChance(long millis) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
-        for (long left = millis; (answering > 0 || unloading) && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+        for (long left = millis; (foreground > 0 || unloading) && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
             wait(left);
         }
     }
@@ -183,6 +184,35 @@ public final class ModelRuntime implements AutoCloseable {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * Runs {@code work} like {@link #withModel}, as work the user waits for (a document summary):
+     * background work gives way first, as it does to a chat answer, and starts again only after
+     * {@code work} ends. Two computations on one model would share the cores and both crawl.
+     */
+    public <T> Optional<T> withModelInForeground(java.util.function.Function<InferenceModel, T> work) {
+        InferenceModel m;
+        synchronized (this) {
+            if (model == null) return Optional.empty();
+            foreground++;
+            yieldBackground();   // waits: the model may be unloaded meanwhile
+            if (model == null) {
+                foreground--;
+                notifyAll();
+                return Optional.empty();
+            }
+            m = model;
+            users++;
+        }
+        try {
+            return Optional.ofNullable(work.apply(m));
+        } finally {
+            synchronized (this) {
+                foreground--;
+                release();
+            }
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -58,6 +59,40 @@ class ModelRuntimeTest {
             unload.get(30, TimeUnit.SECONDS);
             assertThat(runtime.model()).isEmpty();
             assertThat(runtime.backgroundLease()).isEmpty();
+        }
+    }
+
+    @Test
+    void backgroundWorkGivesWayToDocumentWorkUntilItEnds() throws Exception {
+        Path file = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-doc.gguf"));
+        try (ModelRuntime runtime = new ModelRuntime()) {
+            runtime.load(file, EngineOptions.defaults().withThreads(1).withContext(256));
+            ModelRuntime.BackgroundLease background = runtime.backgroundLease().orElseThrow();
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            CompletableFuture<Optional<Integer>> summary = CompletableFuture.supplyAsync(() -> runtime.withModelInForeground(m -> {
+                started.countDown();
+                try {
+                    finish.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return m.tokenizer().encode("a document", false).length;
+            }));
+            try {
+                awaitCancelled(background);
+                assertThat(started.await(300, TimeUnit.MILLISECONDS)).as("the summary waits for the background work to stop").isFalse();
+                background.close();
+                assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(runtime.backgroundLease()).as("no background work starts while the summary runs").isEmpty();
+            } finally {
+                background.close();   // a failed assertion must not leave the runtime waiting for its lease
+                finish.countDown();
+            }
+            assertThat(summary.get(30, TimeUnit.SECONDS)).hasValueSatisfying(n -> assertThat(n).isPositive());
+            try (ModelRuntime.BackgroundLease after = runtime.backgroundLease().orElseThrow()) {
+                assertThat(after.cancel().isCancelled()).as("background work resumes after the summary").isFalse();
+            }
         }
     }
 
