@@ -52,14 +52,14 @@ public final class SettingsView extends VBox {
         });
         attention.valueProperty().bindBidirectional(vm.attention);
         g.addRow(r++, new Label("Long-context acceleration"), attention,
-                hint("DHSA reads long prompts 2 to 3 times as fast from 16K tokens; answers may differ from dense"));
+                hint("DHSA skips most attention work on long prompts: up to 3x faster reading at 16K tokens on small models, less on large ones; answers may differ from dense"));
         g.addRow(r++, new Label("Attention budget"), field(vm.attentionBudget, "attention-budget"),
                 hint("DHSA: tokens each step reads (1,024 for finding facts, 2,048 for summaries)"));
         CheckBox kvTiers = new CheckBox("Keep the conversation's KV on disk");
         kvTiers.setId("kv-tiers");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
         g.add(kvTiers, 1, r);
-        g.add(hint("a chat continues after a restart without re-reading it; dense attention only"), 2, r++);
+        g.add(hint("a chat continues after a restart without re-reading it; works with DHSA too"), 2, r++);
         g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("a longer KV is read in part: the most relevant pages per step (answers may differ slightly)"));
         g.addRow(r++, new Label("KV on the GPU (MiB)"), kvField(vm.kvGpuMb, "kv-gpu-mb", vm), hint("only used with a GPU"));
         g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
