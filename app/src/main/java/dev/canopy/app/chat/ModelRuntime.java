@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The loaded model and the chat session open on it. Loading another file, or the same file with
@@ -191,38 +192,31 @@ public final class ModelRuntime implements AutoCloseable {
      * background work gives way first, as it does to a chat answer, and starts again only after
      * {@code work} ends. Two computations on one model would share the cores and both crawl.
      */
-    public <T> Optional<T> withModelInForeground(java.util.function.Function<InferenceModel, T> work) {
-        InferenceModel m;
-        synchronized (this) {
-            if (model == null) return Optional.empty();
-            foreground++;
-            yieldBackground();   // waits: the model may be unloaded meanwhile
-            if (model == null) {
-                foreground--;
-                notifyAll();
-                return Optional.empty();
-            }
-            m = model;
-            users++;
-        }
-        try {
-            return Optional.ofNullable(work.apply(m));
-        } finally {
-            synchronized (this) {
-                foreground--;
-                release();
-            }
-        }
+    public <T> Optional<T> withModelInForeground(Function<InferenceModel, T> work) {
+        return run(work, true);
     }
 
     /**
      * Runs {@code work} on the loaded model (none: empty) while holding a lease, so that no other
      * thread frees the model under it.
      */
-    public <T> Optional<T> withModel(java.util.function.Function<InferenceModel, T> work) {
+    public <T> Optional<T> withModel(Function<InferenceModel, T> work) {
+        return run(work, false);
+    }
+
+    private <T> Optional<T> run(Function<InferenceModel, T> work, boolean inForeground) {
         InferenceModel m;
         synchronized (this) {
             if (model == null) return Optional.empty();
+            if (inForeground) {
+                foreground++;
+                yieldBackground();   // waits: the model may be unloaded meanwhile
+                if (model == null) {
+                    foreground--;
+                    notifyAll();
+                    return Optional.empty();
+                }
+            }
             m = model;
             users++;
         }
@@ -230,6 +224,7 @@ public final class ModelRuntime implements AutoCloseable {
             return Optional.ofNullable(work.apply(m));
         } finally {
             synchronized (this) {
+                if (inForeground) foreground--;
                 release();
             }
         }
