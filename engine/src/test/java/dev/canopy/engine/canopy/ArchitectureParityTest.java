@@ -33,8 +33,32 @@ class ArchitectureParityTest {
     private static final EngineOptions OPTIONS = EngineOptions.defaults().withThreads(1).withContext(512);
 
     private static float[] prefill(CanopyInferenceModel m, int[] prompt, int chunk) {
-        try (SequenceEngine seq = m.openSequence(new RunSettings(512, chunk, 1, llama_h.GGML_TYPE_F32(), WindowPolicy.POWER_OF_TWO))) {
+        return prefill(m, prompt, chunk, 512, WindowPolicy.POWER_OF_TWO);
+    }
+
+    private static float[] prefill(CanopyInferenceModel m, int[] prompt, int chunk, int context, WindowPolicy windows) {
+        try (SequenceEngine seq = m.openSequence(new RunSettings(context, chunk, 1, llama_h.GGML_TYPE_F32(), windows))) {
             return seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
+        }
+    }
+
+    /**
+     * The session default reads windows of 256-cell multiples (decision 0076): 256, 512 and 768 here,
+     * past the sliding window's ring for gemma. Chunked prefill over them equals one-shot prefill.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama", "phi3", "gemma2", "gemma3"})
+    void chunkedPrefillOverWindowsOf256CellMultiplesEqualsOneShot(String arch) {
+        Path file = TinyModelFiles.get(arch, GgmlType.F32);
+        int[] prompt = TinyModelFiles.promptTokens(700, 5);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS.withContext(1024))) {
+            assertThat(CanopyInferenceModel.DEFAULT_WINDOWS).isEqualTo(WindowPolicy.MULTIPLE_OF_256);
+            float[] oneShot = prefill(m, prompt, prompt.length, 1024, WindowPolicy.MULTIPLE_OF_256);
+            float[] chunked = prefill(m, prompt, 64, 1024, WindowPolicy.MULTIPLE_OF_256);
+            float[] powerOfTwo = prefill(m, prompt, 64, 1024, WindowPolicy.POWER_OF_TWO);
+            assertThat(LlamaReference.spread(oneShot)).isGreaterThan(0.1);
+            assertThat(LlamaReference.maxAbsDiff(chunked, oneShot)).isLessThanOrEqualTo(1e-4);
+            assertThat(LlamaReference.maxAbsDiff(chunked, powerOfTwo)).as("the window's masked cells change nothing").isLessThanOrEqualTo(1e-5);
         }
     }
 
