@@ -104,6 +104,8 @@ class MemoryCliTest {
                 .startsWith("warming up on a scratch store (80 facts)")
                 .containsPattern("(?m)^ +60 facts: [0-9.]+ ms per insert \\([0-9.]+x the first checkpoint\\), median [0-9.]+ ms"
                         + " \\([0-9.]+x\\), tallest tree [1-9] levels above its leaves$")
+                .containsPattern("(?m)^ +duplicate lookup median [0-9.]+ ms \\([0-9.]+x the first checkpoint\\);"
+                        + " any-word search it replaced [0-9.]+ ms \\([0-9.]+x slower\\)$")
                 .containsPattern("filled 40 facts in batches of 1,000 in [0-9]+ s \\(and 40 timed single inserts\\)");
     }
 }

@@ -2,6 +2,8 @@ package dev.canopy.memory.bench;
 
 import dev.canopy.memory.MemoryConfig;
 import dev.canopy.memory.MemoryStore;
+import dev.canopy.memory.fact.Deduplicator;
+import dev.canopy.memory.text.FtsQuery;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,9 +29,12 @@ public final class InsertBench {
      * One checkpoint: facts already stored; the sample's mean and median milliseconds per insert and
      * their ratios to the first checkpoint's (the mean includes the occasional WAL checkpoint, the
      * median shows the typical insert); the height of the tallest tree then (an insert re-summarizes
-     * one node per level).
+     * one node per level); the median duplicate lookup of a new extracted fact ({@link Deduplicator},
+     * run before each insert of the remember path, which the timed {@code add} skips), and of the
+     * any-word search it replaced.
      */
-    public record Row(int facts, double meanMs, double medianMs, double meanRatio, double medianRatio, int treeLevels) {}
+    public record Row(int facts, double meanMs, double medianMs, double meanRatio, double medianRatio, int treeLevels,
+                      double dedupMedianMs, double anyWordMedianMs) {}
 
     static final int FILL_BATCH = 1_000;
     private static final int WARMUP_FACTS = 3_000;
@@ -71,12 +76,16 @@ public final class InsertBench {
                     double median = nanos[sample / 2] / 1e6;
                     Row first = rows.isEmpty() ? null : rows.getFirst();
                     int levels = store.database().read("measuring", s -> (int) s.longValue("SELECT max(level) FROM nodes"));
+                    double[] dedup = dedupMedianMs(store, rnd, stored, sample);
                     Row row = new Row(target, mean, median, first == null ? 1.0 : mean / first.meanMs(),
-                            first == null ? 1.0 : median / first.medianMs(), levels);
+                            first == null ? 1.0 : median / first.medianMs(), levels, dedup[0], dedup[1]);
                     rows.add(row);
                     log.printf(Locale.ROOT, "%,10d facts: %.3f ms per insert (%.2fx the first checkpoint), median %.3f ms"
                             + " (%.2fx), tallest tree %d levels above its leaves%n", target, mean, row.meanRatio(), median,
                             row.medianRatio(), levels).flush();
+                    log.printf(Locale.ROOT, "%10s        duplicate lookup median %.3f ms (%.2fx the first checkpoint);"
+                            + " any-word search it replaced %.3f ms (%.1fx slower)%n", "", dedup[0],
+                            first == null ? 1.0 : dedup[0] / first.dedupMedianMs(), dedup[1], dedup[1] / dedup[0]).flush();
                 }
                 log.printf(Locale.ROOT, "filled %,d facts in batches of %,d in %.0f s (and %,d timed single inserts)%n",
                         batched, FILL_BATCH, fillNanos / 1e9, stored - batched).flush();
@@ -98,6 +107,31 @@ public final class InsertBench {
             fill(store, rnd, 0, batched, null);
             for (int i = 0; i < single; i++) store.facts().add(fact(rnd, batched + i), USER);
         }
+    }
+
+    /**
+     * Median milliseconds of looking up {@code sample} new facts' duplicates (none is stored, so the
+     * whole search runs), and of the search it replaced (2026-12-02): the best 20 by BM25 of every fact
+     * sharing any content word. Returns {now, before}.
+     */
+    private static double[] dedupMedianMs(MemoryStore store, Random rnd, int stored, int sample) {
+        Deduplicator dedup = Deduplicator.defaults();
+        long[] now = new long[sample];
+        long[] before = new long[sample];
+        for (int i = 0; i < sample; i++) {
+            String text = fact(rnd, stored + 1_000_000_000 + i);   // a note number no stored fact has
+            long t0 = System.nanoTime();
+            store.database().read("finding duplicates", s -> dedup.find(s, text, null));
+            long t1 = System.nanoTime();
+            store.database().read("finding duplicates", s -> s.list(
+                    "SELECT rowid FROM fact_fts WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT 20",
+                    rs -> rs.getLong(1), FtsQuery.anyOf(text)));
+            now[i] = t1 - t0;
+            before[i] = System.nanoTime() - t1;
+        }
+        Arrays.sort(now);
+        Arrays.sort(before);
+        return new double[] {now[sample / 2] / 1e6, before[sample / 2] / 1e6};
     }
 
     /** Adds facts through the batch path until the store holds {@code target}; returns the new count. */

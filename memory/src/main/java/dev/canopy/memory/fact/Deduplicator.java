@@ -12,9 +12,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Finds the stored fact a new one repeats: the same normalized text; else a near copy among the
- * full-text candidates (word-set Jaccard >= {@code jaccard}); else, when vectors exist, cosine >=
- * {@code cosine} confirmed by the judge when one is configured (MemForest: 0.93 + model check).
+ * Finds the stored fact a new one repeats: the same normalized text; else a near copy (word-set
+ * Jaccard >= {@code jaccard}) among the facts that can be one by their words
+ * ({@link FtsQuery#nearCopiesOf}); else, when vectors exist, cosine >= {@code cosine} among the facts
+ * sharing any content word, confirmed by the judge when one is configured (MemForest: 0.93 +
+ * model check).
  */
 public final class Deduplicator {
 
@@ -40,31 +42,38 @@ public final class Deduplicator {
         if (exact.isPresent()) {
             return OptionalLong.of(exact.get());
         }
-        String match = FtsQuery.anyOf(text);
-        if (match.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        record Candidate(long id, String text, byte[] vec) {
-        }
-        List<Candidate> candidates = s.list("""
-                SELECT f.id, f.text, v.vec FROM fact_fts JOIN facts f ON f.id = fact_fts.rowid
-                LEFT JOIN fact_vectors v ON v.fact_id = f.id WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT ?""",
-                rs -> new Candidate(rs.getLong(1), rs.getString(2), rs.getBytes(3)), match, CANDIDATES);
         Set<String> words = new HashSet<>(Terms.words(text));
-        for (Candidate c : candidates) {
-            if (words.size() >= 4 && jaccard(words, new HashSet<>(Terms.words(c.text()))) >= jaccard) {
-                return OptionalLong.of(c.id());
-            }
-        }
-        if (vector != null) {
-            for (Candidate c : candidates) {
-                if (c.vec() != null && Vectors.cosine(vector, Vectors.fromBytes(c.vec())) >= cosine
-                        && judge.map(j -> j.same(c.text(), text)).orElse(true)) {
+        if (words.size() >= 4) {
+            String near = FtsQuery.nearCopiesOf(Terms.contentWords(text), words.size(), jaccard);
+            for (Candidate c : near.isEmpty() ? List.<Candidate>of() : candidates(s, near)) {
+                if (jaccard(words, new HashSet<>(Terms.words(c.text()))) >= jaccard) {
                     return OptionalLong.of(c.id());
                 }
             }
         }
+        String related = FtsQuery.anyOf(text);
+        if (vector == null || related.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        // a paraphrase shares meaning, not words: rank every fact sharing a content word (grows with the store)
+        for (Candidate c : candidates(s, related)) {
+            if (c.vec() != null && Vectors.cosine(vector, Vectors.fromBytes(c.vec())) >= cosine
+                    && judge.map(j -> j.same(c.text(), text)).orElse(true)) {
+                return OptionalLong.of(c.id());
+            }
+        }
         return OptionalLong.empty();
+    }
+
+    private record Candidate(long id, String text, byte[] vec) {
+    }
+
+    /** The best {@value #CANDIDATES} facts by BM25 for an FTS5 MATCH expression. */
+    private static List<Candidate> candidates(Sql s, String match) throws SQLException {
+        return s.list("""
+                SELECT f.id, f.text, v.vec FROM fact_fts JOIN facts f ON f.id = fact_fts.rowid
+                LEFT JOIN fact_vectors v ON v.fact_id = f.id WHERE fact_fts MATCH ? ORDER BY bm25(fact_fts) LIMIT ?""",
+                rs -> new Candidate(rs.getLong(1), rs.getString(2), rs.getBytes(3)), match, CANDIDATES);
     }
 
     private static double jaccard(Set<String> a, Set<String> b) {

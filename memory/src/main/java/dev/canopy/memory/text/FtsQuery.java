@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Builds FTS5 MATCH expressions from free text, quoting every word so user input is never syntax. */
 public final class FtsQuery {
@@ -19,6 +20,37 @@ public final class FtsQuery {
     public static String anyOf(List<String> words) {
         Set<String> unique = new LinkedHashSet<>(words);
         return unique.stream().map(FtsQuery::quote).collect(Collectors.joining(" OR "));
+    }
+
+    /**
+     * The facts that can be near copies of a text with {@code wordCount} distinct words (stopwords
+     * included) at word-set Jaccard >= {@code minJaccard}, from its content words. A near copy B of
+     * A holds all but m of A's words with (n - m) / n >= J, so m <= (1 - J) n: at J = 0.9, every
+     * content word below 10 words (AND), all but one below 20 (an OR of ANDs); beyond that, any
+     * content word ({@link #anyOf}). An AND walks its rarest word's matches, so the cost no longer
+     * grows with a common word's: an OR ranks every fact that says "user". Empty when there is no
+     * content word.
+     */
+    public static String nearCopiesOf(List<String> contentWords, int wordCount, double minJaccard) {
+        List<String> unique = List.copyOf(new LinkedHashSet<>(contentWords));
+        if (unique.isEmpty()) {
+            return "";
+        }
+        int missing = (int) Math.floor((1 - minJaccard) * wordCount + 1e-9);
+        if (missing == 0 || unique.size() == 1) {
+            return allOf(unique);
+        }
+        if (missing > 1) {
+            return anyOf(unique);
+        }
+        return IntStream.range(0, unique.size())
+                .mapToObj(skip -> "(" + allOf(IntStream.range(0, unique.size()).filter(i -> i != skip)
+                        .mapToObj(unique::get).toList()) + ")")
+                .collect(Collectors.joining(" OR "));
+    }
+
+    private static String allOf(List<String> words) {
+        return words.stream().map(FtsQuery::quote).collect(Collectors.joining(" AND "));
     }
 
     /** All words (AND), the last one as a prefix, for search-as-you-type; empty when there is none. */
