@@ -3,17 +3,21 @@ package dev.canopy.app.memories;
 import dev.canopy.app.chat.ModelRuntime;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.memory.MemoryStore;
+import dev.canopy.memory.db.MemoryStoreException;
 import dev.canopy.memory.extract.Cell;
 import dev.canopy.memory.extract.CellExtraction;
 import dev.canopy.memory.extract.CellExtractor;
 import dev.canopy.memory.extract.LlmCellExtractor;
 import dev.canopy.memory.extract.TurnsAsLeavesExtractor;
+import dev.canopy.memory.fact.FactOrigin;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,10 +96,10 @@ public final class BackgroundExtraction implements AutoCloseable {
 
     /** Waits until every request made so far is done; false when {@code seconds} passed first. */
     public boolean awaitIdle(long seconds) throws InterruptedException {
-        var done = new java.util.concurrent.CountDownLatch(1);
+        var done = new CountDownLatch(1);
         try {
             worker.execute(done::countDown);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return worker.awaitTermination(seconds, TimeUnit.SECONDS);
         }
         return done.await(seconds, TimeUnit.SECONDS);
@@ -142,7 +146,7 @@ public final class BackgroundExtraction implements AutoCloseable {
             return true;
         } catch (CancellationException e) {
             return closed; // closing: the pending cells wait for the next start
-        } catch (dev.canopy.memory.db.MemoryStoreException e) {
+        } catch (MemoryStoreException e) {
             throw e;
         } catch (RuntimeException e) { // e.g. no memory for another session: the turns become the leaves
             failures.incrementAndGet();
@@ -191,7 +195,7 @@ public final class BackgroundExtraction implements AutoCloseable {
         }
 
         @Override
-        public dev.canopy.memory.fact.FactOrigin origin() {
+        public FactOrigin origin() {
             return inner.origin();
         }
 

@@ -75,9 +75,7 @@ public final class SequenceEngine implements AutoCloseable {
         if (from < 0 || from > history.length || from >= prompt.length) throw new IllegalArgumentException("bad prefill start " + from);
         from = reusablePrefix(from);
         history = Arrays.copyOf(history, from);
-        pass.truncate(0, from);
-        if (kv.swaRing() != null) kv.swaRing().truncate(0, from);
-        if (tiered != null) tiered.truncate(from);
+        forgetFrom(from);
         float[] logits = null;
         for (int pos = from; pos < prompt.length; pos += chunk) {
             if (cancel.isCancelled()) return new Prefill(null, pos, true);
@@ -117,14 +115,23 @@ public final class SequenceEngine implements AutoCloseable {
             } catch (KvPageDamagedException e) {
                 int to = step.positions()[0];
                 int[] text = Arrays.copyOf(history, to);
-                tiered.truncate(e.firstPosition());
-                pass.truncate(0, e.firstPosition());   // sparse attention's chunk boundaries past it go too
+                forgetFrom(e.firstPosition());
                 for (int pos = e.firstPosition(); pos < to; pos += chunk) {
                     int end = Math.min(to, pos + chunk);
                     run(Step.causal(Arrays.copyOfRange(text, pos, end), pos, 0), chunk);
                 }
             }
         }
+    }
+
+    /**
+     * Forgets every position from {@code length} on wherever it is remembered: sparse attention's
+     * chunk boundaries, the sliding-window ring, the tiered KV's pages.
+     */
+    private void forgetFrom(int length) {
+        pass.truncate(0, length);
+        if (kv.swaRing() != null) kv.swaRing().truncate(0, length);
+        if (tiered != null) tiered.truncate(length);
     }
 
     /**
@@ -173,9 +180,7 @@ public final class SequenceEngine implements AutoCloseable {
     /** Forgets the cached tokens (the cells are overwritten by the next prefill). */
     public void reset() {
         history = new int[0];
-        pass.truncate(0, 0);
-        if (kv.swaRing() != null) kv.swaRing().truncate(0, 0);
-        if (tiered != null) tiered.truncate(0);
+        forgetFrom(0);
     }
 
     /** Bytes of the prefill chunk graph's compute buffer (reserving it when not yet used). */
