@@ -3,8 +3,6 @@ package dev.canopy.engine;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.model.Architecture;
 import dev.canopy.engine.model.UnsupportedModelException;
-import dev.canopy.natives.BackendDevice;
-import dev.canopy.natives.NativeRuntime;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -29,9 +27,6 @@ final class GraphEngineRegistry {
      */
     static Optional<InferenceModel> load(ModelInfo info, EngineOptions options) {
         if (!architectures().contains(info.architecture())) return Optional.empty();
-        if (options.gpuLayers() != 0 && NativeRuntime.get().devices().stream().anyMatch(BackendDevice::isGpu)) {
-            throw new UnsupportedModelException("Canopy's graph runs on the CPU only for now and GPU layers were requested");
-        }
         return Optional.of(CanopyInferenceModel.load(info, options));
     }
 }

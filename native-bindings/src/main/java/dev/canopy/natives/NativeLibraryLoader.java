@@ -118,9 +118,12 @@ public final class NativeLibraryLoader {
         return new Loaded(platform, dir.toAbsolutePath(), List.copyOf(loaded));
     }
 
-    /** {@code ggml} matches libggml.so, libggml.v0.5.0.so, ggml.dll, libggml.dylib; not libggml-base.so. */
+    /**
+     * {@code ggml} matches libggml.so, libggml.v0.5.0.so, ggml.dll, libggml.dylib and the GPU
+     * packages' libggml.vulkan.v0.5.0.so / libggml.cuda.v0.5.0.so; not libggml-base.so.
+     */
     static boolean matches(String lib, String fileName) {
-        Pattern p = Pattern.compile("(lib)?" + Pattern.quote(lib) + "(\\.v?[0-9][0-9.]*)?\\.(so|dylib|dll)(\\.[0-9]+)*");
+        Pattern p = Pattern.compile("(lib)?" + Pattern.quote(lib) + "(\\.(cuda|vulkan|metal))?(\\.v?[0-9][0-9.]*)?\\.(so|dylib|dll)(\\.[0-9]+)*");
         return p.matcher(fileName).matches();
     }
 

@@ -28,6 +28,9 @@ class NativeLibraryLoaderTest {
         assertThat(NativeLibraryLoader.matches("ggml", "ggml.dll")).isTrue();
         assertThat(NativeLibraryLoader.matches("ggml", "libggml.dylib")).isTrue();
         assertThat(NativeLibraryLoader.matches("ggml", "libggml-base.so")).isFalse();
+        assertThat(NativeLibraryLoader.matches("ggml", "libggml.vulkan.v0.5.0.so")).as("npm's Vulkan package").isTrue();
+        assertThat(NativeLibraryLoader.matches("llama", "libllama.cuda.v0.5.0.so")).as("npm's CUDA package").isTrue();
+        assertThat(NativeLibraryLoader.matches("ggml", "libggml-vulkan.so")).as("a backend, loaded by ggml itself").isFalse();
         assertThat(NativeLibraryLoader.matches("ggml", "libggml-cpu-haswell.so")).isFalse();
         assertThat(NativeLibraryLoader.matches("llama", "libllama-common.so")).isFalse();
     }

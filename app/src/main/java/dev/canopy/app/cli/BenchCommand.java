@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--chunk", defaultValue = "0", paramLabel = "N",
-            description = "Prefill chunk size C for both engines (llama.cpp's batch size); 0 = 256.")
+            description = "Prefill chunk size C for both engines (llama.cpp's batch size); 0 = 256, or 512 with GPU layers.")
     int chunk;
 
     @Option(names = "--context", defaultValue = "0", paramLabel = "N",
@@ -53,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
             description = "Interleaved runs per engine and length; the best is kept. Default: ${DEFAULT-VALUE}.")
     int repeats;
+
+    @Option(names = "--gpu-layers", defaultValue = "0", paramLabel = "N",
+            description = "Layers both engines put on the GPU (0 = CPU only, -1 = all; more than the model has also moves the output).")
+    int gpuLayers;
 
     @Option(names = "--json", description = "Print the report as one JSON object instead of a table.")
     boolean json;
@@ -71,13 +75,14 @@ final class BenchCommand implements Callable<Integer> {
                     + info.architecture() + " architecture (it builds " + String.join(", ", Engines.canopyArchitectures().stream().sorted().toList()) + ")");
         }
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        int c = chunk > 0 ? chunk : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
+        int c = chunk > 0 ? chunk : gpuLayers != 0 ? CanopyInferenceModel.DEFAULT_GPU_CHUNK : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
-                nThreads, c, repeats, context, attention.toSettings());
+                nThreads, c, repeats, context, attention.toSettings(), gpuLayers);
         // progress lines go to stderr with --json so stdout stays one JSON document
         PrintWriter log = json ? err : out;
-        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%n",
-                model.getFileName(), nThreads, c, config.effectiveContext(), promptTokens, genTokens, repeats);
+        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%s%n",
+                model.getFileName(), nThreads, c, config.effectiveContext(), promptTokens, genTokens, repeats,
+                gpuLayers == 0 ? "" : ", GPU layers " + gpuLayers);
         log.flush();
         BenchReport report;
         try {

@@ -16,9 +16,16 @@ import java.util.Arrays;
  * @param repeats       interleaved runs per engine and length; the best prefill and decode are kept
  * @param contextTokens KV cells of both engines; 0 = just enough for the longest prompt and the decode
  * @param attention     dense, or a sparse mode Canopy also runs (next to its dense run) against dense llama.cpp
+ * @param gpuLayers     layers both engines put on the GPU (0 = CPU only, -1 = all, as llama.cpp's -ngl)
  */
 public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                          int contextTokens, SparseAttentionSettings attention) {
+                          int contextTokens, SparseAttentionSettings attention, int gpuLayers) {
+    /** On the CPU. */
+    public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens,
+                       SparseAttentionSettings attention) {
+        this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, attention, 0);
+    }
+
     /** Dense attention only. */
     public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens) {
         this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, SparseAttentionSettings.dense());
@@ -32,6 +39,7 @@ public record BenchConfig(Path model, int[] promptTokens, int genTokens, int thr
             if (p < 2) throw new IllegalArgumentException("prompt lengths must be at least 2 tokens, not " + p);
         }
         if (genTokens < 1) throw new IllegalArgumentException("--gen-tokens must be at least 1");
+        if (gpuLayers < -1) throw new IllegalArgumentException("--gpu-layers must be -1 (all), 0 or more");
         if (threads < 1 || chunk < 1 || repeats < 1) throw new IllegalArgumentException("--threads, --chunk and --repeats must be at least 1");
         if (contextTokens != 0 && contextTokens < maxPrompt(promptTokens) + genTokens + 1) {
             throw new IllegalArgumentException("--context " + contextTokens + " cannot hold a " + maxPrompt(promptTokens)

@@ -55,15 +55,17 @@ public final class EngineBench {
         Path model = config.model();
         int threads = config.threads(), chunk = config.chunk(), genTokens = config.genTokens();
         int context = config.effectiveContext();
-        EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context);
+        EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context)
+                .withGpuLayers(config.gpuLayers());
         RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WINDOWS);
         boolean sparse = config.attention().mode().isSparse();
         RunSettings sparseSettings = settings.withAttention(config.attention());
         String sparseName = BenchReport.CANOPY + " " + config.attention().mode().cliName();
         List<BenchRow> rows = new ArrayList<>();
         try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
-             LlamaModel llama = LlamaModel.load(model, ModelParams.cpu())) {
+             LlamaModel llama = LlamaModel.load(model, ModelParams.cpu().withGpuLayers(config.gpuLayers()))) {
             int vocab = canopy.hparams().vocab();
+            if (config.gpuLayers() != 0) log.printf("  Canopy: %s%n", canopy.placement().describe());
             warmUp(canopy, settings, llama, context, chunk, threads, vocab);
             for (int p : config.promptTokens()) {
                 int[] prompt = randomPrompt(p, vocab, p);

@@ -11,9 +11,9 @@ import dev.canopy.engine.kv.IswaKvCache;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.runtime.ForwardPass;
 import dev.canopy.engine.runtime.StepBuilder;
-import dev.canopy.natives.ggml.GgmlBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +28,12 @@ import java.util.List;
 final class CanopyBatchGenerator {
     private final CanopyInferenceModel model; // borrowed
     private final RunSettings settings;
-    private final GgmlBackend backend;        // borrowed from the session
+    private final ComputeBackends backends;   // borrowed from the session
 
-    CanopyBatchGenerator(CanopyInferenceModel model, RunSettings settings, GgmlBackend backend) {
+    CanopyBatchGenerator(CanopyInferenceModel model, RunSettings settings, ComputeBackends backends) {
         this.model = model;
         this.settings = settings;
-        this.backend = backend;
+        this.backends = backends;
     }
 
     List<GenerationResult> run(List<GenerationRequest> requests) {
@@ -51,8 +51,8 @@ final class CanopyBatchGenerator {
 
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
-        try (KvCache kv = IswaKvCache.allocate(backend, hp, RunSettings.paddedCells(perSeq * n), n, perSeq, chunk, settings.kvType());
-             ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backend, settings.windows(), settings.attention())) {
+        try (KvCache kv = IswaKvCache.allocate(backends.kvBufferTypes(), hp, RunSettings.paddedCells(perSeq * n), n, perSeq, chunk, settings.kvType());
+             ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backends, settings.windows(), settings.attention())) {
             // every prompt but its last token, packed into full chunks (with sparse attention a
             // chunk is one sequence's query block, so sequences are not packed together)
             boolean sparse = settings.attention().mode().isSparse();

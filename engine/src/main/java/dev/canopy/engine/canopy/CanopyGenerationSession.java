@@ -99,7 +99,7 @@ final class CanopyGenerationSession implements GenerationSession {
 
     @Override
     public List<GenerationResult> generateBatch(List<GenerationRequest> requests) {
-        return new CanopyBatchGenerator(model, settings, seq.backend()).run(requests);
+        return new CanopyBatchGenerator(model, settings, seq.backends()).run(requests);
     }
 
     @Override public int contextTokens() { return seq.capacity(); }

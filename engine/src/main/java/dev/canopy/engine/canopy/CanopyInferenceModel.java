@@ -13,7 +13,10 @@ import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.engine.weights.LayerPlacement;
 import dev.canopy.engine.weights.ModelWeights;
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.llama.ChatMessage;
@@ -22,6 +25,7 @@ import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.LlamaVocab;
 import dev.canopy.natives.llama.ModelParams;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +37,8 @@ import java.util.Optional;
 public final class CanopyInferenceModel implements InferenceModel {
     /** Default prefill chunk size on the CPU. */
     public static final int DEFAULT_CPU_CHUNK = 256;
+    /** Default prefill chunk size with layers on a GPU. */
+    public static final int DEFAULT_GPU_CHUNK = 512;
     /** Default KV window buckets of the attention: multiples of 256, like llama.cpp (decision 0076). */
     public static final WindowPolicy DEFAULT_WINDOWS = WindowPolicy.MULTIPLE_OF_256;
 
@@ -63,7 +69,11 @@ public final class CanopyInferenceModel implements InferenceModel {
         ModelWeights weights;
         try (GgufFile gguf = GgufFile.open(info.file())) {
             hp = HparamsReader.read(gguf);
-            weights = ModelWeights.mapCpu(gguf, hp);
+            int cells = RunSettings.paddedCells(LlamaInferenceModel.contextTokens(info, options));
+            LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, NativeRuntime.get().devices());
+            MemorySegment gpuBuffers = placement.anyOnGpu()
+                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(placement.device())) : MemorySegment.NULL;
+            weights = ModelWeights.load(gguf, hp, placement, gpuBuffers);
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
@@ -76,12 +86,31 @@ public final class CanopyInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
-    /** Set when the options ask for sparse attention this model cannot run (it then runs dense). */
+    /**
+     * Set when the options ask for sparse attention this model cannot run (it then runs dense), or
+     * for GPU layers that did not all fit in the GPU's memory.
+     */
     @Override public Optional<String> notice() {
+        Optional<String> dense = denseNotice();
+        LayerPlacement p = weights.placement();
+        boolean partial = options.gpuLayers() != 0 && NativeRuntime.get().devices().stream().anyMatch(BackendDevice::isGpu)
+                && (options.gpuLayers() < 0 || options.gpuLayers() > p.layers() ? !p.outputOnGpu() : p.gpuLayers() < options.gpuLayers());
+        if (!partial) return dense;
+        String gpu = "Only " + p.describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
+        return Optional.of(dense.map(d -> d + " " + gpu).orElse(gpu));
+    }
+
+    private Optional<String> denseNotice() {
         return hp.variant().denseOnlyReason().filter(why -> options.attention().mode().isSparse())
                 .map(why -> "Long-context acceleration (" + options.attention().mode().cliName() + ") is off for this "
                         + hp.arch().ggufName() + " model because of " + why + ": it runs dense attention.");
     }
+
+    /** Where the layers run (every layer on the CPU unless GPU layers were asked for and a GPU is there). */
+    public LayerPlacement placement() { return weights.placement(); }
+
+    /** Bytes of weights copied into the GPU's memory (0 when every layer is on the CPU). */
+    public long gpuWeightBytes() { return weights.gpuBytes(); }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 
     public ModelHparams hparams() { return hp; }
@@ -100,12 +129,13 @@ public final class CanopyInferenceModel implements InferenceModel {
     }
 
     /**
-     * The run settings the options imply: context, chunk (256 on the CPU), threads, F16 KV, and the
+     * The run settings the options imply: context, chunk (256 on the CPU, 512 with GPU layers), threads, F16 KV, and the
      * attention asked for, or dense for models sparse attention cannot run (see {@link #notice()}).
      */
     public RunSettings defaultSettings() {
-        int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : DEFAULT_CPU_CHUNK;
-        SparseAttentionSettings attention = notice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
+        int chunk = options.chunkTokens() > 0 ? options.chunkTokens()
+                : weights.placement().anyOnGpu() ? DEFAULT_GPU_CHUNK : DEFAULT_CPU_CHUNK;
+        SparseAttentionSettings attention = denseNotice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
                 : options.attention();                           // dense for sliding windows and soft-capping
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
                 llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS, attention);

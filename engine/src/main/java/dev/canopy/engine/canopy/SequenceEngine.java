@@ -8,11 +8,11 @@ import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.engine.kv.KvPageDamagedException;
 import dev.canopy.engine.kv.TieredKvCache;
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.runtime.ForwardPass;
 import dev.canopy.engine.runtime.Step;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
-import dev.canopy.natives.ggml.GgmlBackend;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,7 +28,7 @@ public final class SequenceEngine implements AutoCloseable {
     /** What a prefill did: the last token's logits, or where it stopped when cancelled. */
     public record Prefill(float[] logits, int computedUpTo, boolean cancelled) {}
 
-    private final GgmlBackend backend; // owned
+    private final ComputeBackends backends; // owned: the CPU, and the GPU of the weights' placement
     private final KvCache kv;          // owned
     private final ForwardPass pass;    // owned
     private final TieredKvCache tiered; // the same object as kv when the KV lives in tiers, else null
@@ -48,19 +48,23 @@ public final class SequenceEngine implements AutoCloseable {
             throw new IllegalArgumentException("the tiered KV store does not run this " + hp.arch().ggufName()
                     + " model yet because of " + why + ": its KV stays in memory");
         });
-        this.backend = GgmlBackend.cpu(settings.threads());
+        if (offload != null && weights.placement().anyOnGpu()) {
+            throw new IllegalArgumentException("the tiered KV store runs with every layer on the CPU for now, and this model"
+                    + " was loaded with " + weights.placement().describe() + ": set GPU layers to 0 to keep its KV in tiers");
+        }
+        this.backends = ComputeBackends.open(weights.placement(), settings.threads());
         KvCache cache = null;
         try {
-            this.tiered = offload == null ? null : TieredKvCache.create(backend, hp, modelFile, settings.contextTokens(),
+            this.tiered = offload == null ? null : TieredKvCache.create(backends.cpu(), hp, modelFile, settings.contextTokens(),
                     settings.chunkTokens(), settings.kvType(), offload);
             int cells = RunSettings.paddedCells(settings.contextTokens());
             cache = tiered != null ? tiered                   // sliding-window layers: a ring of n_swa + C cells
-                    : IswaKvCache.allocate(backend, hp, cells, 1, cells, settings.chunkTokens(), settings.kvType());
+                    : IswaKvCache.allocate(backends.kvBufferTypes(), hp, cells, 1, cells, settings.chunkTokens(), settings.kvType());
             this.kv = cache;
-            this.pass = new ForwardPass(hp, weights, kv, backend, settings.windows(), settings.attention());
+            this.pass = new ForwardPass(hp, weights, kv, backends, settings.windows(), settings.attention());
         } catch (RuntimeException e) {
             if (cache != null) cache.close();
-            backend.close();
+            backends.close();
             throw e;
         }
     }
@@ -198,12 +202,12 @@ public final class SequenceEngine implements AutoCloseable {
     /** The attention this sequence runs. */
     public SparseAttentionSettings attention() { return pass.attention(); }
 
-    GgmlBackend backend() { return backend; }
+    ComputeBackends backends() { return backends; }
 
     @Override
     public void close() {
         pass.close();
         kv.close();
-        backend.close();
+        backends.close();
     }
 }

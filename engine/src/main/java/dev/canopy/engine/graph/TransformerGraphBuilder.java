@@ -44,6 +44,11 @@ public final class TransformerGraphBuilder {
     }
 
     /** Nodes a graph of this model may need (generous: ~40 per layer dense, ~120 sparse). */
+    /** The most tensors (nodes and leaves) one of this builder's graphs holds. */
+    public long graphCapacity() {
+        return maxNodes();
+    }
+
     private long maxNodes() {
         return Math.max(1024, (attention.mode().isSparse() ? 160L : 64L) * hp.layers() + 256);
     }

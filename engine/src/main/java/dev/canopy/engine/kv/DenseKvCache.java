@@ -7,20 +7,28 @@ import dev.canopy.natives.ggml.GgmlContext;
 import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** The whole KV cache in one backend buffer (device memory when the backend is a GPU). */
+/**
+ * The whole KV cache in backend buffers: one per buffer type used, so the layers placed on a GPU
+ * keep their KV in device memory and the others in host memory.
+ */
 public final class DenseKvCache implements KvCache {
-    private final GgmlContext headers;    // owned: the 2 * layers tensor headers
-    private final BackendBuffer buffer;   // owned: their data
+    private final List<GgmlContext> headers;   // owned: the 2 * layers tensor headers, one context per buffer
+    private final List<BackendBuffer> buffers; // owned: their data
     private final MemorySegment[] keys;   // borrowed from headers
     private final MemorySegment[] values; // borrowed from headers
     private final int cells;
     private final int type;
 
-    private DenseKvCache(GgmlContext headers, BackendBuffer buffer, MemorySegment[] keys, MemorySegment[] values,
+    private DenseKvCache(List<GgmlContext> headers, List<BackendBuffer> buffers, MemorySegment[] keys, MemorySegment[] values,
                          int cells, int type) {
         this.headers = headers;
-        this.buffer = buffer;
+        this.buffers = buffers;
         this.keys = keys;
         this.values = values;
         this.cells = cells;
@@ -39,34 +47,52 @@ public final class DenseKvCache implements KvCache {
      * that of model layer {@code layerIds[i]}, named "prefix_k_lN" / "prefix_v_lN"), zeroed.
      */
     public static DenseKvCache allocate(GgmlBackend backend, int[] layerIds, int kvWidth, int cells, int type, String prefix) {
+        return allocate(KvBufferTypes.all(backend), layerIds, kvWidth, cells, type, prefix);
+    }
+
+    /** As above, each layer's pair in the buffer type {@code types} gives for it. */
+    public static DenseKvCache allocate(KvBufferTypes types, int[] layerIds, int kvWidth, int cells, int type, String prefix) {
         int layers = layerIds.length;
-        GgmlContext headers = GgmlContext.metadata(2L * layers, 0);
         MemorySegment[] k = new MemorySegment[layers];
         MemorySegment[] v = new MemorySegment[layers];
-        for (int l = 0; l < layers; l++) {
-            k[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), prefix + "_k_l" + layerIds[l]);
-            v[l] = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), type, kvWidth, cells + 1L), prefix + "_v_l" + layerIds[l]);
+        Map<Long, List<Integer>> byType = new LinkedHashMap<>();   // buffer type address -> indexes into layerIds
+        Map<Long, MemorySegment> bufferTypes = new HashMap<>();
+        for (int i = 0; i < layers; i++) {
+            MemorySegment buft = types.of(layerIds[i]);
+            byType.computeIfAbsent(buft.address(), a -> new ArrayList<>()).add(i);
+            bufferTypes.put(buft.address(), buft);
         }
-        BackendBuffer buffer;
+        List<GgmlContext> contexts = new ArrayList<>();
+        List<BackendBuffer> buffers = new ArrayList<>();
         try {
-            buffer = BackendBuffer.allocate(headers, backend.bufferType());
+            for (Map.Entry<Long, List<Integer>> group : byType.entrySet()) {
+                GgmlContext ctx = GgmlContext.metadata(2L * group.getValue().size(), 0);
+                contexts.add(ctx);
+                for (int i : group.getValue()) {
+                    k[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_k_l" + layerIds[i]);
+                    v[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_v_l" + layerIds[i]);
+                }
+                BackendBuffer buffer = BackendBuffer.allocate(ctx, bufferTypes.get(group.getKey()));
+                buffers.add(buffer);
+                buffer.clear((byte) 0);
+            }
         } catch (RuntimeException e) {
-            headers.close();
+            buffers.forEach(BackendBuffer::close);
+            contexts.forEach(GgmlContext::close);
             throw e;
         }
-        buffer.clear((byte) 0);
-        return new DenseKvCache(headers, buffer, k, v, cells, type);
+        return new DenseKvCache(List.copyOf(contexts), List.copyOf(buffers), k, v, cells, type);
     }
 
     @Override public int cells() { return cells; }
     @Override public MemorySegment keys(int layer) { return keys[layer]; }
     @Override public MemorySegment values(int layer) { return values[layer]; }
     @Override public int type() { return type; }
-    @Override public long bytes() { return buffer.size(); }
+    @Override public long bytes() { return buffers.stream().mapToLong(BackendBuffer::size).sum(); }
 
     @Override
     public void close() {
-        buffer.close();
-        headers.close();
+        buffers.forEach(BackendBuffer::close);
+        headers.forEach(GgmlContext::close);
     }
 }

@@ -37,7 +37,13 @@ public final class IswaKvCache implements KvCache {
      */
     public static KvCache allocate(GgmlBackend backend, ModelHparams hp, int cells, int slots, int stride,
                                    int stepRows, int type) {
-        if (!hp.variant().anySwa()) return DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), cells, type);
+        return allocate(KvBufferTypes.all(backend), hp, cells, slots, stride, stepRows, type);
+    }
+
+    /** As above, each layer's KV in the buffer type {@code types} gives for it (host or device memory). */
+    public static KvCache allocate(KvBufferTypes types, ModelHparams hp, int cells, int slots, int stride,
+                                   int stepRows, int type) {
+        if (!hp.variant().anySwa()) return DenseKvCache.allocate(types, allLayers(hp.layers()), hp.kvWidth(), cells, type, "cache");
         int nSwa = hp.variant().slidingWindow();
         SwaRing ring = new SwaRing(nSwa, SwaRing.cellsFor(nSwa, stepRows, stride), slots, stride);
         boolean[] isSwa = new boolean[hp.layers()];
@@ -48,16 +54,22 @@ public final class IswaKvCache implements KvCache {
             index[il] = isSwa[il] ? nSwaLayers++ : nFull++;
         }
         int[] fullIds = new int[nFull], swaIds = new int[nSwaLayers];
-        if (nFull == 0) return DenseKvCache.allocate(backend, hp.layers(), hp.kvWidth(), cells, type);
+        if (nFull == 0) return DenseKvCache.allocate(types, allLayers(hp.layers()), hp.kvWidth(), cells, type, "cache");
         for (int il = 0; il < hp.layers(); il++) (isSwa[il] ? swaIds : fullIds)[index[il]] = il;
-        DenseKvCache f = DenseKvCache.allocate(backend, fullIds, hp.kvWidth(), cells, type, "cache");
+        DenseKvCache f = DenseKvCache.allocate(types, fullIds, hp.kvWidth(), cells, type, "cache");
         try {
-            DenseKvCache s = DenseKvCache.allocate(backend, swaIds, hp.kvWidth(), ring.cells(), type, "cache_swa");
+            DenseKvCache s = DenseKvCache.allocate(types, swaIds, hp.kvWidth(), ring.cells(), type, "cache_swa");
             return new IswaKvCache(f, s, ring, isSwa, index, cells);
         } catch (RuntimeException e) {
             f.close();
             throw e;
         }
+    }
+
+    private static int[] allLayers(int layers) {
+        int[] ids = new int[layers];
+        for (int l = 0; l < layers; l++) ids[l] = l;
+        return ids;
     }
 
     @Override public int cells() { return cells; }

@@ -8,7 +8,6 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.GgmlBackend;
-import dev.canopy.natives.ggml.GraphAllocator;
 import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.Arena;
@@ -18,14 +17,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs forward steps of one model over one KV cache on one backend: picks the graph family for
+ * Runs forward steps of one model over one KV cache on its backends: picks the graph family for
  * the step's shape (prefill chunk, single-token decode, batch), the KV window bucket for the
  * cells in use, binds the inputs, computes, and reads the logits back. Owns its graph families
- * and staging memory; borrows the backend, weights and cache.
+ * and staging memory; borrows the backends, weights and cache.
  */
 public final class ForwardPass implements AutoCloseable {
     private final ModelHparams hp;
-    private final GgmlBackend backend;              // borrowed
+    private final ComputeBackends backends;         // borrowed
     private final KvCache kv;                       // borrowed
     private final TransformerGraphBuilder builder;
     private final WindowPolicy windows;
@@ -47,15 +46,21 @@ public final class ForwardPass implements AutoCloseable {
      */
     public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, GgmlBackend backend, WindowPolicy windows,
                        SparseAttentionSettings attention) {
+        this(hp, weights, kv, ComputeBackends.borrowCpu(backend, hp.layers()), windows, attention);
+    }
+
+    /** As above, on the backends of the weights' layer placement (a GPU and the CPU, or the CPU alone). */
+    public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, ComputeBackends backends, WindowPolicy windows,
+                       SparseAttentionSettings attention) {
         hp.variant().denseOnlyReason().filter(why -> attention.mode().isSparse()).ifPresent(why -> {
             throw new IllegalArgumentException(SparseAttentionSettings.denseOnlyMessage(attention.mode(), hp.arch().ggufName(), why));
         });
         this.hp = hp;
-        this.backend = backend;
+        this.backends = backends;
         this.kv = kv;
         this.windows = windows;
         this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
-        this.inputs = new InputWriter(backend.isCpu(), kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(),
+        this.inputs = new InputWriter(backends.cpuOnly(), kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(),
                 kv.swaScratchCell());
         this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
         this.attention = attention;
@@ -93,7 +98,7 @@ public final class ForwardPass implements AutoCloseable {
         ForwardGraph g = family.prepare(window, dense);
         inputs.write(g.inputs(), g.shape(), s);
         if (g.inputs().sparse()) selection.write(g.inputs(), window, s);
-        backend.compute(g.cgraph());
+        family.compute(g);
         kv.afterStep(g.cgraph());
         last = g;
         return readLogits(g, step.outputRows().length);
@@ -132,7 +137,7 @@ public final class ForwardPass implements AutoCloseable {
         long rowBytes = 4L * hp.vocab();
         long bytes = rowBytes * rows;
         MemorySegment src;
-        if (backend.isCpu()) {
+        if (backends.cpuOnly()) {
             src = Tensors.hostData(g.logits(), bytes);   // host memory: read in place
         } else {
             if (logitsHost.byteSize() < bytes) logitsHost = logitsArena.allocate(bytes, 64);
@@ -151,11 +156,11 @@ public final class ForwardPass implements AutoCloseable {
         long key = ((long) tokens << 32) | outputs;
         GraphFamily f = families.get(key);
         if (f == null) {
-            GraphAllocator alloc = new GraphAllocator(backend.bufferType());
+            GraphRunner runner = backends.newRunner(2L * builder.graphCapacity());
             try {
-                f = new GraphFamily(tokens, outputs, kv.cells(), attention.mode().isSparse(), builder, alloc);
+                f = new GraphFamily(tokens, outputs, kv.cells(), attention.mode().isSparse(), builder, runner);
             } catch (RuntimeException e) {
-                alloc.close();
+                runner.close();
                 throw e;
             }
             families.put(key, f);

@@ -3,7 +3,6 @@ package dev.canopy.engine.runtime;
 import dev.canopy.engine.graph.ForwardGraph;
 import dev.canopy.engine.graph.GraphShape;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
-import dev.canopy.natives.ggml.GraphAllocator;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,19 +22,19 @@ final class GraphFamily implements AutoCloseable {
     private final int tokens;
     private final int outputs;
     private final TransformerGraphBuilder builder;          // borrowed
-    private final GraphAllocator allocator;                 // owned: the compute buffer
+    private final GraphRunner runner;                       // owned: the compute buffers
     private final Map<Long, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, dense), LRU
     private ForwardGraph allocated;                         // the graph whose layout the buffer holds now
     private int builds;
 
     /** With {@code sparse}, the buffer also holds the dense graphs sparse steps may fall back to. */
-    GraphFamily(int tokens, int outputs, int maxWindow, boolean sparse, TransformerGraphBuilder builder, GraphAllocator allocator) {
+    GraphFamily(int tokens, int outputs, int maxWindow, boolean sparse, TransformerGraphBuilder builder, GraphRunner runner) {
         this.tokens = tokens;
         this.outputs = outputs;
         this.builder = builder;
-        this.allocator = allocator;
-        allocator.reserve(graph(maxWindow, false).cgraph());
-        if (sparse) allocator.reserve(graph(maxWindow, true).cgraph());   // the buffer keeps the larger size
+        this.runner = runner;
+        runner.reserve(graph(maxWindow, false).cgraph());
+        if (sparse) runner.reserve(graph(maxWindow, true).cgraph());   // the buffer keeps the larger size
     }
 
     /**
@@ -45,7 +44,7 @@ final class GraphFamily implements AutoCloseable {
     ForwardGraph prepare(int window, boolean dense) {
         ForwardGraph g = graph(window, dense);
         if (g != allocated) {
-            allocator.allocate(g.cgraph());
+            runner.allocate(g.cgraph());
             allocated = g;
         }
         return g;
@@ -73,9 +72,15 @@ final class GraphFamily implements AutoCloseable {
         }
     }
 
-    /** Bytes of this family's compute buffer. */
+    /** Computes {@code g}, the graph last {@link #prepare prepared}. */
+    void compute(ForwardGraph g) {
+        if (g != allocated) throw new IllegalStateException("compute of a graph that is not the one prepared");
+        runner.compute(g.cgraph());
+    }
+
+    /** Bytes of this family's compute buffers. */
     long computeBufferBytes() {
-        return allocator.bufferSize();
+        return runner.bufferBytes();
     }
 
     /** How many graphs were built so far (for tests of graph reuse). */
@@ -88,6 +93,6 @@ final class GraphFamily implements AutoCloseable {
         byWindow.values().forEach(ForwardGraph::close);
         byWindow.clear();
         allocated = null;
-        allocator.close();
+        runner.close();
     }
 }

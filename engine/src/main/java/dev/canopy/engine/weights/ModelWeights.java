@@ -29,17 +29,22 @@ public final class ModelWeights implements AutoCloseable {
     private final GgmlContext headers;    // owned: one ggml_tensor header per GGUF tensor
     private final BackendBuffer buffer;   // owned: ggml's view of the mapping
     private final RepackedWeights repacked; // owned: matrices copied into the CPU's kernel layouts
+    private final RepackedWeights onGpu;    // owned: the GPU layers' tensors copied into device memory
+    private final LayerPlacement placement;
     private final MemorySegment tokenEmbd;  // borrowed from headers: [embedding, vocab]
     private final MemorySegment outputNorm; // borrowed: [embedding]
     private final MemorySegment output;     // borrowed: [embedding, vocab] (token_embd when tied)
     private final List<LayerWeights> layers;
 
-    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, RepackedWeights repacked, MemorySegment tokenEmbd,
-                         MemorySegment outputNorm, MemorySegment output, List<LayerWeights> layers) {
+    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onGpu,
+                         LayerPlacement placement, MemorySegment tokenEmbd, MemorySegment outputNorm, MemorySegment output,
+                         List<LayerWeights> layers) {
         this.mapping = mapping;
         this.headers = headers;
         this.buffer = buffer;
         this.repacked = repacked;
+        this.onGpu = onGpu;
+        this.placement = placement;
         this.tokenEmbd = tokenEmbd;
         this.outputNorm = outputNorm;
         this.output = output;
@@ -48,11 +53,21 @@ public final class ModelWeights implements AutoCloseable {
 
     /** Maps every tensor of {@code gguf} into a CPU buffer and checks the shapes {@code hp} implies. */
     public static ModelWeights mapCpu(GgufFile gguf, ModelHparams hp) {
+        return load(gguf, hp, LayerPlacement.cpuOnly(hp.layers()), MemorySegment.NULL);
+    }
+
+    /**
+     * As {@link #mapCpu}, then copies the tensors {@code placement} puts on the GPU into one buffer
+     * of {@code gpuBufferType} (device memory); the others stay in the map (or its CPU repacks).
+     */
+    public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerPlacement placement, MemorySegment gpuBufferType) {
+        if (placement.layers() != hp.layers()) throw new IllegalArgumentException("placement of " + placement.layers() + " layers for a model of " + hp.layers());
         List<GgufFile.TensorInfo> infos = gguf.tensors();
         GgmlContext headers = GgmlContext.metadata(infos.size() + 1, 0);
         Arena mapping = Arena.ofShared();
         BackendBuffer buffer = null;
         RepackedWeights repacked = null;
+        RepackedWeights onGpu = null;
         try {
             MemorySegment map;
             try (FileChannel ch = FileChannel.open(gguf.path(), StandardOpenOption.READ)) {
@@ -81,20 +96,26 @@ public final class ModelWeights implements AutoCloseable {
                 }
             }
             TensorDirectory dir = new TensorDirectory(gguf.path(), byName);
-            assemble(dir, hp, mapping, headers, buffer, null); // checks every shape before anything is copied
+            assemble(dir, hp, mapping, headers, buffer, null, null, placement); // checks every shape before anything is copied
+            if (placement.anyOnGpu()) {
+                List<String> gpuNames = byName.keySet().stream().filter(placement::onGpu).sorted().toList();
+                onGpu = RepackedWeights.copyInto(gpuBufferType, gpuNames, byName, mapped);
+                gpuNames.forEach(mapped::remove);     // what is on the GPU is not repacked for the CPU
+            }
             repacked = RepackedWeights.apply(byName, mapped);
-            return assemble(dir, hp, mapping, headers, buffer, repacked);
+            return assemble(dir, hp, mapping, headers, buffer, repacked, onGpu, placement);
         } catch (IOException e) {
-            close(repacked, buffer, headers, mapping);
+            close(repacked, onGpu, buffer, headers, mapping);
             throw new ModelLoadException("Cannot map " + gguf.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(repacked, buffer, headers, mapping);
+            close(repacked, onGpu, buffer, headers, mapping);
             throw e;
         }
     }
 
     private static ModelWeights assemble(TensorDirectory dir, ModelHparams hp, Arena mapping, GgmlContext headers,
-                                         BackendBuffer buffer, RepackedWeights repacked) {
+                                         BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onGpu,
+                                         LayerPlacement placement) {
         long e = hp.embedding();
         MemorySegment embd = dir.require("token_embd.weight", e, hp.vocab());
         MemorySegment outNorm = dir.require("output_norm.weight", e);
@@ -103,11 +124,13 @@ public final class ModelWeights implements AutoCloseable {
         LayerTensors tensors = new LayerTensors(dir, hp);
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < hp.layers(); l++) layers.add(tensors.layer(l));
-        return new ModelWeights(mapping, headers, buffer, repacked, embd, outNorm, out != null ? out : embd, List.copyOf(layers));
+        return new ModelWeights(mapping, headers, buffer, repacked, onGpu, placement, embd, outNorm, out != null ? out : embd,
+                List.copyOf(layers));
     }
 
-    private static void close(RepackedWeights repacked, BackendBuffer buffer, GgmlContext headers, Arena mapping) {
+    private static void close(RepackedWeights repacked, RepackedWeights onGpu, BackendBuffer buffer, GgmlContext headers, Arena mapping) {
         if (repacked != null) repacked.close();
+        if (onGpu != null) onGpu.close();
         if (buffer != null) buffer.close();
         headers.close();
         mapping.close();
@@ -122,6 +145,12 @@ public final class ModelWeights implements AutoCloseable {
     /** Bytes of weight data in the memory map. */
     public long bytes() { return buffer.size(); }
 
+    /** Where the layers run. */
+    public LayerPlacement placement() { return placement; }
+
+    /** Bytes of weights in device memory (0 when every layer is on the CPU). */
+    public long gpuBytes() { return onGpu == null ? 0 : onGpu.bytes(); }
+
     /** Bytes of the matrices copied into the CPU's kernel layouts (0 when none applies). */
     public long repackedBytes() { return repacked == null ? 0 : repacked.bytes(); }
 
@@ -130,6 +159,6 @@ public final class ModelWeights implements AutoCloseable {
 
     @Override
     public void close() {
-        close(repacked, buffer, headers, mapping);
+        close(repacked, onGpu, buffer, headers, mapping);
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Copies of the model's matrices in a CPU extra buffer type (see {@link CpuWeightLayouts}): ggml
+ * Copies of the model's matrices in a CPU extra buffer type (see {@link CpuWeightLayouts}), or of a
+ * GPU layer's tensors in device memory ({@link #copyInto}). For the CPU types ggml
  * reorders each matrix into the kernel's layout while it is copied in, so these weights cost
  * their size in RAM (the memory-mapped original is no longer touched) and a read of the file at
  * load, as in llama.cpp. Owns one ggml context and one buffer per buffer type used.
@@ -44,11 +45,11 @@ final class RepackedWeights implements AutoCloseable {
             CpuWeightLayouts layouts = CpuWeightLayouts.discover();
             Map<MemorySegment, List<String>> byType = new LinkedHashMap<>();
             for (Map.Entry<String, MemorySegment> e : byName.entrySet()) {
-                if (!MATMUL_WEIGHT.matcher(e.getKey()).matches()) continue;
+                if (!MATMUL_WEIGHT.matcher(e.getKey()).matches() || !mapped.containsKey(e.getKey())) continue;
                 layouts.forMatMul(e.getValue()).ifPresent(buft -> byType.computeIfAbsent(buft, k -> new ArrayList<>()).add(e.getKey()));
             }
             for (Map.Entry<MemorySegment, List<String>> group : byType.entrySet()) {
-                r.copyInto(group.getKey(), group.getValue(), byName, mapped);
+                r.copyGroup(group.getKey(), group.getValue(), byName, mapped);
             }
             return r;
         } catch (RuntimeException e) {
@@ -57,8 +58,24 @@ final class RepackedWeights implements AutoCloseable {
         }
     }
 
-    private void copyInto(MemorySegment buft, List<String> names, Map<String, MemorySegment> byName,
-                          Map<String, MemorySegment> mapped) {
+    /**
+     * Replaces, in {@code byName}, the tensors {@code names} by copies in one buffer of {@code buft}
+     * (device memory for the layers on a GPU), filled from {@code mapped}.
+     */
+    static RepackedWeights copyInto(MemorySegment buft, List<String> names, Map<String, MemorySegment> byName,
+                                    Map<String, MemorySegment> mapped) {
+        RepackedWeights r = new RepackedWeights();
+        try {
+            r.copyGroup(buft, names, byName, mapped);
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private void copyGroup(MemorySegment buft, List<String> names, Map<String, MemorySegment> byName,
+                           Map<String, MemorySegment> mapped) {
         GgmlContext ctx = GgmlContext.metadata(names.size(), 0);
         contexts.add(ctx);
         List<MemorySegment> copies = new ArrayList<>();

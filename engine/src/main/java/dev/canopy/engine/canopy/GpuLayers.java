@@ -1,0 +1,46 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.weights.LayerPlacement;
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.gguf.GgufFile;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How many of a model's layers go to the GPU: what the user asked for ({@code --gpu-layers}, the
+ * Settings view's GPU layers), within the first GPU's free memory less a reserve for compute
+ * buffers. A layer costs its weights and its F16 KV at the session's context.
+ */
+final class GpuLayers {
+    /** Device memory kept free for compute buffers and the backend's own needs. */
+    static final long RESERVE_BYTES = 512L << 20;
+    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\..*");
+
+    private GpuLayers() {}
+
+    /** The placement for {@code requested} GPU layers (0 = none, -1 = as many as fit) on the first GPU of {@code devices}. */
+    static LayerPlacement plan(int requested, ModelHparams hp, List<GgufFile.TensorInfo> tensors, int contextCells,
+                               List<BackendDevice> devices) {
+        Optional<BackendDevice> gpu = devices.stream().filter(BackendDevice::isGpu).findFirst();
+        if (requested == 0 || gpu.isEmpty()) return LayerPlacement.cpuOnly(hp.layers());
+        long kvPerLayer = 2L * 2 * hp.kvWidth() * (contextCells + 1L);   // K and V, F16
+        long[] layerBytes = new long[hp.layers()];
+        java.util.Arrays.fill(layerBytes, kvPerLayer);
+        long outputBytes = 0;
+        for (GgufFile.TensorInfo t : tensors) {
+            Matcher m = LAYER_TENSOR.matcher(t.name());
+            if (m.matches()) {
+                int il = Integer.parseInt(m.group(1));
+                if (il < layerBytes.length) layerBytes[il] += t.bytes();
+            } else if (t.name().equals("output_norm.weight") || t.name().equals("output.weight")) {
+                outputBytes += t.bytes();
+            }
+        }
+        long budget = Math.max(0, gpu.get().memoryFree() - RESERVE_BYTES);
+        return LayerPlacement.plan(requested, gpu.get().index(), layerBytes, outputBytes, budget);
+    }
+}
