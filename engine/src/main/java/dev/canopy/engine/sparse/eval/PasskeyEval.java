@@ -9,6 +9,7 @@ import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.LlamaVocab;
 import dev.canopy.natives.llama.ModelParams;
@@ -33,11 +34,14 @@ import java.util.function.ToIntFunction;
  *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.eval.PasskeyEval \
  *       --model ../shared/models/passkey-llama-6l-384.gguf [--lengths 4096,8192,16384] [--facts 1,3]
  *       [--per-cell 5] [--modes dense,dhsa,window,topk] [--budget 1024] [--decode-budget 512]
- *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25]
+ *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25] [--noise-floor true]
  * </pre>
  */
 public final class PasskeyEval {
     private static final int ANSWER_TOKENS = 8;
+    /** Noise-floor rows: dense attention over an F32 KV, and llama.cpp's own dense decoder (F16 KV). */
+    static final String F32_KV = "dense-f32kv";
+    static final String LLAMA_CPP = "llama.cpp";
 
     private PasskeyEval() {}
 
@@ -67,25 +71,36 @@ public final class PasskeyEval {
             List<PasskeyPrompt> suite = gen.suite(lengths, facts, Integer.parseInt(o.getOrDefault("per-cell", "5")),
                     Long.parseLong(o.getOrDefault("seed", "1")));
             RunSettings run = engine.defaultSettings();
-            LlamaModel reference = Boolean.parseBoolean(o.getOrDefault("reference", "false")) ? LlamaModel.load(model, ModelParams.cpu()) : null;
-            Map<AttentionMode, SequenceEngine> seqs = new LinkedHashMap<>();
+            // the noise floor: two more exact runs (F32 KV in the engine, llama.cpp's own decoder) show
+            // how often answers change from rounding alone, which no sparse mode can beat
+            boolean floor = Boolean.parseBoolean(o.getOrDefault("noise-floor", "false"));
+            LlamaModel reference = floor || Boolean.parseBoolean(o.getOrDefault("reference", "false"))
+                    ? LlamaModel.load(model, ModelParams.cpu()) : null;
+            Map<String, SequenceEngine> seqs = new LinkedHashMap<>();
+            List<String> labels = new ArrayList<>();
             try {
-                for (AttentionMode m : modes) seqs.put(m, engine.openSequence(run.withAttention(base.withMode(m))));
-                Map<String, List<Map<AttentionMode, Outcome>>> byCell = new LinkedHashMap<>();
+                for (AttentionMode m : modes) seqs.put(m.cliName(), engine.openSequence(run.withAttention(base.withMode(m))));
+                if (floor) seqs.put(F32_KV, engine.openSequence(new RunSettings(run.contextTokens(), run.chunkTokens(),
+                        run.threads(), llama_h.GGML_TYPE_F32(), run.windows(), SparseAttentionSettings.dense())));
+                labels.addAll(seqs.keySet());
+                if (floor) labels.add(LLAMA_CPP);
+                Map<String, List<Map<String, Outcome>>> byCell = new LinkedHashMap<>();
                 for (PasskeyPrompt p : suite) {
                     int[] tokens = vocab.tokenize(p.text(), true, false);
-                    Map<AttentionMode, Outcome> row = new LinkedHashMap<>();
+                    Map<String, Outcome> row = new LinkedHashMap<>();
                     for (var e : seqs.entrySet()) row.put(e.getKey(), answer(e.getValue(), tokens, vocab, p));
                     if (reference != null) {
                         Outcome ref = llamaAnswer(reference, tokens, vocab, p, chunk);
-                        System.out.printf(Locale.ROOT, "%-12s llama.cpp dense '%s' %s%n", p.id(), ref.continuation().strip(), ref.correct() ? "ok" : "--");
+                        if (floor) row.put(LLAMA_CPP, ref);
+                        else System.out.printf(Locale.ROOT, "%-12s llama.cpp dense '%s' %s%n", p.id(), ref.continuation().strip(), ref.correct() ? "ok" : "--");
                     }
                     printPrompt(p, row);
                     byCell.computeIfAbsent(p.facts().size() + " fact(s) @ " + p.id().substring(0, p.id().indexOf('-')), k -> new ArrayList<>()).add(row);
                 }
-                printSummary(byCell, modes, seqs);
+                printSummary(byCell, labels, seqs);
             } finally {
                 seqs.values().forEach(SequenceEngine::close);
+                if (reference != null) reference.close();
             }
         }
     }
@@ -134,36 +149,37 @@ public final class PasskeyEval {
         }
     }
 
-    private static void printPrompt(PasskeyPrompt p, Map<AttentionMode, Outcome> row) {
+    private static void printPrompt(PasskeyPrompt p, Map<String, Outcome> row) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %5d tok  expect%-8s", p.id(), p.tokens(), p.expected()));
-        row.forEach((m, r) -> sb.append(String.format(Locale.ROOT, " | %s %-9s %s %5.1fs", m.cliName(), "'" + r.continuation().strip() + "'",
+        row.forEach((m, r) -> sb.append(String.format(Locale.ROOT, " | %s %-9s %s %5.1fs", m, "'" + r.continuation().strip() + "'",
                 r.correct() ? "ok" : r.confused() ? "CF" : "--", r.prefillSeconds())));
         System.out.println(sb);
     }
 
-    private static void printSummary(Map<String, List<Map<AttentionMode, Outcome>>> byCell, List<AttentionMode> modes,
-                                     Map<AttentionMode, SequenceEngine> seqs) {
-        System.out.printf(Locale.ROOT, "%n%-18s %-7s %9s %14s %12s%n", "cell", "mode", "accuracy", "same as dense", "prefill s");
-        Map<AttentionMode, int[]> total = new HashMap<>();
+    private static void printSummary(Map<String, List<Map<String, Outcome>>> byCell, List<String> labels,
+                                     Map<String, SequenceEngine> seqs) {
+        String dense = AttentionMode.DENSE.cliName();
+        System.out.printf(Locale.ROOT, "%n%-18s %-11s %9s %14s %12s%n", "cell", "mode", "accuracy", "same as dense", "prefill s");
+        Map<String, int[]> total = new HashMap<>();
         for (var cell : byCell.entrySet()) {
-            for (AttentionMode m : modes) {
+            for (String m : labels) {
                 int ok = 0, same = 0, n = cell.getValue().size();
                 double secs = 0;
-                for (Map<AttentionMode, Outcome> row : cell.getValue()) {
+                for (Map<String, Outcome> row : cell.getValue()) {
                     Outcome r = row.get(m);
                     if (r.correct()) ok++;
-                    if (row.containsKey(AttentionMode.DENSE) && row.get(AttentionMode.DENSE).continuation().equals(r.continuation())) same++;
+                    if (row.containsKey(dense) && row.get(dense).continuation().equals(r.continuation())) same++;
                     secs += r.prefillSeconds();
                 }
                 int[] t = total.computeIfAbsent(m, k -> new int[3]);
                 t[0] += ok; t[1] += same; t[2] += n;
-                System.out.printf(Locale.ROOT, "%-18s %-7s %5d/%-3d %10d/%-3d %12.2f%n", cell.getKey(), m.cliName(), ok, n, same, n, secs / n);
+                System.out.printf(Locale.ROOT, "%-18s %-11s %5d/%-3d %10d/%-3d %12.2f%n", cell.getKey(), m, ok, n, same, n, secs / n);
             }
         }
-        for (AttentionMode m : modes) {
+        for (String m : labels) {
             int[] t = total.get(m);
-            System.out.printf(Locale.ROOT, "%-18s %-7s %5d/%-3d %10d/%-3d   (compute buffer peak %.1f MiB)%n", "all", m.cliName(),
-                    t[0], t[2], t[1], t[2], seqs.get(m).prefillComputeBytes() / 1048576.0);
+            String buffer = seqs.containsKey(m) ? String.format(Locale.ROOT, "   (compute buffer peak %.1f MiB)", seqs.get(m).prefillComputeBytes() / 1048576.0) : "";
+            System.out.printf(Locale.ROOT, "%-18s %-11s %5d/%-3d %10d/%-3d%s%n", "all", m, t[0], t[2], t[1], t[2], buffer);
         }
     }
 
