@@ -36,6 +36,7 @@ public final class LlamaContext implements AutoCloseable {
             llama_context_params.n_threads_batch(p, params.effectiveThreads());
             llama_context_params.no_perf(p, true);
             llama_context_params.swa_full(p, params.swaFull());
+            llama_context_params.op_offload(p, !model.cpuOnly());   // CPU only means CPU only
             c = llama_h.llama_init_from_model(model.handle(), p);
         }
         if (c.equals(MemorySegment.NULL)) {

@@ -17,10 +17,12 @@ public final class LlamaModel implements AutoCloseable {
     private final Path file;
     private MemorySegment model; // owned: llama_model*, freed in close()
     private final LlamaVocab vocab;
+    private final boolean cpuOnly;
 
-    private LlamaModel(Path file, MemorySegment model) {
+    private LlamaModel(Path file, MemorySegment model, boolean cpuOnly) {
         this.file = file;
         this.model = model;
+        this.cpuOnly = cpuOnly;
         this.vocab = new LlamaVocab(llama_h.llama_model_get_vocab(model), this);
     }
 
@@ -33,6 +35,9 @@ public final class LlamaModel implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = llama_h.llama_model_default_params(arena);
             llama_model_params.n_gpu_layers(p, params.gpuLayers());
+            // CPU only: no pinned host buffers ahead of the CPU's repacked layouts (llama.cpp would put
+            // the weights in a GPU's host memory, for the op offload that cpuOnly() turns off)
+            llama_model_params.no_host(p, params.gpuLayers() == 0);
             llama_model_params.vocab_only(p, params.vocabOnly());
             llama_model_params.load_mode(p, params.mmap() ? llama_h.LLAMA_LOAD_MODE_MMAP() : llama_h.LLAMA_LOAD_MODE_NONE());
             m = llama_h.llama_model_load_from_file(arena.allocateFrom(file.toAbsolutePath().toString()), p);
@@ -42,7 +47,7 @@ public final class LlamaModel implements AutoCloseable {
                     + ": the file is damaged, truncated, or uses an unsupported architecture or format"
                     + NativeLog.drainAsSuffix());
         }
-        return new LlamaModel(file, m);
+        return new LlamaModel(file, m, params.gpuLayers() == 0);
     }
 
     /** The native pointer, for wrappers in this package and the engine's fallback path. Borrowed. */
@@ -52,6 +57,12 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     public Path file() { return file; }
+
+    /**
+     * Loaded with no GPU layers: its contexts then keep every op on the CPU too (llama.cpp would
+     * otherwise send large matrix products to a GPU it finds, "op offload").
+     */
+    public boolean cpuOnly() { return cpuOnly; }
     public LlamaVocab vocab() { return vocab; }
     public int layers() { return llama_h.llama_model_n_layer(handle()); }
     public int embedding() { return llama_h.llama_model_n_embd(handle()); }
