@@ -58,10 +58,6 @@ public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
             return "The KV RAM budget in Settings is too small for this model, so this chat keeps its KV in memory and"
                     + " it is not kept on disk. Raise \"KV in RAM\" in Settings.";
         }
-        if (why.contains("set GPU layers to 0")) {
-            return "KV on disk needs every layer on the CPU for now, and this model runs layers on the GPU, so this chat"
-                    + " keeps its KV in memory and it is not kept on disk. Set GPU layers to 0 in Settings to keep it.";
-        }
         if (why.contains("open in another store")) {
             return "This conversation's saved KV is in use by another Canopy window, so this answer keeps its KV in memory.";
         }

@@ -120,16 +120,6 @@ class ChatKvTiersTest {
     }
 
     @Test
-    void kvTiersRefusedForGpuLayersSayWhatToChangeInSettings() {
-        // the engine's refusal (SequenceEngine) when the model was loaded with layers on a GPU
-        String refusal = "the tiered KV store runs with every layer on the CPU for now, and this model was loaded with"
-                + " every layer and the output on the GPU: set GPU layers to 0 to keep its KV in tiers";
-        assertThat(KvTiers.problem(new IllegalArgumentException(refusal)))
-                .contains("keeps its KV in memory").contains("Set GPU layers to 0 in Settings").doesNotContain("tiered KV store");
-        assertThat(KvTiers.problem(new IllegalArgumentException("disk is full"))).contains("could not be kept on disk (disk is full)");
-    }
-
-    @Test
     void withoutKvTiersNothingIsWrittenToTheDefaultKvFolder() throws Exception {
         try (DesktopServices app = DesktopServices.open(home)) {
             app.settings().save(app.settings().settings().withActiveModel(model.toString()).withMemoryEnabled(false));

@@ -48,14 +48,10 @@ public final class SequenceEngine implements AutoCloseable {
             throw new IllegalArgumentException("the tiered KV store does not run this " + hp.arch().ggufName()
                     + " model yet because of " + why + ": its KV stays in memory");
         });
-        if (offload != null && weights.placement().anyOnGpu()) {
-            throw new IllegalArgumentException("the tiered KV store runs with every layer on the CPU for now, and this model"
-                    + " was loaded with " + weights.placement().describe() + ": set GPU layers to 0 to keep its KV in tiers");
-        }
         this.backends = ComputeBackends.open(weights.placement(), settings.threads());
         KvCache cache = null;
         try {
-            this.tiered = offload == null ? null : TieredKvCache.create(backends.cpu(), hp, modelFile, settings.contextTokens(),
+            this.tiered = offload == null ? null : TieredKvCache.create(backends.kvBufferTypes(), hp, modelFile, settings.contextTokens(),
                     settings.chunkTokens(), settings.kvType(), offload);
             int cells = RunSettings.paddedCells(settings.contextTokens());
             cache = tiered != null ? tiered                   // sliding-window layers: a ring of n_swa + C cells

@@ -30,7 +30,7 @@ import java.util.List;
  */
 public final class TieredKvCache implements KvCache {
     private final TieredKvSetup setup;
-    private final GatherBuffer[] gather; // owned, one per layer: [kvWidth, attend + 1] in the backend's memory
+    private final GatherBuffer[] gather; // owned, one per layer: [kvWidth, attend + 1] where the layer runs
     private final float[][] queries;     // latest roped query per layer (null until a step ran)
     private KvStore store;               // owned; opened or created on first use
     private Pending pending;
@@ -49,10 +49,20 @@ public final class TieredKvCache implements KvCache {
     /** Working tensors in {@code backend}'s memory; the store itself opens on first use. */
     public static TieredKvCache create(GgmlBackend backend, ModelHparams hp, java.nio.file.Path modelFile, int contextTokens,
                                        int chunkTokens, int kvType, KvOffload cfg) {
+        return create(KvBufferTypes.all(backend), hp, modelFile, contextTokens, chunkTokens, kvType, cfg);
+    }
+
+    /**
+     * Each layer's working tensors in the buffer type {@code types} gives for it: device memory for
+     * the layers on a GPU, so their attention reads the gathered pages where it runs (the store
+     * copies device-tier pages there device to device, host and disk pages with one upload).
+     */
+    public static TieredKvCache create(KvBufferTypes types, ModelHparams hp, java.nio.file.Path modelFile, int contextTokens,
+                                       int chunkTokens, int kvType, KvOffload cfg) {
         TieredKvSetup setup = TieredKvSetup.of(hp, modelFile, contextTokens, chunkTokens, KvType.ofGgml(kvType), cfg);
         GatherBuffer[] g = new GatherBuffer[hp.layers()];
         try {
-            for (int l = 0; l < g.length; l++) g[l] = GatherBuffer.allocate(backend.bufferType(), setup.spec().layout(), setup.attendTokens() + 1);
+            for (int l = 0; l < g.length; l++) g[l] = GatherBuffer.allocate(types.of(l), setup.spec().layout(), setup.attendTokens() + 1);
         } catch (RuntimeException e) {
             for (GatherBuffer b : g) if (b != null) b.close();
             throw e;

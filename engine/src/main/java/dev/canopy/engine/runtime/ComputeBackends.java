@@ -85,6 +85,7 @@ public final class ComputeBackends implements AutoCloseable {
         @Override public void allocate(MemorySegment graph) { allocator.allocate(graph); }
         @Override public void compute(MemorySegment graph) { backend.compute(graph); }
         @Override public long bufferBytes() { return allocator.bufferSize(); }
+        @Override public boolean splitsGraphs() { return false; }
         @Override public void close() { allocator.close(); }
     }
 
@@ -94,6 +95,7 @@ public final class ComputeBackends implements AutoCloseable {
         @Override public void allocate(MemorySegment graph) { scheduler.allocate(graph); }
         @Override public void compute(MemorySegment graph) { scheduler.compute(graph); }
         @Override public long bufferBytes() { return scheduler.bufferSize(); }
+        @Override public boolean splitsGraphs() { return true; }
         @Override public void close() { scheduler.close(); }
     }
 }

@@ -33,29 +33,51 @@ final class GraphFamily implements AutoCloseable {
         this.outputs = outputs;
         this.builder = builder;
         this.runner = runner;
-        runner.reserve(graph(maxWindow, false).cgraph());
-        if (sparse) runner.reserve(graph(maxWindow, true).cgraph());   // the buffer keeps the larger size
+        reserve(maxWindow, false);
+        if (sparse) reserve(maxWindow, true);   // the buffer keeps the larger size
+    }
+
+    private void reserve(int window, boolean dense) {
+        if (!runner.splitsGraphs()) {
+            runner.reserve(graph(window, dense).cgraph());
+            return;
+        }
+        try (ForwardGraph measure = build(window, dense)) {   // split once, for its sizes only
+            runner.reserve(measure.cgraph());
+        }
     }
 
     /**
      * The graph for {@code window} (dense whatever the settings when {@code dense}), allocated in
-     * the compute buffer and ready for inputs.
+     * the compute buffer and ready for inputs. The same graph is reused step after step; across
+     * GPU and CPU a graph is split once, so coming back to a window builds its graph again (ggml's
+     * scheduler points a split graph's nodes at copies that live only until the next split).
      */
     ForwardGraph prepare(int window, boolean dense) {
         ForwardGraph g = graph(window, dense);
         if (g != allocated) {
+            if (runner.splitsGraphs() && allocated != null) forget(allocated);
             runner.allocate(g.cgraph());
             allocated = g;
         }
         return g;
     }
 
+    private void forget(ForwardGraph old) {
+        byWindow.values().remove(old);
+        old.close();
+    }
+
+    private ForwardGraph build(int window, boolean dense) {
+        builds++;
+        return builder.build(new GraphShape(tokens, outputs, window), dense);
+    }
+
     private ForwardGraph graph(int window, boolean dense) {
         long key = 2L * window + (dense ? 1 : 0);
         ForwardGraph g = byWindow.get(key);
         if (g == null) {
-            g = builder.build(new GraphShape(tokens, outputs, window), dense);
-            builds++;
+            g = build(window, dense);
             byWindow.put(key, g);
             evict();
         }

@@ -20,6 +20,12 @@ interface GraphRunner extends AutoCloseable {
     /** Bytes of the compute buffers. */
     long bufferBytes();
 
+    /**
+     * Whether allocating a graph rewrites it (ggml's scheduler points the nodes of a split graph at
+     * copies of their inputs that live until the next split), so a graph may be allocated only once.
+     */
+    boolean splitsGraphs();
+
     @Override
     void close();
 }

@@ -59,7 +59,7 @@ public final class SettingsView extends VBox {
         kvTiers.setId("kv-tiers");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
         g.add(kvTiers, 1, r);
-        g.add(hint("a chat continues after a restart without re-reading it; works with DHSA too, with every layer on the CPU"), 2, r++);
+        g.add(hint("a chat continues after a restart without re-reading it; works with DHSA and GPU layers too"), 2, r++);
         g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("a longer KV is read in part: the most relevant pages per step (answers may differ slightly)"));
         g.addRow(r++, new Label("KV on the GPU (MiB)"), kvField(vm.kvGpuMb, "kv-gpu-mb", vm), hint("only used with a GPU"));
         g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
