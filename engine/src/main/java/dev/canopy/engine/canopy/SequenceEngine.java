@@ -192,6 +192,9 @@ public final class SequenceEngine implements AutoCloseable {
     /** The cells layer {@code il} attended to in the last step, or null when it was dense (tests, diagnostics). */
     public int[] lastSelection(int il) { return pass.lastSelection(il); }
 
+    /** Parts the last step's graph ran in (1 on the CPU alone; more across a GPU and the CPU). */
+    public int lastSplits() { return pass.lastSplits(); }
+
     /** The DHSA chunk starts found so far (empty unless the attention is dhsa). */
     public int[] chunkStarts() { return pass.chunkStarts(0); }
 

@@ -86,6 +86,7 @@ public final class ComputeBackends implements AutoCloseable {
         @Override public void compute(MemorySegment graph) { backend.compute(graph); }
         @Override public long bufferBytes() { return allocator.bufferSize(); }
         @Override public boolean splitsGraphs() { return false; }
+        @Override public int splits() { return 1; }
         @Override public void close() { allocator.close(); }
     }
 
@@ -96,6 +97,7 @@ public final class ComputeBackends implements AutoCloseable {
         @Override public void compute(MemorySegment graph) { scheduler.compute(graph); }
         @Override public long bufferBytes() { return scheduler.bufferSize(); }
         @Override public boolean splitsGraphs() { return true; }
+        @Override public int splits() { return scheduler.splits(); }
         @Override public void close() { scheduler.close(); }
     }
 }

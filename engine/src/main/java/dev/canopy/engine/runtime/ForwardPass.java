@@ -35,6 +35,7 @@ public final class ForwardPass implements AutoCloseable {
     private MemorySegment logitsHost = MemorySegment.NULL;
     private final SparseAttentionSettings attention;
     private ForwardGraph last;                      // the graph of the last step
+    private GraphFamily lastFamily;                 // its family
 
     public ForwardPass(ModelHparams hp, ModelWeights weights, KvCache kv, GgmlBackend backend, WindowPolicy windows) {
         this(hp, weights, kv, backend, windows, SparseAttentionSettings.dense());
@@ -101,6 +102,7 @@ public final class ForwardPass implements AutoCloseable {
         family.compute(g);
         kv.afterStep(g.cgraph());
         last = g;
+        lastFamily = family;
         return readLogits(g, step.outputRows().length);
     }
 
@@ -117,6 +119,11 @@ public final class ForwardPass implements AutoCloseable {
             llama_h.ggml_backend_tensor_get(sel, host, 0, host.byteSize());
             return host.toArray(ValueLayout.JAVA_INT);
         }
+    }
+
+    /** Parts the last step's graph ran in: 1 on the CPU alone, more where layers sit on a GPU. */
+    public int lastSplits() {
+        return lastFamily == null ? 0 : lastFamily.splits();
     }
 
     /**

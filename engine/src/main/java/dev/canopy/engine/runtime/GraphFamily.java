@@ -100,6 +100,11 @@ final class GraphFamily implements AutoCloseable {
         runner.compute(g.cgraph());
     }
 
+    /** Parts the graph last prepared runs in (1 on the CPU alone). */
+    int splits() {
+        return runner.splits();
+    }
+
     /** Bytes of this family's compute buffers. */
     long computeBufferBytes() {
         return runner.bufferBytes();

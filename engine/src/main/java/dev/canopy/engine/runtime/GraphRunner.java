@@ -26,6 +26,9 @@ interface GraphRunner extends AutoCloseable {
      */
     boolean splitsGraphs();
 
+    /** Parts the last allocated graph runs in, one per change of backend (1 on the CPU alone). */
+    int splits();
+
     @Override
     void close();
 }

@@ -82,6 +82,10 @@ class GpuLayersTest {
             assertThat(m.placement()).isEqualTo(LayerPlacement.cpuOnly(m.hparams().layers()));
             assertThat(m.gpuWeightBytes()).isZero();
             assertThat(m.notice()).isEmpty();
+            try (SequenceEngine seq = open(m, SparseAttentionSettings.dense())) {
+                assertThat(prefill(seq, TinyModelFiles.promptTokens(100, 2))).hasSize(m.hparams().vocab());
+                assertThat(seq.lastSplits()).as("one graph on the CPU").isEqualTo(1);
+            }
         }
     }
 
@@ -103,6 +107,7 @@ class GpuLayersTest {
             assertThat(m.placement().gpuLayers()).isEqualTo(gpuLayers < 0 ? m.hparams().layers() : gpuLayers);
             assertThat(m.placement().outputOnGpu()).isEqualTo(gpuLayers < 0);
             gpu = prefill(seq, prompt);
+            if (gpuLayers > 0) assertThat(seq.lastSplits()).as("CPU layers, then GPU layers").isGreaterThanOrEqualTo(2);
             gpuTokens = greedy(seq, gpu, 16);
         }
         assertThat(LlamaReference.spread(cpu)).isGreaterThan(0.1);
@@ -155,6 +160,7 @@ class GpuLayersTest {
         try (CanopyInferenceModel m = load(-1); SequenceEngine seq = open(m, sparse)) {
             gpu = prefill(seq, prompt);
             gpuKept = selections(seq, layers);
+            System.out.printf("%s prefill graph on the GPU: %d splits%n", mode, seq.lastSplits());
         }
         assertThat(argmax(gpu)).isEqualTo(argmax(cpu));
         for (int il = 0; il < layers; il++) {
