@@ -3,6 +3,9 @@ package dev.canopy.engine.canopy;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.AttentionMode;
@@ -20,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,6 +117,23 @@ class GpuLayersTest {
         assertThat(LlamaReference.spread(cpu)).isGreaterThan(0.1);
         assertThat(LlamaReference.maxAbsDiff(gpu, cpu)).isLessThanOrEqualTo(1e-2);
         assertThat(gpuTokens).isEqualTo(cpuTokens);
+    }
+
+    @Test
+    void batchesOfSequencesOnTheGpuGiveTheCpuTexts() {
+        assumeGpu();
+        List<String> prompts = List.of("Once upon a time there was a small village by the river", "The weather today is",
+                "In the evening the market closes and the");
+        List<GenerationRequest> requests = prompts.stream().map(p -> GenerationRequest.greedy(p, 12)).toList();
+        List<int[]> cpu, gpu;
+        try (CanopyInferenceModel m = load(0); GenerationSession s = m.openSession()) {
+            cpu = s.generateBatch(requests).stream().map(GenerationResult::tokens).toList();
+        }
+        try (CanopyInferenceModel m = load(1); GenerationSession s = m.openSession()) {   // one layer on the GPU
+            gpu = s.generateBatch(requests).stream().map(GenerationResult::tokens).toList();
+        }
+        assertThat(gpu).hasSize(3);
+        for (int i = 0; i < 3; i++) assertThat(gpu.get(i)).as("sequence " + i).hasSize(12).containsExactly(cpu.get(i));
     }
 
     /**
