@@ -48,9 +48,11 @@ public final class CanopyInferenceModel implements InferenceModel {
     private final ModelWeights weights;  // owned
     private final LlamaModel vocabModel; // owned: libllama model loaded with vocab_only
     private final LlamaTokenizer tokenizer;
+    private final boolean gpuShortfall;  // a GPU is there but did not take every layer asked for
 
     private CanopyInferenceModel(ModelInfo info, EngineOptions options, ModelHparams hp, ModelWeights weights,
-                                 LlamaModel vocabModel) {
+                                 LlamaModel vocabModel, boolean gpuShortfall) {
+        this.gpuShortfall = gpuShortfall;
         this.info = info;
         this.options = options;
         this.hp = hp;
@@ -67,17 +69,20 @@ public final class CanopyInferenceModel implements InferenceModel {
     public static CanopyInferenceModel load(ModelInfo info, EngineOptions options) {
         ModelHparams hp;
         ModelWeights weights;
+        boolean gpuShortfall;
         try (GgufFile gguf = GgufFile.open(info.file())) {
             hp = HparamsReader.read(gguf);
             int cells = RunSettings.paddedCells(LlamaInferenceModel.contextTokens(info, options));
-            LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, NativeRuntime.get().devices());
+            List<BackendDevice> devices = NativeRuntime.get().devices();
+            LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, devices);
+            gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !placement.meets(options.gpuLayers());
             MemorySegment gpuBuffers = placement.anyOnGpu()
                     ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(placement.device())) : MemorySegment.NULL;
             weights = ModelWeights.load(gguf, hp, placement, gpuBuffers);
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
-            return new CanopyInferenceModel(info, options, hp, weights, vocab);
+            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -92,11 +97,8 @@ public final class CanopyInferenceModel implements InferenceModel {
      */
     @Override public Optional<String> notice() {
         Optional<String> dense = denseNotice();
-        LayerPlacement p = weights.placement();
-        boolean partial = options.gpuLayers() != 0 && NativeRuntime.get().devices().stream().anyMatch(BackendDevice::isGpu)
-                && (options.gpuLayers() < 0 || options.gpuLayers() > p.layers() ? !p.outputOnGpu() : p.gpuLayers() < options.gpuLayers());
-        if (!partial) return dense;
-        String gpu = "Only " + p.describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
+        if (!gpuShortfall) return dense;
+        String gpu = "Only " + weights.placement().describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
         return Optional.of(dense.map(d -> d + " " + gpu).orElse(gpu));
     }
 

@@ -5,10 +5,9 @@ import dev.canopy.engine.weights.LayerPlacement;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.gguf.GgufFile;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How many of a model's layers go to the GPU: what the user asked for ({@code --gpu-layers}, the
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
 final class GpuLayers {
     /** Device memory kept free for compute buffers and the backend's own needs. */
     static final long RESERVE_BYTES = 512L << 20;
-    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\..*");
 
     private GpuLayers() {}
 
@@ -29,16 +27,12 @@ final class GpuLayers {
         if (requested == 0 || gpu.isEmpty()) return LayerPlacement.cpuOnly(hp.layers());
         long kvPerLayer = 2L * 2 * hp.kvWidth() * (contextCells + 1L);   // K and V, F16
         long[] layerBytes = new long[hp.layers()];
-        java.util.Arrays.fill(layerBytes, kvPerLayer);
+        Arrays.fill(layerBytes, kvPerLayer);
         long outputBytes = 0;
         for (GgufFile.TensorInfo t : tensors) {
-            Matcher m = LAYER_TENSOR.matcher(t.name());
-            if (m.matches()) {
-                int il = Integer.parseInt(m.group(1));
-                if (il < layerBytes.length) layerBytes[il] += t.bytes();
-            } else if (t.name().equals("output_norm.weight") || t.name().equals("output.weight")) {
-                outputBytes += t.bytes();
-            }
+            int il = LayerPlacement.layerOf(t.name());
+            if (il >= 0 && il < layerBytes.length) layerBytes[il] += t.bytes();
+            else if (LayerPlacement.isOutputHead(t.name())) outputBytes += t.bytes();
         }
         long budget = Math.max(0, gpu.get().memoryFree() - RESERVE_BYTES);
         return LayerPlacement.plan(requested, gpu.get().index(), layerBytes, outputBytes, budget);

@@ -43,13 +43,11 @@ public final class TransformerGraphBuilder {
         this.attention = attention;
     }
 
-    /** Nodes a graph of this model may need (generous: ~40 per layer dense, ~120 sparse). */
-    /** The most tensors (nodes and leaves) one of this builder's graphs holds. */
+    /**
+     * The most tensors (nodes and leaves) one of this builder's graphs holds (generous: ~40 per
+     * layer dense, ~120 sparse).
+     */
     public long graphCapacity() {
-        return maxNodes();
-    }
-
-    private long maxNodes() {
         return Math.max(1024, (attention.mode().isSparse() ? 160L : 64L) * hp.layers() + 256);
     }
 
@@ -65,10 +63,10 @@ public final class TransformerGraphBuilder {
     /** With {@code dense}, the graph attends to every key whatever the settings (the prompt's last chunk). */
     public ForwardGraph build(GraphShape shape, boolean dense) {
         if (shape.window() > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " > cache " + kv.cells());
-        GgmlContext nodes = GgmlContext.metadata(maxNodes(), maxNodes());
+        GgmlContext nodes = GgmlContext.metadata(graphCapacity(), graphCapacity());
         try {
             MemorySegment ctx0 = nodes.handle();
-            MemorySegment gf = ggml_new_graph_custom(ctx0, maxNodes(), false);
+            MemorySegment gf = ggml_new_graph_custom(ctx0, graphCapacity(), false);
             AttentionShape attShape = new AttentionShape(hp.headDim(), hp.heads(), hp.kvHeads(), shape.tokens(),
                     shape.window(), hp.kqScale());
             int swaWindow = kv.swaRing() == null ? shape.window() : kv.swaRing().window(shape.window());

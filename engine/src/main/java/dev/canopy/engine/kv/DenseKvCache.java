@@ -8,7 +8,6 @@ import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,14 @@ public final class DenseKvCache implements KvCache {
 
     /** {@code layers} pairs of [kvWidth, cells + 1] tensors of {@code type} on {@code backend}, zeroed. */
     public static DenseKvCache allocate(GgmlBackend backend, int layers, int kvWidth, int cells, int type) {
+        return allocate(KvBufferTypes.all(backend), layers, kvWidth, cells, type);
+    }
+
+    /** As above, each layer's pair in the buffer type {@code types} gives for it. */
+    public static DenseKvCache allocate(KvBufferTypes types, int layers, int kvWidth, int cells, int type) {
         int[] ids = new int[layers];
         for (int l = 0; l < layers; l++) ids[l] = l;
-        return allocate(backend, ids, kvWidth, cells, type, "cache");
+        return allocate(types, ids, kvWidth, cells, type, "cache");
     }
 
     /**
@@ -56,12 +60,7 @@ public final class DenseKvCache implements KvCache {
         MemorySegment[] k = new MemorySegment[layers];
         MemorySegment[] v = new MemorySegment[layers];
         Map<Long, List<Integer>> byType = new LinkedHashMap<>();   // buffer type address -> indexes into layerIds
-        Map<Long, MemorySegment> bufferTypes = new HashMap<>();
-        for (int i = 0; i < layers; i++) {
-            MemorySegment buft = types.of(layerIds[i]);
-            byType.computeIfAbsent(buft.address(), a -> new ArrayList<>()).add(i);
-            bufferTypes.put(buft.address(), buft);
-        }
+        for (int i = 0; i < layers; i++) byType.computeIfAbsent(types.of(layerIds[i]).address(), a -> new ArrayList<>()).add(i);
         List<GgmlContext> contexts = new ArrayList<>();
         List<BackendBuffer> buffers = new ArrayList<>();
         try {
@@ -72,7 +71,7 @@ public final class DenseKvCache implements KvCache {
                     k[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_k_l" + layerIds[i]);
                     v[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_v_l" + layerIds[i]);
                 }
-                BackendBuffer buffer = BackendBuffer.allocate(ctx, bufferTypes.get(group.getKey()));
+                BackendBuffer buffer = BackendBuffer.allocate(ctx, types.of(layerIds[group.getValue().getFirst()]));
                 buffers.add(buffer);
                 buffer.clear((byte) 0);
             }

@@ -43,7 +43,7 @@ public final class IswaKvCache implements KvCache {
     /** As above, each layer's KV in the buffer type {@code types} gives for it (host or device memory). */
     public static KvCache allocate(KvBufferTypes types, ModelHparams hp, int cells, int slots, int stride,
                                    int stepRows, int type) {
-        if (!hp.variant().anySwa()) return DenseKvCache.allocate(types, allLayers(hp.layers()), hp.kvWidth(), cells, type, "cache");
+        if (!hp.variant().anySwa()) return DenseKvCache.allocate(types, hp.layers(), hp.kvWidth(), cells, type);
         int nSwa = hp.variant().slidingWindow();
         SwaRing ring = new SwaRing(nSwa, SwaRing.cellsFor(nSwa, stepRows, stride), slots, stride);
         boolean[] isSwa = new boolean[hp.layers()];
@@ -54,7 +54,7 @@ public final class IswaKvCache implements KvCache {
             index[il] = isSwa[il] ? nSwaLayers++ : nFull++;
         }
         int[] fullIds = new int[nFull], swaIds = new int[nSwaLayers];
-        if (nFull == 0) return DenseKvCache.allocate(types, allLayers(hp.layers()), hp.kvWidth(), cells, type, "cache");
+        if (nFull == 0) return DenseKvCache.allocate(types, hp.layers(), hp.kvWidth(), cells, type);
         for (int il = 0; il < hp.layers(); il++) (isSwa[il] ? swaIds : fullIds)[index[il]] = il;
         DenseKvCache f = DenseKvCache.allocate(types, fullIds, hp.kvWidth(), cells, type, "cache");
         try {
@@ -64,12 +64,6 @@ public final class IswaKvCache implements KvCache {
             f.close();
             throw e;
         }
-    }
-
-    private static int[] allLayers(int layers) {
-        int[] ids = new int[layers];
-        for (int l = 0; l < layers; l++) ids[l] = l;
-        return ids;
     }
 
     @Override public int cells() { return cells; }

@@ -61,7 +61,9 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
     static String mib(long bytes) {
         if (bytes < 1L << 20) return Math.max(1, Math.round(bytes / 1024.0)) + " KiB";
         double m = bytes / 1048576.0;
-        return (m < 10 ? String.format(java.util.Locale.ROOT, "%.1f", m).replace(".0", "") : Long.toString(Math.round(m))) + " MiB";
+        if (m >= 10) return Math.round(m) + " MiB";
+        String tenths = String.format(java.util.Locale.ROOT, "%.1f", m);
+        return (tenths.endsWith(".0") ? tenths.substring(0, tenths.length() - 2) : tenths) + " MiB";
     }
 
     private static String fingerprint(Path modelFile) {

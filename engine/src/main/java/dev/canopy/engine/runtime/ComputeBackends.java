@@ -46,13 +46,8 @@ public final class ComputeBackends implements AutoCloseable {
         return new ComputeBackends(cpu, null, LayerPlacement.cpuOnly(layers), false);
     }
 
-    /** The CPU backend. Borrowed. */
-    public GgmlBackend cpu() { return cpu; }
-
     /** Whether everything runs on the CPU (tensors then live in host memory, read and written in place). */
     public boolean cpuOnly() { return gpu == null; }
-
-    public LayerPlacement placement() { return placement; }
 
     /** Each layer's KV in device memory when the layer is on the GPU, else in host memory. */
     public KvBufferTypes kvBufferTypes() {

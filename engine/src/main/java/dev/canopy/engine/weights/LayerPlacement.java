@@ -40,13 +40,35 @@ public record LayerPlacement(int layers, int gpuLayers, boolean outputOnGpu, int
     public static LayerPlacement plan(int requested, int device, long[] layerBytes, long outputBytes, long budget) {
         int layers = layerBytes.length;
         if (requested == 0 || device < 0) return cpuOnly(layers);
-        boolean wantOutput = requested < 0 || requested > layers;
+        boolean wantOutput = wantsOutput(requested, layers);
         int want = wantOutput ? layers : Math.min(requested, layers);
         long used = 0;
         int placed = 0;
         while (placed < want && used + layerBytes[layers - 1 - placed] <= budget) used += layerBytes[layers - 1 - placed++];
         boolean output = wantOutput && placed == layers && used + outputBytes <= budget;
         return placed == 0 ? cpuOnly(layers) : new LayerPlacement(layers, placed, output, device);
+    }
+
+    /** Whether {@code requested} GPU layers ask for the output head too (-1, or more than the model has). */
+    private static boolean wantsOutput(int requested, int layers) {
+        return requested < 0 || requested > layers;
+    }
+
+    /** Whether this placement holds everything {@code requested} GPU layers asked for. */
+    public boolean meets(int requested) {
+        if (requested == 0) return true;
+        return wantsOutput(requested, layers) ? outputOnGpu : gpuLayers >= requested;
+    }
+
+    /** The layer a GGUF tensor belongs to ("blk.N.…"), or -1 for the others. */
+    public static int layerOf(String name) {
+        Matcher m = LAYER_TENSOR.matcher(name);
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Whether a GGUF tensor is part of the output head (output_norm, output). */
+    public static boolean isOutputHead(String name) {
+        return name.equals("output_norm.weight") || name.equals("output.weight");
     }
 
     /** The first layer on the GPU ({@code layers} when none is). */
@@ -64,9 +86,8 @@ public record LayerPlacement(int layers, int gpuLayers, boolean outputOnGpu, int
 
     /** Whether the GGUF tensor {@code name} belongs on the GPU. */
     public boolean onGpu(String name) {
-        Matcher m = LAYER_TENSOR.matcher(name);
-        if (m.matches()) return onGpu(Integer.parseInt(m.group(1)));
-        return outputOnGpu && (name.equals("output_norm.weight") || name.equals("output.weight"));
+        int layer = layerOf(name);
+        return layer >= 0 ? onGpu(layer) : outputOnGpu && isOutputHead(name);
     }
 
     /** For people: "4 of 6 layers on the GPU", "every layer and the output on the GPU", "CPU only". */

@@ -39,23 +39,15 @@ final class RepackedWeights implements AutoCloseable {
      * buffer type, filled from {@code mapped} (the tensor's bytes in the memory map).
      */
     static RepackedWeights apply(Map<String, MemorySegment> byName, Map<String, MemorySegment> mapped) {
-        RepackedWeights r = new RepackedWeights();
-        if (!ENABLED) return r;
-        try {
+        Map<MemorySegment, List<String>> byType = new LinkedHashMap<>();
+        if (ENABLED) {
             CpuWeightLayouts layouts = CpuWeightLayouts.discover();
-            Map<MemorySegment, List<String>> byType = new LinkedHashMap<>();
             for (Map.Entry<String, MemorySegment> e : byName.entrySet()) {
                 if (!MATMUL_WEIGHT.matcher(e.getKey()).matches() || !mapped.containsKey(e.getKey())) continue;
                 layouts.forMatMul(e.getValue()).ifPresent(buft -> byType.computeIfAbsent(buft, k -> new ArrayList<>()).add(e.getKey()));
             }
-            for (Map.Entry<MemorySegment, List<String>> group : byType.entrySet()) {
-                r.copyGroup(group.getKey(), group.getValue(), byName, mapped);
-            }
-            return r;
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
         }
+        return copies(byType, byName, mapped);
     }
 
     /**
@@ -64,9 +56,17 @@ final class RepackedWeights implements AutoCloseable {
      */
     static RepackedWeights copyInto(MemorySegment buft, List<String> names, Map<String, MemorySegment> byName,
                                     Map<String, MemorySegment> mapped) {
+        return copies(Map.of(buft, names), byName, mapped);
+    }
+
+    /** One buffer per buffer type of {@code groups}, holding copies of its tensors; nothing stays allocated when a copy fails. */
+    private static RepackedWeights copies(Map<MemorySegment, List<String>> groups, Map<String, MemorySegment> byName,
+                                          Map<String, MemorySegment> mapped) {
         RepackedWeights r = new RepackedWeights();
         try {
-            r.copyGroup(buft, names, byName, mapped);
+            for (Map.Entry<MemorySegment, List<String>> group : groups.entrySet()) {
+                r.copyGroup(group.getKey(), group.getValue(), byName, mapped);
+            }
             return r;
         } catch (RuntimeException e) {
             r.close();

@@ -73,11 +73,6 @@ public final class BackendScheduler implements AutoCloseable {
         return sum;
     }
 
-    /** Bytes of the compute buffer of {@code backend}. */
-    public long bufferSize(GgmlBackend backend) {
-        return llama_h.ggml_backend_sched_get_buffer_size(handle(), backend.handle());
-    }
-
     /** How many splits the last allocated graph has (1 when it runs on one backend). */
     public int splits() {
         return llama_h.ggml_backend_sched_get_n_splits(handle());

@@ -37,7 +37,7 @@ public final class LlamaModel implements AutoCloseable {
             llama_model_params.n_gpu_layers(p, params.gpuLayers());
             // CPU only: no pinned host buffers ahead of the CPU's repacked layouts (llama.cpp would put
             // the weights in a GPU's host memory, for the op offload that cpuOnly() turns off)
-            llama_model_params.no_host(p, params.gpuLayers() == 0);
+            llama_model_params.no_host(p, params.cpuOnly());
             llama_model_params.vocab_only(p, params.vocabOnly());
             llama_model_params.load_mode(p, params.mmap() ? llama_h.LLAMA_LOAD_MODE_MMAP() : llama_h.LLAMA_LOAD_MODE_NONE());
             m = llama_h.llama_model_load_from_file(arena.allocateFrom(file.toAbsolutePath().toString()), p);
@@ -47,7 +47,7 @@ public final class LlamaModel implements AutoCloseable {
                     + ": the file is damaged, truncated, or uses an unsupported architecture or format"
                     + NativeLog.drainAsSuffix());
         }
-        return new LlamaModel(file, m, params.gpuLayers() == 0);
+        return new LlamaModel(file, m, params.cpuOnly());
     }
 
     /** The native pointer, for wrappers in this package and the engine's fallback path. Borrowed. */

@@ -16,6 +16,11 @@ public record ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap) {
         return new ModelParams(0, true, true);
     }
 
+    /** No layer on a GPU: llama.cpp is then kept off any GPU it finds (see LlamaModel#cpuOnly). */
+    public boolean cpuOnly() {
+        return gpuLayers == 0;
+    }
+
     public ModelParams withGpuLayers(int n) {
         return new ModelParams(n, vocabOnly, mmap);
     }
