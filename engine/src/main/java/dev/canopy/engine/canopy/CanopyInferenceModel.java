@@ -98,7 +98,7 @@ public final class CanopyInferenceModel implements InferenceModel {
     @Override public Optional<String> notice() {
         Optional<String> dense = denseNotice();
         if (!gpuShortfall) return dense;
-        String gpu = "Only " + weights.placement().describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
+        String gpu = GpuLayers.shortfall(weights.placement());
         return Optional.of(dense.map(d -> d + " " + gpu).orElse(gpu));
     }
 

@@ -20,6 +20,12 @@ final class GpuLayers {
 
     private GpuLayers() {}
 
+    /** What the model's notice says when the GPU took fewer layers than asked for. */
+    static String shortfall(LayerPlacement placed) {
+        if (!placed.anyOnGpu()) return "No layer fits in the GPU's free memory; every layer runs on the CPU.";
+        return "Only " + placed.describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
+    }
+
     /** The placement for {@code requested} GPU layers (0 = none, -1 = as many as fit) on the first GPU of {@code devices}. */
     static LayerPlacement plan(int requested, ModelHparams hp, List<GgufFile.TensorInfo> tensors, int contextCells,
                                List<BackendDevice> devices) {

@@ -80,6 +80,14 @@ class GpuLayersTest {
     }
 
     @Test
+    void theNoticeSaysHowManyLayersTheGpuTook() {
+        assertThat(GpuLayers.shortfall(new LayerPlacement(12, 3, false, 0)))
+                .isEqualTo("Only 3 of 12 layers on the GPU fit in the GPU's free memory; the rest runs on the CPU.");
+        assertThat(GpuLayers.shortfall(LayerPlacement.cpuOnly(12)))
+                .isEqualTo("No layer fits in the GPU's free memory; every layer runs on the CPU.");
+    }
+
+    @Test
     void withoutAGpuEveryLayerStaysOnTheCpuWhateverIsAsked() {
         assumeTrue(NativeRuntime.get().devices().stream().noneMatch(BackendDevice::isGpu), "a GPU is present");
         try (CanopyInferenceModel m = load(-1)) {
