@@ -364,12 +364,8 @@ public final class KvStore implements AutoCloseable {
     /** A line on where the tiers live and their budgets. */
     public String tierReport() {
         KvBudgets b = spec.budgets();
-        return spec.devices().description() + "; budgets: device " + (place.device == null ? "absent" : mb(b.deviceBytes()))
-                + ", host " + mb(b.hostBytes()) + ", disk " + mb(b.diskBytes()) + "; cold pages " + b.coldType();
-    }
-
-    private static String mb(long bytes) {
-        return bytes == KvBudgets.UNLIMITED ? "unlimited" : (bytes >> 20) + " MiB";
+        return spec.devices().description() + "; budgets: device " + (place.device == null ? "absent" : KvBudgets.describe(b.deviceBytes()))
+                + ", host " + KvBudgets.describe(b.hostBytes()) + ", disk " + KvBudgets.describe(b.diskBytes()) + "; cold pages " + b.coldType();
     }
 
     LayerState layer(int layer) {

@@ -68,7 +68,7 @@ final class SlotPool implements AutoCloseable {
             buffer = BackendBuffer.allocate(headers, bufferType);
         } catch (RuntimeException e) {
             headers.close();
-            throw new KvBudgetExceededException(tier, "could not allocate " + (n * slotBytes >> 20) + " MiB of " + tier
+            throw new KvBudgetExceededException(tier, "could not allocate " + KvBudgets.describe(n * slotBytes) + " of " + tier
                     + " memory for KV pages: " + e.getMessage());
         }
         blocks.add(new Block(headers, buffer, slots));

@@ -24,8 +24,11 @@ public final class NativeLog {
     };
     private static final java.util.regex.Pattern COMPUTE_BUFFER =
             java.util.regex.Pattern.compile("compute buffer size =\\s*([0-9.]+) MiB");
+    private static final java.util.regex.Pattern KV_BUFFER =
+            java.util.regex.Pattern.compile("(\\S+) KV buffer size =\\s*([0-9.]+) MiB");
     private static int lastLevel = llama_h.GGML_LOG_LEVEL_NONE();
     private static double computeBufferMiB;   // llama.cpp's compute buffers reported since the last take
+    private static final java.util.Map<String, Double> KV_BUFFER_MIB = new java.util.TreeMap<>(); // by buffer name, since the last take
 
     private NativeLog() {}
 
@@ -45,6 +48,10 @@ public final class NativeLog {
         if (m.find()) {
             synchronized (RECENT) { computeBufferMiB += Double.parseDouble(m.group(1)); }
         }
+        java.util.regex.Matcher kv = KV_BUFFER.matcher(line);
+        if (kv.find()) {
+            synchronized (RECENT) { KV_BUFFER_MIB.merge(kv.group(1), Double.parseDouble(kv.group(2)), Double::sum); }
+        }
         if (effective >= llama_h.GGML_LOG_LEVEL_WARN() && !line.isEmpty()) {
             synchronized (RECENT) {
                 if (RECENT.size() == KEEP) RECENT.removeFirst();
@@ -62,6 +69,18 @@ public final class NativeLog {
             long bytes = Math.round(computeBufferMiB * 1024 * 1024);
             computeBufferMiB = 0;
             return bytes;
+        }
+    }
+
+    /**
+     * Where llama.cpp put its KV caches since the last call: MiB per buffer name ("CPU",
+     * "Vulkan0", "CUDA0"), from its "X KV buffer size = N MiB" lines; resets them.
+     */
+    public static java.util.Map<String, Double> takeKvBufferMiB() {
+        synchronized (RECENT) {
+            var out = java.util.Map.copyOf(KV_BUFFER_MIB);
+            KV_BUFFER_MIB.clear();
+            return out;
         }
     }
 

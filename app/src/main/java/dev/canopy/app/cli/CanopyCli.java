@@ -11,7 +11,8 @@ import java.io.PrintWriter;
         versionProvider = VersionInfo.class,
         description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
         subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, SummarizeCommand.class,
-                MemoryCommand.class, EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class})
+                MemoryCommand.class, EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class,
+                RandomModelCommand.class})
 public final class CanopyCli implements Runnable {
 
     /** Runs the CLI with {@code args} and returns the process exit code. */

@@ -37,13 +37,13 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         }
         int minimum = Math.min(context, chunk + cfg.sinkTokens() + 4 * cfg.pageTokens());
         if (attend < minimum) {
-            throw new IllegalArgumentException("the KV RAM budget of " + mib(cfg.hostBytes()) + " leaves " + attend
+            throw new IllegalArgumentException("the KV RAM budget of " + KvBudgets.describe(cfg.hostBytes()) + " leaves " + attend
                     + " tokens of attention per layer; at least " + minimum + " are needed (prefill chunk, sink and a few pages):"
                     + " raise --kv-ram-mb or lower --chunk");
         }
         long slot = 2L * layout.maxPageTokens() * layout.hotRowBytes();
         if (hostBytes < slot * (hp.layers() + 2L)) {
-            throw new IllegalArgumentException("the KV RAM budget of " + mib(cfg.hostBytes()) + " is too small for this model's"
+            throw new IllegalArgumentException("the KV RAM budget of " + KvBudgets.describe(cfg.hostBytes()) + " is too small for this model's"
                     + " KV pages (" + (slot * (hp.layers() + 2L) >> 10) + " KiB of page slots at least): raise --kv-ram-mb");
         }
         boolean persistent = cfg.directory() != null;
@@ -55,15 +55,6 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         KvStoreSpec spec = new KvStoreSpec(dir, cfg.conversationId(), id, layout, budgets, TierDevices.detect());
         return new TieredKvSetup(spec, hp.layers(), hp.queryWidth(), context, attend, cfg.sinkTokens(), cfg.windowTokens(),
                 cfg.pageTokens(), persistent);
-    }
-
-    /** A budget for people: "3 KiB", "1.6 MiB", "256 MiB" (">> 20" called 1.6 MiB "1 MiB"). */
-    static String mib(long bytes) {
-        if (bytes < 1L << 20) return Math.max(1, Math.round(bytes / 1024.0)) + " KiB";
-        double m = bytes / 1048576.0;
-        if (m >= 10) return Math.round(m) + " MiB";
-        String tenths = String.format(java.util.Locale.ROOT, "%.1f", m);
-        return (tenths.endsWith(".0") ? tenths.substring(0, tenths.length() - 2) : tenths) + " MiB";
     }
 
     private static String fingerprint(Path modelFile) {

@@ -3,6 +3,7 @@ package dev.canopy.engine.kv;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.testing.TinyModelFiles;
+import dev.canopy.kv.KvBudgets;
 import dev.canopy.kv.KvStats;
 import dev.canopy.natives.gguf.GgmlType;
 import org.junit.jupiter.api.AfterAll;
@@ -97,18 +98,10 @@ class TieredKvCacheTest {
     }
 
     @Test
-    void budgetsInMessagesKeepTheirFraction() {
-        assertThat(TieredKvSetup.mib((long) (1.6 * (1 << 20)))).isEqualTo("1.6 MiB");
-        assertThat(TieredKvSetup.mib(2L << 20)).isEqualTo("2 MiB");
-        assertThat(TieredKvSetup.mib(256L << 20)).isEqualTo("256 MiB");
-        assertThat(TieredKvSetup.mib(2621)).isEqualTo("3 KiB");
-    }
-
-    @Test
     void aRamBudgetTooSmallForTheWorkingSetIsAClearError() {
         KvOffload cfg = KvOffload.ofMegabytes(null, "tiny", 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
         assertThatThrownBy(() -> model.openSequence(settings(), cfg).close())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kv-ram-mb")
-                .hasMessageContaining("budget of " + TieredKvSetup.mib(cfg.hostBytes()) + " ").hasMessageNotContaining("of 0 MiB");
+                .hasMessageContaining("budget of " + KvBudgets.describe(cfg.hostBytes()) + " ").hasMessageNotContaining("of 0 MiB");
     }
 }

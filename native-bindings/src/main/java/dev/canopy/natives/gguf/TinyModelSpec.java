@@ -23,6 +23,19 @@ public record TinyModelSpec(String arch, int embedding, int layers, int heads, i
         return new TinyModelSpec(arch, 64, 2, 4, 2, 128, 4096, GgmlType.F32, 42, 0f);
     }
 
+    /**
+     * Llama-3.2-1B's shape (2,048 wide, 16 layers, 32 query and 8 KV heads, FFN 8,192), F16, with
+     * the 32,000-token vocabulary of the tiny models and a 128K training context: about 1.1B
+     * random weights, for GPU benchmarks at long context.
+     */
+    public static TinyModelSpec oneBillion(String arch) {
+        return new TinyModelSpec(arch, 2048, 16, 32, 8, 8192, 131072, GgmlType.F16, 42, 0f);
+    }
+
+    public TinyModelSpec withContext(int tokens) {
+        return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, tokens, type, seed, ropeScale);
+    }
+
     public TinyModelSpec withType(GgmlType t) {
         return new TinyModelSpec(arch, embedding, layers, heads, kvHeads, feedForward, context, t, seed, ropeScale);
     }

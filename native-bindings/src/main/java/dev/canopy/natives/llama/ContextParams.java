@@ -9,11 +9,14 @@ package dev.canopy.natives.llama;
  * @param threads       CPU threads (0 = all available processors)
  * @param swaFull       sliding-window layers keep the whole context's KV (llama.cpp's default,
  *                      {@code swa_full}); false: only n_swa + n_ubatch cells, padded to 256
+ * @param kvOnGpu       the KV of GPU layers lives in GPU memory and attention runs there (llama.cpp's
+ *                      default, {@code offload_kqv}); false: the KV stays in host memory and attention
+ *                      runs on the CPU, like llama.cpp's {@code --no-kv-offload}
  */
-public record ContextParams(int contextTokens, int batchTokens, int sequences, int threads, boolean swaFull) {
-    /** With llama.cpp's default full-size sliding-window KV. */
+public record ContextParams(int contextTokens, int batchTokens, int sequences, int threads, boolean swaFull, boolean kvOnGpu) {
+    /** With llama.cpp's defaults: full-size sliding-window KV, the KV of GPU layers on the GPU. */
     public ContextParams(int contextTokens, int batchTokens, int sequences, int threads) {
-        this(contextTokens, batchTokens, sequences, threads, true);
+        this(contextTokens, batchTokens, sequences, threads, true, true);
     }
 
     public static ContextParams of(int contextTokens) {
@@ -21,19 +24,24 @@ public record ContextParams(int contextTokens, int batchTokens, int sequences, i
     }
 
     public ContextParams withSwaFull(boolean full) {
-        return new ContextParams(contextTokens, batchTokens, sequences, threads, full);
+        return new ContextParams(contextTokens, batchTokens, sequences, threads, full, kvOnGpu);
     }
 
     public ContextParams withBatch(int tokens) {
-        return new ContextParams(contextTokens, tokens, sequences, threads, swaFull);
+        return new ContextParams(contextTokens, tokens, sequences, threads, swaFull, kvOnGpu);
     }
 
     public ContextParams withSequences(int n) {
-        return new ContextParams(contextTokens, batchTokens, n, threads, swaFull);
+        return new ContextParams(contextTokens, batchTokens, n, threads, swaFull, kvOnGpu);
     }
 
     public ContextParams withThreads(int n) {
-        return new ContextParams(contextTokens, batchTokens, sequences, n, swaFull);
+        return new ContextParams(contextTokens, batchTokens, sequences, n, swaFull, kvOnGpu);
+    }
+
+    /** {@code false}: llama.cpp's {@code --no-kv-offload} (KV in host memory, attention on the CPU). */
+    public ContextParams withKvOnGpu(boolean onGpu) {
+        return new ContextParams(contextTokens, batchTokens, sequences, threads, swaFull, onGpu);
     }
 
     int effectiveThreads() {

@@ -37,6 +37,7 @@ public final class LlamaContext implements AutoCloseable {
             llama_context_params.no_perf(p, true);
             llama_context_params.swa_full(p, params.swaFull());
             llama_context_params.op_offload(p, !model.cpuOnly());   // CPU only means CPU only
+            llama_context_params.offload_kqv(p, params.kvOnGpu());
             c = llama_h.llama_init_from_model(model.handle(), p);
         }
         if (c.equals(MemorySegment.NULL)) {

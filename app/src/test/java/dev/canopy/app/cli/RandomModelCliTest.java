@@ -1,0 +1,47 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.natives.gguf.TinyModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.canopy.app.cli.CanopyCliTest.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code canopy random-model} writes a model the rest of the CLI loads; its 1b shape is a 1B model. */
+class RandomModelCliTest {
+    @TempDir Path dir;
+
+    @Test
+    void aWrittenModelLoadsWithTheShapeAsked() {
+        Path out = dir.resolve("r.gguf");
+        CanopyCliTest.Run w = cli("random-model", "--shape", "tiny", "--arch", "qwen3", "--type", "Q8_0", "--context", "8192", "--out", out.toString());
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(w.out()).contains("wrote " + out).contains("qwen3, 2 layers, 64 wide");
+        assertThat(Files.isRegularFile(out)).isTrue();
+        CanopyCliTest.Run info = cli("info", "--model", out.toString());
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("architecture:   qwen3").contains("layers:         2").contains("8,192");
+    }
+
+    @Test
+    void theOneBillionShapeHasAboutOneBillionWeights() {
+        TinyModelSpec s = TinyModelSpec.oneBillion("llama");
+        long e = s.embedding(), kv = (long) s.kvHeads() * s.headDim(), ff = s.feedForward(), vocab = 32000;
+        long perLayer = 2 * e * e + 2 * e * kv + 3 * e * ff;
+        long weights = s.layers() * perLayer + 2 * e * vocab;
+        assertThat(s.headDim()).isEqualTo(64);
+        assertThat(weights).isBetween(1_000_000_000L, 1_200_000_000L);
+    }
+
+    @Test
+    void badShapesAndFoldersAreClearErrors() {
+        CanopyCliTest.Run shape = cli("random-model", "--shape", "7b", "--out", dir.resolve("x.gguf").toString());
+        assertThat(shape.code()).isEqualTo(2);
+        assertThat(shape.err()).contains("--shape must be 1b or tiny").doesNotContain("\tat ");
+        CanopyCliTest.Run folder = cli("random-model", "--shape", "tiny", "--out", dir.toString());
+        assertThat(folder.err()).contains("is a folder");
+    }
+}

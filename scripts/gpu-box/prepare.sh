@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Packs, into .gpubox/ (git-ignored), what a GPU machine with no network, no Java and no Maven needs
+# to run Canopy's GPU benchmarks with run.sh there (the device tool's H200: CUDA compiler, CMake,
+# 16 cores, 64 MiB of carried files at most):
+#   jre.tar.xz        a jlink'ed Java runtime (the CLI's modules only)
+#   canopy.tar.xz     the CLI's jars (the desktop UI's JavaFX jars are left out; the CLI never loads them)
+#   llama-src.tar.xz  llama.cpp's sources (ggml, llama, CMake files) from the release's git bundle in
+#                     the npm package node-llama-cpp@3.22.1, checked against the registry's sha512
+# Usage (from the repository root): scripts/gpu-box/prepare.sh
+# Then, with the device tool: run scripts/gpu-box/run.sh with carry [".gpubox"].
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+kit="$root/.gpubox"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export JAVA_HOME
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rm -rf "$kit"
+mkdir -p "$kit"
+
+# 1. Canopy's CLI: the launcher jar and its libraries without JavaFX (the CLI path never loads it)
+(cd "$root" && ./mvnw -q -DskipTests -pl ui -am install)
+mkdir -p "$tmp/canopy/lib"
+cp "$root/ui/target/canopy-ui.jar" "$tmp/canopy/"
+for j in "$root"/ui/target/lib/*.jar; do
+  case "$(basename "$j")" in javafx-*|controlsfx-*|atlantafx-*|ikonli-*) ;; *) cp "$j" "$tmp/canopy/lib/" ;; esac
+done
+tar -C "$tmp" -cJf "$kit/canopy.tar.xz" canopy
+
+# 2. A Java runtime with the modules the CLI uses
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.sql,java.xml,jdk.unsupported \
+  --strip-debug --no-man-pages --no-header-files --compress zip-9 --output "$tmp/jre"
+tar -C "$tmp" -cJf "$kit/jre.tar.xz" jre
+
+# 3. llama.cpp's sources, from the npm package's git bundle (the same release as the prebuilt natives)
+version=3.22.1
+sha512=6e5b488a9b9699cd76dc7eed30880318a4ac4ab866865418795502e3c5d38d55bb5c624988927209d95333343f2e25a83e4183a5c2f816f883a60c3ba9f4e20f
+tgz="$root/native-bindings/target/llama-source/node-llama-cpp-$version.tgz"
+if [ ! -f "$tgz" ]; then
+  mkdir -p "$(dirname "$tgz")"
+  curl -fsSL -o "$tgz" "https://registry.npmjs.org/node-llama-cpp/-/node-llama-cpp-$version.tgz"
+fi
+echo "$sha512  $tgz" | sha512sum -c --quiet -
+tar -C "$tmp" -xzf "$tgz" package/llama/gitRelease.bundle
+git clone --quiet "$tmp/package/llama/gitRelease.bundle" "$tmp/llama.cpp"
+(cd "$tmp/llama.cpp" && echo "$(git rev-parse HEAD)" > COMMIT &&
+  tar --exclude='ggml/src/ggml-'{sycl,cann,hexagon,opencl,openvino,webgpu,zdnn,zendnn,virtgpu,et,metal,vulkan,musa,hip,blas,rpc} \
+      -cJf "$kit/llama-src.tar.xz" COMMIT CMakeLists.txt LICENSE licenses cmake include src vendor ggml)
+
+du -ch "$kit"/*.tar.xz
