@@ -71,14 +71,14 @@ public final class CanopyInferenceModel implements InferenceModel {
         ModelWeights weights;
         boolean gpuShortfall;
         try (GgufFile gguf = GgufFile.open(info.file())) {
-            hp = HparamsReader.read(gguf);
+            ModelHparams read = HparamsReader.read(gguf);
+            hp = read;
             int cells = RunSettings.paddedCells(LlamaInferenceModel.contextTokens(info, options));
             List<BackendDevice> devices = NativeRuntime.get().devices();
             LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, devices);
-            gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !placement.meets(options.gpuLayers());
-            MemorySegment gpuBuffers = placement.anyOnGpu()
-                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(placement.device())) : MemorySegment.NULL;
-            weights = ModelWeights.load(gguf, hp, placement, gpuBuffers);
+            weights = GpuLayers.loadFitting(placement, p -> ModelWeights.load(gguf, read, p, p.anyOnGpu()
+                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL));
+            gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !weights.placement().meets(options.gpuLayers());
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());

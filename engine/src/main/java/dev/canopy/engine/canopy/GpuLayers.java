@@ -3,11 +3,13 @@ package dev.canopy.engine.canopy;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.weights.LayerPlacement;
 import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.gguf.GgufFile;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How many of a model's layers go to the GPU: what the user asked for ({@code --gpu-layers}, the
@@ -24,6 +26,22 @@ final class GpuLayers {
     static String shortfall(LayerPlacement placed) {
         if (!placed.anyOnGpu()) return "No layer fits in the GPU's free memory; every layer runs on the CPU.";
         return "Only " + placed.describe() + " fit in the GPU's free memory; the rest runs on the CPU.";
+    }
+
+    /**
+     * Loads with {@code plan}, and when the GPU's memory runs out (another program took it since
+     * the plan read the free memory, or the driver reports more than it gives) again with fewer
+     * layers on the GPU ({@link LayerPlacement#fewer}), down to CPU only; a failure then is the
+     * load's own and is thrown.
+     */
+    static <T> T loadFitting(LayerPlacement plan, Function<LayerPlacement, T> load) {
+        for (LayerPlacement tried = plan; ; tried = tried.fewer()) {
+            try {
+                return load.apply(tried);
+            } catch (BackendAllocationException full) {
+                if (!tried.anyOnGpu()) throw full;
+            }
+        }
     }
 
     /** The placement for {@code requested} GPU layers (0 = none, -1 = as many as fit) on the first GPU of {@code devices}. */

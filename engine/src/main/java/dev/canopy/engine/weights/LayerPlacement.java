@@ -54,6 +54,16 @@ public record LayerPlacement(int layers, int gpuLayers, boolean outputOnGpu, int
         return requested < 0 || requested > layers;
     }
 
+    /**
+     * The next placement to try when the GPU ran out of memory for this one: the output head back
+     * on the CPU first, then half the GPU layers, down to CPU only.
+     */
+    public LayerPlacement fewer() {
+        if (outputOnGpu) return new LayerPlacement(layers, gpuLayers, false, device);
+        int half = gpuLayers / 2;
+        return half == 0 ? cpuOnly(layers) : new LayerPlacement(layers, half, false, device);
+    }
+
     /** Whether this placement holds everything {@code requested} GPU layers asked for. */
     public boolean meets(int requested) {
         if (requested == 0) return true;

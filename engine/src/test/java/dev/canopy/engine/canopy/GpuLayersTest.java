@@ -15,6 +15,7 @@ import dev.canopy.engine.weights.LayerPlacement;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.gguf.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -85,6 +87,39 @@ class GpuLayersTest {
                 .isEqualTo("Only 3 of 12 layers on the GPU fit in the GPU's free memory; the rest runs on the CPU.");
         assertThat(GpuLayers.shortfall(LayerPlacement.cpuOnly(12)))
                 .isEqualTo("No layer fits in the GPU's free memory; every layer runs on the CPU.");
+    }
+
+    @Test
+    void aFullGpuGivesBackTheOutputFirstThenHalfTheLayersDownToCpuOnly() {
+        List<LayerPlacement> steps = new ArrayList<>();
+        for (LayerPlacement p = new LayerPlacement(16, 16, true, 0); p.anyOnGpu(); p = p.fewer()) steps.add(p);
+        assertThat(steps).extracting(LayerPlacement::gpuLayers).containsExactly(16, 16, 8, 4, 2, 1);
+        assertThat(steps.get(1).outputOnGpu()).isFalse();
+        assertThat(new LayerPlacement(16, 1, false, 0).fewer()).isEqualTo(LayerPlacement.cpuOnly(16));
+    }
+
+    @Test
+    void loadingRetriesWithFewerGpuLayersWhileTheGpuIsFull() {
+        List<Integer> tried = new ArrayList<>();
+        LayerPlacement placed = GpuLayers.loadFitting(new LayerPlacement(16, 16, true, 0), p -> {
+            tried.add(p.gpuLayers());
+            if (p.gpuLayers() > 5) throw new BackendAllocationException("could not allocate (out of memory?)", 1L << 30);
+            return p;
+        });
+        assertThat(placed).isEqualTo(new LayerPlacement(16, 4, false, 0));
+        assertThat(tried).containsExactly(16, 16, 8, 4);
+        assertThat(GpuLayers.shortfall(placed)).startsWith("Only 4 of 16 layers on the GPU fit");
+
+        List<Integer> all = new ArrayList<>();
+        assertThatThrownBy(() -> GpuLayers.loadFitting(new LayerPlacement(4, 4, false, 0), p -> {
+            all.add(p.gpuLayers());
+            throw new BackendAllocationException("host memory full too", 1L << 30);
+        })).isInstanceOf(BackendAllocationException.class).hasMessage("host memory full too");
+        assertThat(all).as("down to CPU only, then the failure is the load's own").containsExactly(4, 2, 1, 0);
+
+        assertThatThrownBy(() -> GpuLayers.loadFitting(new LayerPlacement(4, 4, false, 0), p -> {
+            throw new IllegalArgumentException("damaged file");
+        })).as("other failures are not retried").hasMessage("damaged file");
     }
 
     @Test

@@ -13,13 +13,17 @@ public final class BackendBuffer implements AutoCloseable {
         this.buffer = buffer;
     }
 
-    /** Allocates every tensor of {@code ctx} that has no data yet in one buffer of {@code bufferType}. */
+    /**
+     * Allocates every tensor of {@code ctx} that has no data yet in one buffer of {@code bufferType}
+     * (several, joined, where the type has a maximum size); throws {@link BackendAllocationException}
+     * when its memory is full.
+     */
     public static BackendBuffer allocate(GgmlContext ctx, MemorySegment bufferType) {
         MemorySegment b = llama_h.ggml_backend_alloc_ctx_tensors_from_buft(ctx.handle(), bufferType);
         if (b.equals(MemorySegment.NULL)) {
             long need = llama_h.ggml_backend_alloc_ctx_tensors_from_buft_size(ctx.handle(), bufferType);
-            throw new IllegalStateException("could not allocate a backend buffer of " + need + " bytes (out of memory?)"
-                    + NativeLog.drainAsSuffix());
+            throw new BackendAllocationException("could not allocate a backend buffer of " + need + " bytes (out of memory?)"
+                    + NativeLog.drainAsSuffix(), need);
         }
         return new BackendBuffer(b);
     }
