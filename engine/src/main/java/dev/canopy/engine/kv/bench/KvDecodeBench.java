@@ -119,13 +119,13 @@ public final class KvDecodeBench {
         Run dense = r.dense(), tiered = r.tiered();
         PasskeyPrompt p = r.prompt();
         out.printf(Locale.ROOT, "%-10s %6d tok expect%-8s | dense %-8s %s prefill %6.1f s decode %6.2f tok/s | tiered %-8s %s prefill %6.1f s decode %6.2f tok/s (%.2fx), disk %.0f KiB/token",
-                p.id(), tokens, p.expected().strip(), dense.answer(), mark(dense), dense.prefillSeconds(), dense.decodeTokensPerSecond(),
-                tiered.answer(), mark(tiered), tiered.prefillSeconds(), tiered.decodeTokensPerSecond(),
+                p.id(), tokens, p.expected().strip(), shown(dense), mark(dense), dense.prefillSeconds(), dense.decodeTokensPerSecond(),
+                shown(tiered), mark(tiered), tiered.prefillSeconds(), tiered.decodeTokensPerSecond(),
                 tiered.decodeTokensPerSecond() / dense.decodeTokensPerSecond(), tiered.diskBytesPerToken() / 1024);
         Run l = r.llamaKvOnCpu();
         if (l != null) {
             out.printf(Locale.ROOT, " | llama.cpp KV on CPU %-8s %s prefill %6.1f s decode %6.2f tok/s (tiered %.2fx)",
-                    l.answer(), mark(l), l.prefillSeconds(), l.decodeTokensPerSecond(), tiered.decodeTokensPerSecond() / l.decodeTokensPerSecond());
+                    shown(l), mark(l), l.prefillSeconds(), l.decodeTokensPerSecond(), tiered.decodeTokensPerSecond() / l.decodeTokensPerSecond());
         }
         out.printf(" | %s%n", dense.answer().equals(tiered.answer()) ? "same answer" : "DIFFERENT answer");
         out.flush();
@@ -143,6 +143,12 @@ public final class KvDecodeBench {
         }
         out.println();
         out.flush();
+    }
+
+    /** The answer as the table shows it: at most 8 characters, so that a rambling one keeps the columns. */
+    private static String shown(Run r) {
+        String a = r.answer().replaceAll("\\s+", " ");
+        return a.length() <= 8 ? a : a.substring(0, 6) + "..";
     }
 
     private static String mark(Run r) {
