@@ -3,7 +3,8 @@
 # to run Canopy's GPU benchmarks with run.sh there (the device tool's H200: CUDA compiler, CMake,
 # 16 cores, 64 MiB of carried files at most):
 #   jre.tar.xz        a jlink'ed Java runtime (the CLI's modules only)
-#   canopy.tar.xz     the CLI's jars (the desktop UI's JavaFX jars are left out; the CLI never loads them)
+#   canopy.tar.xz     the jars of the CLI's benchmark commands (left out: JavaFX and the desktop UI's
+#                     libraries, SQLite, and the document readers, which those commands never load)
 #   llama-src.tar.xz  llama.cpp's sources (ggml, llama, CMake files) from the release's git bundle in
 #                     the npm package node-llama-cpp@3.22.1, checked against the registry's sha512
 # Usage (from the repository root): scripts/gpu-box/prepare.sh
@@ -18,12 +19,15 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$kit"
 mkdir -p "$kit"
 
-# 1. Canopy's CLI: the launcher jar and its libraries without JavaFX (the CLI path never loads it)
+# 1. Canopy's CLI: the launcher jar and the libraries its benchmark commands load
 (cd "$root" && ./mvnw -q -DskipTests -pl ui -am install)
 mkdir -p "$tmp/canopy/lib"
 cp "$root/ui/target/canopy-ui.jar" "$tmp/canopy/"
 for j in "$root"/ui/target/lib/*.jar; do
-  case "$(basename "$j")" in javafx-*|controlsfx-*|atlantafx-*|ikonli-*) ;; *) cp "$j" "$tmp/canopy/lib/" ;; esac
+  case "$(basename "$j")" in
+    javafx-*|controlsfx-*|atlantafx-*|ikonli-*|commonmark-*|sqlite-jdbc-*|pdfbox-*|fontbox-*|jsoup-*|commons-logging-*) ;;
+    *) cp "$j" "$tmp/canopy/lib/" ;;
+  esac
 done
 tar -C "$tmp" -cJf "$kit/canopy.tar.xz" canopy
 
