@@ -87,6 +87,26 @@ public final class LlamaContext implements AutoCloseable {
         return llama_h.llama_memory_seq_pos_max(llama_h.llama_get_memory(handle()), seq);
     }
 
+    /**
+     * Sequence {@code seq}'s state (its KV cells) serialized into memory of {@code arena}, for
+     * {@link #putSequenceState} into another context of the same model (where its KV may live
+     * elsewhere, e.g. on the CPU instead of the GPU).
+     */
+    public MemorySegment sequenceState(int seq, Arena arena) {
+        long size = llama_h.llama_state_seq_get_size(handle(), seq);
+        MemorySegment state = arena.allocate(Math.max(1, size), 64);
+        long written = llama_h.llama_state_seq_get_data(handle(), state, size, seq);
+        if (written != size) throw new IllegalStateException("llama.cpp wrote " + written + " of " + size + " bytes of sequence " + seq + "'s state");
+        return state.asSlice(0, size);
+    }
+
+    /** Replaces sequence {@code seq}'s KV with a state from {@link #sequenceState}. */
+    public void putSequenceState(MemorySegment state, int seq) {
+        long read = llama_h.llama_state_seq_set_data(handle(), state, state.byteSize(), seq);
+        if (read == 0) throw new IllegalStateException("llama.cpp could not restore a sequence state of " + state.byteSize() + " bytes"
+                + " (another model, or no room in this context?)" + NativeLog.drainAsSuffix());
+    }
+
     public void setThreads(int threads) {
         llama_h.llama_set_n_threads(handle(), threads, threads);
     }

@@ -7,9 +7,12 @@ import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.kv.TieredKvCache;
 import dev.canopy.engine.sparse.eval.PasskeyPrompt;
 import dev.canopy.kv.KvStats;
+import dev.canopy.natives.llama.ContextParams;
 import dev.canopy.natives.llama.LlamaBatch;
 import dev.canopy.natives.llama.LlamaContext;
+import dev.canopy.natives.llama.LlamaModel;
 
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -116,28 +119,49 @@ abstract sealed class DecodeLane implements AutoCloseable permits DecodeLane.Can
         }
     }
 
-    /** llama.cpp's llama_decode on its own context (e.g. with the KV kept on the CPU). */
+    /**
+     * llama.cpp's llama_decode on its own context. With {@code prefillKvOnGpu} the prompt is
+     * prefilled in a second context whose KV is on the GPU and the sequence is then moved into this
+     * one (its KV in RAM), so that only decode runs with the KV in RAM: with the KV in RAM llama.cpp
+     * runs attention on the CPU, whose prefill cost grows with the square of the prompt and is not
+     * what this bench measures.
+     */
     static final class Llama extends DecodeLane {
-        private final LlamaContext ctx;   // owned
-        private final LlamaBatch batch;   // owned
+        private final LlamaModel model;     // borrowed
+        private final ContextParams params;
+        private final boolean prefillKvOnGpu;
+        private final LlamaContext ctx;     // owned
+        private final LlamaBatch batch;     // owned
         private int pos;
 
-        Llama(LlamaContext ctx, int chunk, Tokenizer tok) {
+        Llama(LlamaModel model, ContextParams params, boolean prefillKvOnGpu, Tokenizer tok) {
             super(tok);
-            this.ctx = ctx;
-            this.batch = new LlamaBatch(chunk, 1);
+            this.model = model;
+            this.params = params;
+            this.prefillKvOnGpu = prefillKvOnGpu;
+            this.ctx = LlamaContext.create(model, params);
+            this.batch = new LlamaBatch(params.batchTokens(), 1);
         }
 
         @Override
         float[] prefillLogits(int[] ids) {
+            pos = ids.length;
+            if (!prefillKvOnGpu) return prefill(ctx, ids);
+            try (LlamaContext onGpu = LlamaContext.create(model, params.withKvOnGpu(true)); Arena arena = Arena.ofConfined()) {
+                float[] logits = prefill(onGpu, ids);
+                ctx.putSequenceState(onGpu.sequenceState(0, arena), 0);
+                return logits;
+            }
+        }
+
+        private float[] prefill(LlamaContext c, int[] ids) {
             for (int from = 0; from < ids.length; from += batch.capacity()) {
                 int to = Math.min(ids.length, from + batch.capacity());
                 batch.clear();
                 for (int i = from; i < to; i++) batch.add(ids[i], i, i == ids.length - 1, 0);
-                ctx.decode(batch);
+                c.decode(batch);
             }
-            pos = ids.length;
-            return ctx.logits(-1);
+            return c.logits(-1);
         }
 
         @Override

@@ -12,7 +12,6 @@ import dev.canopy.engine.sparse.eval.PasskeyPrompts;
 import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.ContextParams;
-import dev.canopy.natives.llama.LlamaContext;
 import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.ModelParams;
 
@@ -77,7 +76,8 @@ public final class KvDecodeBench {
                             ? String.format(Locale.ROOT, "%.0f%% = %.1f MiB", 100 * o.ramFraction(), kvBytes * o.ramFraction() / 1048576.0)
                             : "none", o.threads());
             if (gpu) {
-                out.printf(Locale.ROOT, "GPU: %s; tiers' device budget %d MiB; llama.cpp: same layers, KV on the CPU (--no-kv-offload)%n",
+                out.printf(Locale.ROOT, "GPU: %s; tiers' device budget %d MiB; llama.cpp: same layers, KV on the CPU (--no-kv-offload),"
+                        + " prefilled with its KV on the GPU and moved to RAM for the decode%n",
                         m.placement().describe(), o.gpuMegabytes());
             }
             for (int i = 0; i < o.prompts(); i++) {
@@ -99,8 +99,8 @@ public final class KvDecodeBench {
              SequenceEngine ts = m.openSequence(settings, tiers);
              DecodeLane d = new DecodeLane.Canopy(ds, m.tokenizer());
              DecodeLane t = new DecodeLane.Canopy(ts, m.tokenizer());
-             DecodeLane l = llama == null ? null : new DecodeLane.Llama(LlamaContext.create(llama,
-                     new ContextParams(context, o.chunk(), 1, o.threads()).withKvOnGpu(false)), o.chunk(), m.tokenizer())) {
+             DecodeLane l = llama == null ? null : new DecodeLane.Llama(llama,
+                     new ContextParams(context, o.chunk(), 1, o.threads()).withKvOnGpu(false), true, m.tokenizer())) {
             if (tierReport != null) {
                 tierReport.println("tiers: " + ts.tieredKv().tierReport());
                 if (l != null) tierReport.println("llama.cpp KV buffers (MiB): " + NativeLog.takeKvBufferMiB());
