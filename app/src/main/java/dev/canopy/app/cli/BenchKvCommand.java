@@ -28,7 +28,7 @@ final class BenchKvCommand implements Callable<Integer> {
             description = "Layers on the GPU (0 = CPU only, -1 = as many as fit). With GPU layers a third lane runs llama.cpp"
                     + " with the same layers on the GPU and its KV in RAM (--no-kv-offload).") int gpuLayers;
     @Option(names = "--kv-gpu-mb", defaultValue = "0", paramLabel = "N",
-            description = "With GPU layers: GPU memory for the tiers' KV pages in MiB. Default: ${DEFAULT-VALUE}.") long gpuMb;
+            description = "With GPU layers: GPU memory for the tiers' KV in MiB (pages and the GPU layers' working set). Default: ${DEFAULT-VALUE}.") long gpuMb;
     @Option(names = "--attend", defaultValue = "0", paramLabel = "N",
             description = "Tokens each layer of the tiered KV attends to per step, chosen by the pages' key bounds"
                     + " (0 = all of them while the RAM budget holds the KV, else derived from it). Default: ${DEFAULT-VALUE}.") int attend;

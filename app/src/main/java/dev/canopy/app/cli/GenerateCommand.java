@@ -53,7 +53,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print timings to stderr.") boolean stats;
     @Option(names = "--parallel", defaultValue = "8", paramLabel = "N", description = "Batch mode: sequences decoded together.") int parallel;
     @Option(names = "--kv-gpu-mb", defaultValue = "-1", paramLabel = "N",
-            description = "KV tiers: GPU memory for KV pages in MiB (used when ggml lists a GPU).") long kvGpuMb;
+            description = "KV tiers: GPU memory for the KV in MiB (used with GPU layers): pages, and the GPU layers'"
+                    + " attention working set; below their KV size each of them attends to the pages whose key bounds rank highest.") long kvGpuMb;
     @Option(names = "--kv-ram-mb", defaultValue = "-1", paramLabel = "N",
             description = "KV tiers: RAM for the KV in MiB (pages and attention working set). Below the KV size each layer attends to"
                     + " the pages whose key bounds rank highest for its query, plus the first and the recent tokens. Default: unlimited.") long kvRamMb;

@@ -14,13 +14,16 @@ import java.nio.file.Path;
  * the whole KV fits, attention is dense (every page gathered) and exact. When it does not and
  * {@code attendTokens} is 0, half of the budget goes to the working set and sets how many tokens
  * each layer attends to; the pages are then chosen per layer by their importance bound for the
- * layer's latest query, always keeping the sink and the recent window.
+ * layer's latest query, always keeping the sink and the recent window. The layers on a GPU keep
+ * their working set in device memory: with a device budget too small for their KV and a working
+ * set of every key, half of it goes to their working sets the same way (the smaller of the two
+ * sizes wins), the rest to device pages.
  *
  * @param directory      where {@code <conversationId>.kvpages} / {@code .kvmanifest} live; the KV is
  *                       saved there on close and reopened by a later session with the same prefix;
  *                       null: a temporary folder, deleted on close (nothing is saved)
  * @param conversationId file-name-safe id of the conversation
- * @param deviceBytes    device tier budget (ignored without a GPU)
+ * @param deviceBytes    device budget: pages, and the GPU layers' working set (ignored without a GPU)
  * @param hostBytes      RAM budget ({@link KvBudgets#UNLIMITED} = everything in RAM)
  * @param diskBytes      page file budget
  * @param attendTokens   tokens each layer attends to per step (0 = derived from the RAM budget; at

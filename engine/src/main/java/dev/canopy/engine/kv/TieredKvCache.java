@@ -59,7 +59,9 @@ public final class TieredKvCache implements KvCache {
      */
     public static TieredKvCache create(KvBufferTypes types, ModelHparams hp, java.nio.file.Path modelFile, int contextTokens,
                                        int chunkTokens, int kvType, KvOffload cfg) {
-        TieredKvSetup setup = TieredKvSetup.of(hp, modelFile, contextTokens, chunkTokens, KvType.ofGgml(kvType), cfg);
+        int deviceLayers = 0;
+        for (int l = 0; l < hp.layers(); l++) if (!llama_h.ggml_backend_buft_is_host(types.of(l))) deviceLayers++;
+        TieredKvSetup setup = TieredKvSetup.of(hp, modelFile, contextTokens, chunkTokens, KvType.ofGgml(kvType), cfg, deviceLayers);
         GatherBuffer[] g = new GatherBuffer[hp.layers()];
         try {
             for (int l = 0; l < g.length; l++) g[l] = GatherBuffer.allocate(types.of(l), setup.spec().layout(), setup.attendTokens() + 1);

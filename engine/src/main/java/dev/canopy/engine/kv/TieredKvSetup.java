@@ -22,11 +22,17 @@ import java.nio.file.Path;
 record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTokens, int attendTokens,
                      int sinkTokens, int windowTokens, int pageTokens, boolean persistent) {
 
-    static TieredKvSetup of(ModelHparams hp, Path modelFile, int context, int chunk, KvType hot, KvOffload cfg) {
+    /**
+     * @param deviceLayers layers whose working set lives in device memory (on a GPU); with a device
+     *                     budget, their working sets come out of it as the others' come out of RAM
+     */
+    static TieredKvSetup of(ModelHparams hp, Path modelFile, int context, int chunk, KvType hot, KvOffload cfg, int deviceLayers) {
         KvLayout layout = KvLayout.uniform(hp.layers(), hp.kvHeads(), hp.headDim(), hp.heads(), cfg.pageTokens(), hot);
         long perToken = layout.kvBytes(1);
         int attend;
         long hostBytes = cfg.hostBytes();
+        long deviceBytes = cfg.deviceBytes();
+        String limitedBy = "--kv-ram-mb";
         if (cfg.attendTokens() > 0) {
             attend = Math.min(cfg.attendTokens(), context);
         } else if (hostBytes == KvBudgets.UNLIMITED || hostBytes >= layout.kvBytes(context) + perToken * context) {
@@ -35,11 +41,24 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
             attend = (int) Math.min(context, hostBytes / 2 / perToken);
             hostBytes -= perToken * (attend + 1L);
         }
+        long perTokenOnDevice = perToken / hp.layers() * deviceLayers;
+        if (cfg.attendTokens() == 0 && deviceLayers > 0 && deviceBytes > 0 && deviceBytes != KvBudgets.UNLIMITED
+                && deviceBytes < perTokenOnDevice * 2L * context) {
+            // the VRAM budget cannot hold the GPU layers' KV and a working set of every key: half of
+            // it goes to their working sets (as half the RAM budget does), the rest to device pages
+            int fits = (int) Math.min(context, deviceBytes / 2 / perTokenOnDevice);
+            if (fits < attend) {
+                attend = fits;
+                limitedBy = "--kv-gpu-mb";
+            }
+            deviceBytes = Math.max(0, deviceBytes - perTokenOnDevice * (attend + 1L));
+        }
         int minimum = Math.min(context, chunk + cfg.sinkTokens() + 4 * cfg.pageTokens());
         if (attend < minimum) {
-            throw new IllegalArgumentException("the KV RAM budget of " + KvBudgets.describe(cfg.hostBytes()) + " leaves " + attend
-                    + " tokens of attention per layer; at least " + minimum + " are needed (prefill chunk, sink and a few pages):"
-                    + " raise --kv-ram-mb or lower --chunk");
+            long budget = limitedBy.equals("--kv-gpu-mb") ? cfg.deviceBytes() : cfg.hostBytes();
+            throw new IllegalArgumentException("the KV " + (limitedBy.equals("--kv-gpu-mb") ? "GPU" : "RAM") + " budget of "
+                    + KvBudgets.describe(budget) + " leaves " + attend + " tokens of attention per layer; at least " + minimum
+                    + " are needed (prefill chunk, sink and a few pages): raise " + limitedBy + " or lower --chunk");
         }
         long slot = 2L * layout.maxPageTokens() * layout.hotRowBytes();
         if (hostBytes < slot * (hp.layers() + 2L)) {
@@ -48,7 +67,7 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         }
         boolean persistent = cfg.directory() != null;
         Path dir = persistent ? cfg.directory() : scratchFolder();
-        KvBudgets budgets = new KvBudgets(cfg.deviceBytes(), hostBytes, cfg.diskBytes(), cfg.coldType());
+        KvBudgets budgets = new KvBudgets(deviceBytes, hostBytes, cfg.diskBytes(), cfg.coldType());
         StoreIdentity id = new StoreIdentity(fingerprint(modelFile), StoreIdentity.settingsHash(
                 "engine=canopy-graph-1", "hparams=" + hp, "kv=" + hot,
                 attend >= context ? "attention=dense" : "attention=" + attend + "/" + cfg.sinkTokens() + "/" + cfg.windowTokens()));

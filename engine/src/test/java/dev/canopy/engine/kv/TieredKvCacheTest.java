@@ -98,6 +98,41 @@ class TieredKvCacheTest {
     }
 
     @Test
+    void aVramBudgetBelowTheGpuLayersKvSizesTheirWorkingSetsFromIt() {
+        var hp = model.hparams();
+        long perLayerToken = 2L * hp.kvWidth() * 2;                    // K and V, F16, one layer, one token
+        long gpuKv = perLayerToken * hp.layers() * CONTEXT;           // every layer on the GPU
+        KvOffload cfg = KvOffload.ofMegabytes(null, "vram", 0, -1).withPageTokens(PAGE).withHostBytes(KvBudgets.UNLIMITED);
+
+        TieredKvSetup cpu = TieredKvSetup.of(hp, model.info().file(), CONTEXT, CHUNK, dev.canopy.kv.KvType.F16,
+                withDevice(cfg, gpuKv / 2), 0);
+        assertThat(cpu.attendTokens()).as("no GPU layer: RAM decides, and RAM is unlimited").isEqualTo(CONTEXT);
+        cpu.deleteScratchFolder();
+
+        long vram = gpuKv * 3 / 4;
+        TieredKvSetup gpu = TieredKvSetup.of(hp, model.info().file(), CONTEXT, CHUNK, dev.canopy.kv.KvType.F16,
+                withDevice(cfg, vram), hp.layers());
+        int attend = (int) (vram / 2 / (perLayerToken * hp.layers()));
+        assertThat(gpu.attendTokens()).as("half the VRAM budget holds the working sets").isEqualTo(attend).isLessThan(CONTEXT);
+        assertThat(gpu.spec().budgets().deviceBytes()).as("the rest holds device pages")
+                .isEqualTo(vram - perLayerToken * hp.layers() * (attend + 1L));
+        gpu.deleteScratchFolder();
+
+        TieredKvSetup roomy = TieredKvSetup.of(hp, model.info().file(), CONTEXT, CHUNK, dev.canopy.kv.KvType.F16,
+                withDevice(cfg, 2 * gpuKv), hp.layers());
+        assertThat(roomy.attendTokens()).as("a budget for the KV and a full working set stays dense").isEqualTo(CONTEXT);
+        roomy.deleteScratchFolder();
+
+        assertThatThrownBy(() -> TieredKvSetup.of(hp, model.info().file(), CONTEXT, CHUNK, dev.canopy.kv.KvType.F16,
+                withDevice(cfg, gpuKv / 20), hp.layers())).hasMessageContaining("GPU budget").hasMessageContaining("--kv-gpu-mb");
+    }
+
+    private static KvOffload withDevice(KvOffload c, long deviceBytes) {
+        return new KvOffload(c.directory(), c.conversationId(), deviceBytes, c.hostBytes(), c.diskBytes(), c.attendTokens(),
+                c.sinkTokens(), c.windowTokens(), c.pageTokens(), c.coldType());
+    }
+
+    @Test
     void aRamBudgetTooSmallForTheWorkingSetIsAClearError() {
         KvOffload cfg = KvOffload.ofMegabytes(null, "tiny", 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
         assertThatThrownBy(() -> model.openSequence(settings(), cfg).close())
