@@ -7,6 +7,8 @@
 #   3. bench-kv: decode with the KV in tiers under a VRAM budget against llama.cpp with its KV in
 #                RAM, --no-kv-offload (issue 5).
 # Every figure lands in $OUT (the device tool brings it back): info.txt, bench.txt, bench-kv.txt, run.log.
+# With the device tool: run(command="bash scripts/gpu-box/run.sh", carry=[".gpubox"], timeout_s=600),
+# after scripts/gpu-box/prepare.sh here (the kit is made from the working tree, so it runs this code).
 # Environment (defaults in brackets): OUT [/tmp/canopy-gpu/out], BACKEND [cuda; cpu = a dry run on
 # any machine], CUDA_ARCH [90 = H100/H200], THREADS [nproc], BENCH_TOKENS [8192,32768],
 # KV_TOKENS [65536], KV_GPU_MB [512], KV_ATTEND [0 = every key], SHAPE [1b; tiny for a dry run],
@@ -51,8 +53,15 @@ if has build; then
   log "model: $(ls -la "$model")"
 fi
 
+# the CUDA backend links the CUDA runtime and cuBLAS dynamically
+[ "$backend" != cuda ] || export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/cuda/lib64"
 gpu info | tee "$out/info.txt"
-if [ "$backend" = cuda ] && ! grep -q CUDA "$out/info.txt"; then log "ggml lists no CUDA device"; exit 1; fi
+if [ "$backend" = cuda ] && ! grep -q CUDA "$out/info.txt"; then
+  log "ggml lists no CUDA device; the CUDA backend's libraries:"
+  ldd "$natives"/libggml-cuda*.so 2>&1 | tee -a "$out/run.log"
+  nvidia-smi 2>&1 | head -15 | tee -a "$out/run.log"
+  exit 1
+fi
 
 if has bench; then
   log "bench: ${BENCH_TOKENS:-8192,32768} tokens, every layer on the GPU, dhsa vs dense"
