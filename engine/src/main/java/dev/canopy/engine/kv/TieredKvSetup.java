@@ -32,7 +32,7 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         int attend;
         long hostBytes = cfg.hostBytes();
         long deviceBytes = cfg.deviceBytes();
-        String limitedBy = "--kv-ram-mb";
+        boolean vramLimits = false;
         if (cfg.attendTokens() > 0) {
             attend = Math.min(cfg.attendTokens(), context);
         } else if (hostBytes == KvBudgets.UNLIMITED || hostBytes >= layout.kvBytes(context) + perToken * context) {
@@ -42,23 +42,23 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
             hostBytes -= perToken * (attend + 1L);
         }
         long perTokenOnDevice = perToken / hp.layers() * deviceLayers;
-        if (cfg.attendTokens() == 0 && deviceLayers > 0 && deviceBytes > 0 && deviceBytes != KvBudgets.UNLIMITED
-                && deviceBytes < perTokenOnDevice * 2L * context) {
+        boolean deviceBudget = deviceLayers > 0 && deviceBytes > 0 && deviceBytes != KvBudgets.UNLIMITED;
+        if (deviceBudget && cfg.attendTokens() == 0 && deviceBytes < perTokenOnDevice * 2L * context) {
             // the VRAM budget cannot hold the GPU layers' KV and a working set of every key: half of
             // it goes to their working sets (as half the RAM budget does), the rest to device pages
             int fits = (int) Math.min(context, deviceBytes / 2 / perTokenOnDevice);
             if (fits < attend) {
                 attend = fits;
-                limitedBy = "--kv-gpu-mb";
+                vramLimits = true;
             }
-            deviceBytes = Math.max(0, deviceBytes - perTokenOnDevice * (attend + 1L));
         }
+        if (deviceBudget) deviceBytes = Math.max(0, deviceBytes - perTokenOnDevice * (attend + 1L)); // the GPU layers' working sets
         int minimum = Math.min(context, chunk + cfg.sinkTokens() + 4 * cfg.pageTokens());
         if (attend < minimum) {
-            long budget = limitedBy.equals("--kv-gpu-mb") ? cfg.deviceBytes() : cfg.hostBytes();
-            throw new IllegalArgumentException("the KV " + (limitedBy.equals("--kv-gpu-mb") ? "GPU" : "RAM") + " budget of "
-                    + KvBudgets.describe(budget) + " leaves " + attend + " tokens of attention per layer; at least " + minimum
-                    + " are needed (prefill chunk, sink and a few pages): raise " + limitedBy + " or lower --chunk");
+            throw new IllegalArgumentException("the KV " + (vramLimits ? "GPU" : "RAM") + " budget of "
+                    + KvBudgets.describe(vramLimits ? cfg.deviceBytes() : cfg.hostBytes()) + " leaves " + attend
+                    + " tokens of attention per layer; at least " + minimum + " are needed (prefill chunk, sink and a few pages):"
+                    + " raise " + (vramLimits ? "--kv-gpu-mb" : "--kv-ram-mb") + " or lower --chunk");
         }
         long slot = 2L * layout.maxPageTokens() * layout.hotRowBytes();
         if (hostBytes < slot * (hp.layers() + 2L)) {
