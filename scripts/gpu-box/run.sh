@@ -3,16 +3,19 @@
 # from the repository root, with the kit that scripts/gpu-box/prepare.sh packed into .gpubox/:
 #   1. builds llama.cpp's natives with CUDA for this GPU only, while it writes a random-weight
 #      1B-shaped model (canopy random-model) on the side;
-#   2. bench:    DHSA and dense Canopy against dense llama.cpp, every layer on the GPU (issue 4);
-#   3. bench-kv: decode with the KV in tiers under a VRAM budget against llama.cpp with its KV in
+#   2. check:    the GPU-gated tests (GPU layers, KV tiers on the GPU, llama.cpp's KV placement), so
+#                that the figures after them come from a graph that computes what the CPU computes;
+#   3. bench:    DHSA and dense Canopy against dense llama.cpp, every layer on the GPU (issue 4);
+#   4. bench-kv: decode with the KV in tiers under a VRAM budget against llama.cpp with its KV in
 #                RAM, --no-kv-offload (issue 5).
-# Every figure lands in $OUT (the device tool brings it back): info.txt, bench.txt, bench-kv.txt, run.log.
+# Every figure lands in $OUT (the device tool brings it back): info.txt, gpu-tests.txt, bench.txt,
+# bench-kv.txt, run.log.
 # With the device tool: run(command="bash scripts/gpu-box/run.sh", carry=[".gpubox"], timeout_s=600),
 # after scripts/gpu-box/prepare.sh here (the kit is made from the working tree, so it runs this code).
 # Environment (defaults in brackets): OUT [/tmp/canopy-gpu/out], BACKEND [cuda; cpu = a dry run on
 # any machine], CUDA_ARCH [90 = H100/H200], THREADS [nproc], BENCH_TOKENS [8192,32768],
 # KV_TOKENS [65536], KV_GPU_MB [512], KV_ATTEND [0 = every key], SHAPE [1b; tiny for a dry run],
-# STAGES [build,bench,benchkv].
+# STAGES [build,check,bench,benchkv].
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 kit="$root/.gpubox"
@@ -20,7 +23,7 @@ work=${WORK:-/tmp/canopy-gpu}
 out=${OUT:-$work/out}
 backend=${BACKEND:-cuda}
 threads=${THREADS:-$(nproc)}
-stages=${STAGES:-build,bench,benchkv}
+stages=${STAGES:-build,check,bench,benchkv}
 shape=${SHAPE:-1b}
 model="$work/random-$shape.gguf"
 natives="$work/natives/linux-x64"
@@ -61,6 +64,16 @@ if [ "$backend" = cuda ] && ! grep -q CUDA "$out/info.txt"; then
   ldd "$natives"/libggml-cuda*.so 2>&1 | tee -a "$out/run.log"
   nvidia-smi 2>&1 | head -15 | tee -a "$out/run.log"
   exit 1
+fi
+
+if has check; then
+  [ -d "$work/tests" ] || tar -C "$work" -xJf "$kit/tests.tar.xz"
+  log "GPU tests"
+  CANOPY_NATIVES_DIR="$natives" "$java" --enable-native-access=ALL-UNNAMED -cp "$work/tests/*:$work/canopy/lib/*" \
+    dev.canopy.engine.testing.DeviceChecks dev.canopy.engine.canopy.GpuLayersTest dev.canopy.engine.kv.TieredKvOnGpuTest \
+    dev.canopy.natives.llama.KvPlacementTest >"$out/gpu-tests.txt" 2>&1 \
+    && log "GPU tests passed: $(grep -E 'tests (successful|skipped|failed)' "$out/gpu-tests.txt" | tr -s ' ' | tr '\n' ';')" \
+    || log "GPU tests FAILED (the benchmarks still run; see gpu-tests.txt)"
 fi
 
 if has bench; then
