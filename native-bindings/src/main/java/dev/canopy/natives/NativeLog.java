@@ -44,13 +44,15 @@ public final class NativeLog {
         int effective = level == llama_h.GGML_LOG_LEVEL_CONT() ? lastLevel : level;
         lastLevel = effective;
         if (effective >= PRINT_LEVEL) System.err.println(line);
-        java.util.regex.Matcher m = COMPUTE_BUFFER.matcher(line);
-        if (m.find()) {
-            synchronized (RECENT) { computeBufferMiB += Double.parseDouble(m.group(1)); }
-        }
-        java.util.regex.Matcher kv = KV_BUFFER.matcher(line);
-        if (kv.find()) {
-            synchronized (RECENT) { KV_BUFFER_MIB.merge(kv.group(1), Double.parseDouble(kv.group(2)), Double::sum); }
+        if (line.contains("buffer size")) {   // only buffer lines are parsed: the callback sees every debug line
+            java.util.regex.Matcher m = COMPUTE_BUFFER.matcher(line);
+            if (m.find()) {
+                synchronized (RECENT) { computeBufferMiB += Double.parseDouble(m.group(1)); }
+            }
+            java.util.regex.Matcher kv = KV_BUFFER.matcher(line);
+            if (kv.find()) {
+                synchronized (RECENT) { KV_BUFFER_MIB.merge(kv.group(1), Double.parseDouble(kv.group(2)), Double::sum); }
+            }
         }
         if (effective >= llama_h.GGML_LOG_LEVEL_WARN() && !line.isEmpty()) {
             synchronized (RECENT) {

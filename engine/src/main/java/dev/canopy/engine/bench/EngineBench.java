@@ -118,20 +118,9 @@ public final class EngineBench {
              LlamaBatch batch = new LlamaBatch(chunk, 1)) {
             long computeBytes = NativeLog.takeComputeBufferBytes();   // from llama.cpp's own log line
             Clock c = new Clock();
-            for (int pos = 0; pos < prompt.length; pos += chunk) {
-                int end = Math.min(prompt.length, pos + chunk);
-                batch.clear();
-                for (int i = pos; i < end; i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
-                ctx.decode(batch);
-            }
-            float[] logits = ctx.logits(-1);
+            float[] logits = ctx.prefill(batch, prompt);
             c.lap();
-            for (int i = 0; i < gen; i++) {
-                batch.clear();
-                batch.add(argmax(logits), prompt.length + i, true, 0);
-                ctx.decode(batch);
-                logits = ctx.logits(-1);
-            }
+            for (int i = 0; i < gen; i++) logits = ctx.next(batch, argmax(logits), prompt.length + i);
             c.lap();
             return c.row(BenchReport.LLAMA, prompt.length, gen, computeBytes);
         }

@@ -65,6 +65,28 @@ public final class LlamaContext implements AutoCloseable {
         }
     }
 
+    /**
+     * Decodes {@code tokens} as sequence 0 from position 0, in batches of {@code batch}'s capacity,
+     * and returns the last token's logits (for benchmarks and evaluations: no cancellation).
+     */
+    public float[] prefill(LlamaBatch batch, int[] tokens) {
+        for (int from = 0; from < tokens.length; from += batch.capacity()) {
+            int to = Math.min(tokens.length, from + batch.capacity());
+            batch.clear();
+            for (int i = from; i < to; i++) batch.add(tokens[i], i, i == tokens.length - 1, 0);
+            decode(batch);
+        }
+        return logits(-1);
+    }
+
+    /** Decodes one token of sequence 0 at {@code pos} and returns its logits. */
+    public float[] next(LlamaBatch batch, int token, int pos) {
+        batch.clear();
+        batch.add(token, pos, true, 0);
+        decode(batch);
+        return logits(-1);
+    }
+
     /** The logits of output row {@code i} of the last decode ({@code -1} = the last output). Copied. */
     public float[] logits(int i) {
         MemorySegment p = llama_h.llama_get_logits_ith(handle(), i);

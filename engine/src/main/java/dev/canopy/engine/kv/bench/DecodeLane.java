@@ -146,30 +146,17 @@ abstract sealed class DecodeLane implements AutoCloseable permits DecodeLane.Can
         @Override
         float[] prefillLogits(int[] ids) {
             pos = ids.length;
-            if (!prefillKvOnGpu) return prefill(ctx, ids);
+            if (!prefillKvOnGpu) return ctx.prefill(batch, ids);
             try (LlamaContext onGpu = LlamaContext.create(model, params.withKvOnGpu(true)); Arena arena = Arena.ofConfined()) {
-                float[] logits = prefill(onGpu, ids);
+                float[] logits = onGpu.prefill(batch, ids);
                 ctx.putSequenceState(onGpu.sequenceState(0, arena), 0);
                 return logits;
             }
         }
 
-        private float[] prefill(LlamaContext c, int[] ids) {
-            for (int from = 0; from < ids.length; from += batch.capacity()) {
-                int to = Math.min(ids.length, from + batch.capacity());
-                batch.clear();
-                for (int i = from; i < to; i++) batch.add(ids[i], i, i == ids.length - 1, 0);
-                c.decode(batch);
-            }
-            return c.logits(-1);
-        }
-
         @Override
         float[] step(int token) {
-            batch.clear();
-            batch.add(token, pos++, true, 0);
-            ctx.decode(batch);
-            return ctx.logits(-1);
+            return ctx.next(batch, token, pos++);
         }
 
         @Override

@@ -127,22 +127,14 @@ public final class PasskeyEval {
     private static Outcome llamaAnswer(LlamaModel model, int[] prompt, LlamaVocab vocab, PasskeyPrompt p, int chunk) {
         try (var ctx = dev.canopy.natives.llama.LlamaContext.create(model, new dev.canopy.natives.llama.ContextParams(prompt.length + 2 * ANSWER_TOKENS, chunk, 1, 2));
              var batch = new dev.canopy.natives.llama.LlamaBatch(chunk, 1)) {
-            for (int pos = 0; pos < prompt.length; pos += chunk) {
-                batch.clear();
-                for (int i = pos; i < Math.min(prompt.length, pos + chunk); i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
-                ctx.decode(batch);
-            }
-            float[] logits = ctx.logits(-1);
+            float[] logits = ctx.prefill(batch, prompt);
             List<Integer> out = new ArrayList<>();
             for (int i = 0; i < ANSWER_TOKENS; i++) {
                 int next = argmax(logits);
                 if (vocab.isEndOfGeneration(next)) break;
                 out.add(next);
                 if (vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false).contains(".")) break;
-                batch.clear();
-                batch.add(next, prompt.length + i, true, 0);
-                ctx.decode(batch);
-                logits = ctx.logits(-1);
+                logits = ctx.next(batch, next, prompt.length + i);
             }
             String text = vocab.detokenize(out.stream().mapToInt(Integer::intValue).toArray(), true, false);
             return new Outcome(text, p.answeredBy(text), p.confusedBy(text), 0);
