@@ -44,7 +44,7 @@ public final class GatherBuffer implements AutoCloseable {
         this.keys = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), t, layout.rowElements(), capacityTokens), "kv_gather_k");
         this.values = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), t, layout.rowElements(), capacityTokens), "kv_gather_v");
         try {
-            this.buffer = BackendBuffer.allocate(headers, bufferType);
+            this.buffer = BackendBuffer.allocate(headers, bufferType, "the attended KV");
         } catch (RuntimeException e) {
             headers.close();
             throw e;

@@ -65,7 +65,7 @@ final class SlotPool implements AutoCloseable {
         for (int i = 0; i < n; i++) slots[i] = llama_h.ggml_new_tensor_1d(headers.handle(), hotType, elements);
         BackendBuffer buffer;
         try {
-            buffer = BackendBuffer.allocate(headers, bufferType);
+            buffer = BackendBuffer.allocate(headers, bufferType, "the KV cache");
         } catch (RuntimeException e) {
             headers.close();
             throw new KvBudgetExceededException(tier, "could not allocate " + KvBudgets.describe(n * slotBytes) + " of " + tier

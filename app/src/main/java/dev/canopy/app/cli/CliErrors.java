@@ -1,6 +1,7 @@
 package dev.canopy.app.cli;
 
 import dev.canopy.natives.NativeLibraryException;
+import dev.canopy.natives.ggml.BackendAllocationException;
 import picocli.CommandLine;
 
 /**
@@ -18,9 +19,12 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
                 || ex instanceof dev.canopy.natives.llama.ModelLoadException
                 || ex instanceof dev.canopy.engine.ContextFullException
                 || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
-                || ex instanceof IllegalArgumentException;
+                || ex instanceof IllegalArgumentException || ex instanceof BackendAllocationException;
         String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "File not found: " + nsf.getFile()
                 : ex instanceof java.nio.file.AccessDeniedException ade ? "Permission denied: " + ade.getFile()
+                : ex instanceof BackendAllocationException b ? "not enough memory: " + b.getMessage() + System.lineSeparator()
+                        + (b.onGpu() ? "Lower --gpu-layers or --context, or close other programs that use the GPU."
+                                     : "Lower --context, close other programs, or choose a smaller model.")
                 : ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         err.println("canopy: " + msg);
         if ("1".equals(System.getenv("CANOPY_DEBUG"))) ex.printStackTrace(err);

@@ -2,6 +2,7 @@ package dev.canopy.app.errors;
 
 import dev.canopy.engine.ContextFullException;
 import dev.canopy.natives.NativeLibraryException;
+import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.llama.ModelLoadException;
 
 import java.io.IOException;
@@ -45,12 +46,25 @@ public final class UserMessages {
                     "The disk is full. Free some space or choose another folder in Settings.");
             case IOException io -> new UserMessage(what + " failed", clean(io.getMessage())
                     + " Check the file or connection and try again.");
+            case BackendAllocationException b -> new UserMessage("Not enough memory", outOfBackendMemory(b));
             case OutOfMemoryError oom -> new UserMessage("Not enough memory",
                     "Close other programs, choose a smaller model, or lower the context size in Settings.");
             case IllegalArgumentException iae -> new UserMessage(what + " failed", clean(iae.getMessage()));
             default -> new UserMessage(what + " failed", clean(e.getMessage())
                     + " If this keeps happening, run `canopy self-test` from a terminal.");
         };
+    }
+
+    /** Which memory was full, for what and by how much, and what to lower: the GPU's layers only when a GPU's memory was full. */
+    private static String outOfBackendMemory(BackendAllocationException b) {
+        String size = b.bytes() >= 0 ? " (" + BackendAllocationException.size(b.bytes()) + ")" : "";
+        String what = b.what();
+        if (b.onGpu()) {
+            return "The GPU (" + b.memory() + ") has no room left for " + what + size
+                    + ". Lower the GPU layers or the context size in Settings, or close other programs that use the GPU.";
+        }
+        return "The computer's memory has no room left for " + what + size
+                + ". Lower the context size in Settings, close other programs, or choose a smaller model.";
     }
 
     private static Throwable unwrap(Throwable t) {

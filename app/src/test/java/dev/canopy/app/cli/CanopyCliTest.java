@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CanopyCliTest {
     @TempDir
@@ -53,6 +54,17 @@ class CanopyCliTest {
         Run r = cli("info", "--model", dir.resolve("missing.gguf").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Model file not found").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aContextTooBigForMemoryNamesTheMemoryAndWhatToLower() throws Exception {
+        Path overcommit = Path.of("/proc/sys/vm/overcommit_memory");   // "1": Linux grants any size, and touching it kills the JVM
+        assumeTrue(!Files.exists(overcommit) || !Files.readString(overcommit).strip().equals("1"));
+        Run r = cli("generate", "--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "2",
+                "--context", "2000000000");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("canopy: not enough memory: could not allocate ").contains(" GiB of CPU memory for the KV cache")
+                .contains("Lower --context").doesNotContain("--gpu-layers").doesNotContain("\tat ");
     }
 
     @Test

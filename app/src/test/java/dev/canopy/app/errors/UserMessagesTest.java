@@ -1,6 +1,7 @@
 package dev.canopy.app.errors;
 
 import dev.canopy.engine.ContextFullException;
+import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.llama.ModelLoadException;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,21 @@ class UserMessagesTest {
 
         UserMessage other = UserMessages.describe("Saving", new IllegalStateException((String) null));
         assertThat(other.text()).doesNotContain("Exception").doesNotContain("\tat ").contains("self-test");
+    }
+
+    @Test
+    void fullMemorySaysWhichMemoryForWhatAndWhatToLower() {
+        UserMessage gpu = UserMessages.describe("Starting the chat", new ExecutionException(
+                new BackendAllocationException("the KV cache", 3L << 30, "CUDA0", " (llama.cpp: cudaMalloc failed)")));
+        assertThat(gpu.title()).isEqualTo("Not enough memory");
+        assertThat(gpu.detail()).isEqualTo("The GPU (CUDA0) has no room left for the KV cache (3.0 GiB). "
+                + "Lower the GPU layers or the context size in Settings, or close other programs that use the GPU.");
+
+        UserMessage cpu = UserMessages.describe("Starting the chat",
+                BackendAllocationException.fromLog("the compute buffers", "CPU", java.util.List.of()));
+        assertThat(cpu.detail()).isEqualTo("The computer's memory has no room left for the compute buffers. "
+                + "Lower the context size in Settings, close other programs, or choose a smaller model.");
+        assertThat(cpu.text()).doesNotContain("Exception").doesNotContain("GPU layers");
     }
 
     @Test

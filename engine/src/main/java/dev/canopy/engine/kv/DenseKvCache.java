@@ -71,7 +71,7 @@ public final class DenseKvCache implements KvCache {
                     k[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_k_l" + layerIds[i]);
                     v[i] = Tensors.named(llama_h.ggml_new_tensor_2d(ctx.handle(), type, kvWidth, cells + 1L), prefix + "_v_l" + layerIds[i]);
                 }
-                BackendBuffer buffer = BackendBuffer.allocate(ctx, types.of(layerIds[group.getValue().getFirst()]));
+                BackendBuffer buffer = BackendBuffer.allocate(ctx, types.of(layerIds[group.getValue().getFirst()]), "the KV cache");
                 buffers.add(buffer);
                 buffer.clear((byte) 0);
             }

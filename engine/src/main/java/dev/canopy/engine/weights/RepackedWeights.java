@@ -86,7 +86,7 @@ final class RepackedWeights implements AutoCloseable {
                 copies.add(Tensors.named(llama_h.ggml_new_tensor(ctx.handle(), Tensors.type(src), 4, ne), name));
             }
         }
-        BackendBuffer buffer = BackendBuffer.allocate(ctx, buft);
+        BackendBuffer buffer = BackendBuffer.allocate(ctx, buft, "the weights");
         buffers.add(buffer);
         buffer.markWeights();
         bufferTypeNames.add(CpuWeightLayouts.name(buft));

@@ -19,11 +19,16 @@ public final class BackendBuffer implements AutoCloseable {
      * when its memory is full.
      */
     public static BackendBuffer allocate(GgmlContext ctx, MemorySegment bufferType) {
+        return allocate(ctx, bufferType, "a buffer");
+    }
+
+    /** As {@link #allocate(GgmlContext, MemorySegment)}, saying in its error what the buffer is for ("the KV cache"). */
+    public static BackendBuffer allocate(GgmlContext ctx, MemorySegment bufferType, String what) {
         MemorySegment b = llama_h.ggml_backend_alloc_ctx_tensors_from_buft(ctx.handle(), bufferType);
         if (b.equals(MemorySegment.NULL)) {
             long need = llama_h.ggml_backend_alloc_ctx_tensors_from_buft_size(ctx.handle(), bufferType);
-            throw new BackendAllocationException("could not allocate a backend buffer of " + need + " bytes (out of memory?)"
-                    + NativeLog.drainAsSuffix(), need);
+            throw new BackendAllocationException(what, need, llama_h.ggml_backend_buft_name(bufferType).getString(0),
+                    NativeLog.drainAsSuffix());
         }
         return new BackendBuffer(b);
     }

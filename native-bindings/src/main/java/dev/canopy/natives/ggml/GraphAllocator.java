@@ -12,23 +12,25 @@ import java.lang.foreign.MemorySegment;
  */
 public final class GraphAllocator implements AutoCloseable {
     private MemorySegment galloc; // owned: ggml_gallocr_t, freed in close()
+    private final String memory;  // the buffer type's name, for errors
 
     public GraphAllocator(MemorySegment bufferType) {
         this.galloc = llama_h.ggml_gallocr_new(bufferType);
+        this.memory = llama_h.ggml_backend_buft_name(bufferType).getString(0);
         if (galloc.equals(MemorySegment.NULL)) throw new IllegalStateException("ggml_gallocr_new failed");
     }
 
     /** Sizes the compute buffer for {@code graph} (the largest graph this allocator will see). */
     public void reserve(MemorySegment graph) {
         if (!llama_h.ggml_gallocr_reserve(handle(), graph)) {
-            throw new IllegalStateException("could not reserve the compute buffer (out of memory?)" + NativeLog.drainAsSuffix());
+            throw BackendAllocationException.fromLog("the compute buffer", memory, NativeLog.drain());
         }
     }
 
     /** Assigns memory to every tensor of {@code graph} (growing the buffer if it must). */
     public void allocate(MemorySegment graph) {
         if (!llama_h.ggml_gallocr_alloc_graph(handle(), graph)) {
-            throw new IllegalStateException("could not allocate the compute graph (out of memory?)" + NativeLog.drainAsSuffix());
+            throw BackendAllocationException.fromLog("the compute graph", memory, NativeLog.drain());
         }
     }
 

@@ -151,28 +151,27 @@ public final class PasskeyEval {
     private static void printSummary(Map<String, List<Map<String, Outcome>>> byCell, List<String> labels,
                                      Map<String, SequenceEngine> seqs) {
         String dense = AttentionMode.DENSE.cliName();
-        System.out.printf(Locale.ROOT, "%n%-18s %-11s %9s %14s %12s%n", "cell", "mode", "accuracy", "same as dense", "prefill s");
-        Map<String, int[]> total = new HashMap<>();
+        System.out.printf(Locale.ROOT, "%n%-18s %-11s %9s %14s %17s %12s%n", "cell", "mode", "accuracy", "same as dense",
+                "kept dense's ok", "prefill s");
+        Map<String, CellTally> total = new HashMap<>();
         for (var cell : byCell.entrySet()) {
             for (String m : labels) {
-                int ok = 0, same = 0, n = cell.getValue().size();
-                double secs = 0;
-                for (Map<String, Outcome> row : cell.getValue()) {
-                    Outcome r = row.get(m);
-                    if (r.correct()) ok++;
-                    if (row.containsKey(dense) && row.get(dense).continuation().equals(r.continuation())) same++;
-                    secs += r.prefillSeconds();
-                }
-                int[] t = total.computeIfAbsent(m, k -> new int[3]);
-                t[0] += ok; t[1] += same; t[2] += n;
-                System.out.printf(Locale.ROOT, "%-18s %-11s %5d/%-3d %10d/%-3d %12.2f%n", cell.getKey(), m, ok, n, same, n, secs / n);
+                CellTally t = CellTally.of(cell.getValue(), m, dense);
+                double secs = cell.getValue().stream().mapToDouble(row -> row.get(m).prefillSeconds()).sum();
+                total.merge(m, t, CellTally::plus);
+                System.out.printf(Locale.ROOT, "%-18s %-11s %s %12.2f%n", cell.getKey(), m, columns(t), secs / t.prompts());
             }
         }
         for (String m : labels) {
-            int[] t = total.get(m);
             String buffer = seqs.containsKey(m) ? String.format(Locale.ROOT, "   (compute buffer peak %.1f MiB)", seqs.get(m).prefillComputeBytes() / 1048576.0) : "";
-            System.out.printf(Locale.ROOT, "%-18s %-11s %5d/%-3d %10d/%-3d%s%n", "all", m, t[0], t[2], t[1], t[2], buffer);
+            System.out.printf(Locale.ROOT, "%-18s %-11s %s%s%n", "all", m, columns(total.get(m)), buffer);
         }
+    }
+
+    /** Accuracy, agreement with dense, and how many of dense's right answers the mode kept. */
+    private static String columns(CellTally t) {
+        return String.format(Locale.ROOT, "%5d/%-3d %10d/%-3d %13d/%-3d", t.correct(), t.prompts(), t.sameAsDense(), t.prompts(),
+                t.keptRight(), t.denseRight());
     }
 
     private static int argmax(float[] x) {
