@@ -9,6 +9,8 @@ if "%JAVA_HOME%"=="" (
 set "JAR=%HERE%ui\target\canopy-ui.jar"
 if not exist "%JAR%" (
   echo canopy: building ^(first run^)... 1>&2
+  rem JDK 25 warns about Maven's own use of sun.misc.Unsafe (Guice); that warning is not ours to show
+  set "MAVEN_OPTS=%MAVEN_OPTS% --sun-misc-unsafe-memory-access=allow"
   pushd "%HERE%" && call mvnw.cmd -q -DskipTests -pl ui -am package 1>&2 & popd
 )
 "%JAVA_HOME%\bin\java" --enable-native-access=ALL-UNNAMED %CANOPY_JAVA_OPTS% -jar "%JAR%" %*
