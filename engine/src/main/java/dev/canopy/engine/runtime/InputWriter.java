@@ -64,7 +64,8 @@ final class InputWriter implements AutoCloseable {
         for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
         put(in.outputIds(), MemorySegment.ofArray(out));
 
-        if (in.mask() != null) writeMask(in.mask(), shape, step, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
+        // sparse graphs mask their selected keys themselves; where every layer slides, no layer reads the full mask
+        if (in.mask() != null && Tensors.isAllocated(in.mask())) writeMask(in.mask(), shape, step, Integer.MAX_VALUE);
         if (in.swaRows() != null) {
             int[] ringCells = ring.place(step);
             long[] swaRows = new long[n];
@@ -101,8 +102,9 @@ final class InputWriter implements AutoCloseable {
         commit(maskTensor, mask);
     }
 
-    /** Copies a small heap array into a tensor. */
+    /** Copies a small heap array into a tensor; an input no node reads has no memory and is skipped. */
     private void put(MemorySegment tensor, MemorySegment values) {
+        if (!Tensors.isAllocated(tensor)) return;
         MemorySegment t = target(tensor, values.byteSize());
         MemorySegment.copy(values, 0, t, 0, values.byteSize());
         commit(tensor, t);

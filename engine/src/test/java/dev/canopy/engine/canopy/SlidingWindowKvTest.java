@@ -109,6 +109,31 @@ class SlidingWindowKvTest {
     }
 
     /**
+     * Where every layer slides there is no full-attention layer, so no node reads the full-cache
+     * mask and the allocator gives that input no memory; writing it crashed the JVM. The cache then
+     * keeps every cell (no ring), and prefill and decode agree with llama.cpp.
+     */
+    @org.junit.jupiter.api.Test
+    void aModelWhoseEveryLayerSlidesMatchesLlamaDecode() {
+        Path file = TinyModelFiles.gemma3EveryLayerSliding();
+        int[] prompt = TinyModelFiles.promptTokens(200, 23);
+        float[] ref = LlamaReference.lastLogitsChunked(file, prompt, 16);
+        float[] threeLayerPattern = LlamaReference.lastLogitsChunked(TinyModelFiles.get("gemma3", GgmlType.F32), prompt, 16);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(file), OPTIONS);
+             SequenceEngine seq = m.openSequence(settings(1024, 16, llama_h.GGML_TYPE_F16()))) {
+            for (int il = 0; il < m.hparams().layers(); il++) assertThat(m.hparams().variant().isSwa(il)).as("layer %d slides", il).isTrue();
+            float[] ours = prefill(seq, prompt, 0);
+            float[] next = seq.decode(prompt[0]);
+            double diff = LlamaReference.maxAbsDiff(ours, ref);
+            System.out.printf("every layer sliding: vs llama_decode %.3e%n", diff);
+            assertThat(LlamaReference.spread(ours)).isGreaterThan(0.1);
+            assertThat(LlamaReference.maxAbsDiff(ref, threeLayerPattern)).as("the pattern changes the model").isGreaterThan(1e-2);
+            assertThat(diff).isZero();                 // F16 KV, as llama.cpp's, and chunks of 16 both sides
+            assertThat(next).hasSameSizeAs(ours).isNotEqualTo(ours);
+        }
+    }
+
+    /**
      * Decoding one token at a time to position 320 overwrites every ring cell; llama.cpp decoding
      * stepwise with its own 256-cell SWA ring agrees, and its full-size SWA cache within the
      * tolerance of {@link ArchitectureParityTest#decodedTokensPastTheWindowMatchLlamaDecode}.

@@ -33,6 +33,14 @@ public final class TinyArchModels {
 
     /** With the gemma models' sliding window set to {@code window} tokens. */
     public static Path write(String arch, GgmlType type, int window, Path file) throws IOException {
+        return write(arch, type, window, 3, file);
+    }
+
+    /**
+     * As above with gemma3's sliding_window_pattern {@code pattern}: 3 makes layers 0 and 1 slide and
+     * layer 2 global; 0 makes every layer slide (llama.cpp's load_swa_pattern).
+     */
+    public static Path write(String arch, GgmlType type, int window, int pattern, Path file) throws IOException {
         return TinyModels.withVocab(file, (w, nVocab) -> {
             boolean gemma = arch.startsWith("gemma");
             int layers = arch.equals("gemma3") ? 3 : 2;
@@ -65,7 +73,7 @@ public final class TinyArchModels {
                         .put(a + "rope.scaling.type", "linear").putF32(a + "rope.scaling.factor", 8f)
                         .putU32(a + "attention.key_length", headDim).putU32(a + "attention.value_length", headDim)
                         .putU32(a + "attention.sliding_window", window)
-                        .putU32(a + "attention.sliding_window_pattern", 3);  // layers 0, 1 slide; 2 is global
+                        .putU32(a + "attention.sliding_window_pattern", pattern);
                 default -> throw new IllegalArgumentException("unsupported tiny architecture " + arch);
             }
             tensors(w, arch, type, layers, headDim, nVocab, new Random(42));

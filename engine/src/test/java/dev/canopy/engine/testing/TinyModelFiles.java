@@ -46,6 +46,17 @@ public final class TinyModelFiles {
         });
     }
 
+    /** The F32 tiny gemma3 model in which every layer slides (sliding_window_pattern 0). */
+    public static Path gemma3EveryLayerSliding() {
+        return FILES.computeIfAbsent("gemma3-F32-all-sliding", k -> {
+            try {
+                return TinyArchModels.write("gemma3", GgmlType.F32, TinyArchModels.SLIDING_WINDOW, 0, directory().resolve(k + ".gguf"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /**
      * The F16 tiny model of {@code arch} quantized by libllama's own quantizer to {@code ftype}
      * (a LLAMA_FTYPE_* value, e.g. Q4_0), for types the gguf writer cannot produce.

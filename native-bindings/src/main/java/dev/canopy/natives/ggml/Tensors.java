@@ -54,9 +54,19 @@ public final class Tensors {
         return ggml_tensor.data(header(tensor));
     }
 
+    /**
+     * Whether the tensor has memory: an allocator gives none to a graph input that no node of the
+     * graph reads, and writing to it would write through a null pointer.
+     */
+    public static boolean isAllocated(MemorySegment tensor) {
+        return !ggml_tensor.buffer(header(tensor)).equals(MemorySegment.NULL);
+    }
+
     /** The first {@code bytes} of a tensor's data in host memory (CPU buffers only). Borrowed. */
     public static MemorySegment hostData(MemorySegment tensor, long bytes) {
-        return data(tensor).reinterpret(bytes);
+        MemorySegment data = data(tensor);
+        if (data.equals(MemorySegment.NULL)) throw new IllegalStateException("tensor " + name(tensor) + " has no memory");
+        return data.reinterpret(bytes);
     }
 
     /** ggml's name for a type id, e.g. f16, q4_K. */
