@@ -31,6 +31,8 @@ final class EvalPasskeyCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", paramLabel = "N") int threads;
     @Option(names = "--chunk", defaultValue = "256", paramLabel = "N",
             description = "Prefill chunk size, which is also DHSA's query block. Default: ${DEFAULT-VALUE}.") int chunk;
+    @Option(names = "--sparse-last-chunk", description = {"Let the prompt's last chunk attend sparsely too (by default it reads every key:",
+            "the question is there). With a decode budget, nothing reads every key: what the selection alone finds."}) boolean sparseLastChunk;
     @Option(names = "--reference", description = "Also print llama.cpp's own dense answer per prompt.") boolean reference;
     @Option(names = "--noise-floor", description = {"Also run two more exact variants, dense over an F32 KV and llama.cpp's own decoder,",
             "and count how often they agree with dense: how often answers change from rounding alone."}) boolean noiseFloor;
@@ -41,7 +43,7 @@ final class EvalPasskeyCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--lengths", lengths, "--facts", facts,
                 "--per-cell", Integer.toString(perCell), "--modes", modes, "--budget", Integer.toString(budget),
                 "--decode-budget", Integer.toString(decodeBudget), "--threads", Integer.toString(threads),
-                "--chunk", Integer.toString(chunk),
+                "--chunk", Integer.toString(chunk), "--exact-last", Boolean.toString(!sparseLastChunk),
                 "--reference", Boolean.toString(reference), "--noise-floor", Boolean.toString(noiseFloor)));
         try {
             PasskeyEval.main(args.toArray(String[]::new));

@@ -71,6 +71,9 @@ public final class PasskeyEval {
             List<PasskeyPrompt> suite = gen.suite(lengths, facts, Integer.parseInt(o.getOrDefault("per-cell", "5")),
                     Long.parseLong(o.getOrDefault("seed", "1")));
             RunSettings run = engine.defaultSettings();
+            System.out.printf(Locale.ROOT, "budget %d, decode budget %s, prompt's last chunk %s, query block %d%n", base.budget(),
+                    base.decodeBudget() == SparseAttentionSettings.DENSE_DECODE ? "0 (every key)" : Integer.toString(base.decodeBudget()),
+                    base.exactLastChunk() ? "reads every key" : "sparse", run.chunkTokens());
             // the noise floor: two more exact runs (F32 KV in the engine, llama.cpp's own decoder) show
             // how often answers change from rounding alone, which no sparse mode can beat
             boolean floor = Boolean.parseBoolean(o.getOrDefault("noise-floor", "false"));
