@@ -24,7 +24,8 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
                 : ex instanceof java.nio.file.AccessDeniedException ade ? "Permission denied: " + ade.getFile()
                 : ex instanceof BackendAllocationException b ? "not enough memory: " + b.getMessage() + System.lineSeparator()
                         + (b.onGpu() ? "Lower --gpu-layers or --context, or close other programs that use the GPU."
-                                     : "Lower --context, close other programs, or choose a smaller model.")
+                           : b.memory().equals(BackendAllocationException.UNKNOWN_MEMORY) ? "Lower --context or --gpu-layers, or close other programs."
+                           : "Lower --context, close other programs, or choose a smaller model.")
                 : ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         err.println("canopy: " + msg);
         if ("1".equals(System.getenv("CANOPY_DEBUG"))) ex.printStackTrace(err);

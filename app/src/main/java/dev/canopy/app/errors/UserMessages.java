@@ -57,13 +57,16 @@ public final class UserMessages {
 
     /** Which memory was full, for what and by how much, and what to lower: the GPU's layers only when a GPU's memory was full. */
     private static String outOfBackendMemory(BackendAllocationException b) {
-        String size = b.bytes() >= 0 ? " (" + BackendAllocationException.size(b.bytes()) + ")" : "";
-        String what = b.what();
+        String need = b.what() + (b.bytes() >= 0 ? " (" + BackendAllocationException.size(b.bytes()) + ")" : "");
         if (b.onGpu()) {
-            return "The GPU (" + b.memory() + ") has no room left for " + what + size
+            return "The GPU (" + b.memory() + ") has no room left for " + need
                     + ". Lower the GPU layers or the context size in Settings, or close other programs that use the GPU.";
         }
-        return "The computer's memory has no room left for " + what + size
+        if (b.memory().equals(BackendAllocationException.UNKNOWN_MEMORY)) {
+            return "There is no memory left for " + need
+                    + ". Lower the context size or the GPU layers in Settings, or close other programs.";
+        }
+        return "The computer's memory has no room left for " + need
                 + ". Lower the context size in Settings, close other programs, or choose a smaller model.";
     }
 

@@ -45,6 +45,11 @@ class UserMessagesTest {
         assertThat(cpu.detail()).isEqualTo("The computer's memory has no room left for the compute buffers. "
                 + "Lower the context size in Settings, close other programs, or choose a smaller model.");
         assertThat(cpu.text()).doesNotContain("Exception").doesNotContain("GPU layers");
+
+        UserMessage unknown = UserMessages.describe("Answering", BackendAllocationException.fromLog("the compute graph",
+                BackendAllocationException.UNKNOWN_MEMORY, java.util.List.of()));
+        assertThat(unknown.detail()).startsWith("There is no memory left for the compute graph. ").contains("GPU layers")
+                .doesNotContain("()");
     }
 
     @Test

@@ -103,7 +103,7 @@ class GpuLayersTest {
         List<Integer> tried = new ArrayList<>();
         LayerPlacement placed = GpuLayers.loadFitting(new LayerPlacement(16, 16, true, 0), p -> {
             tried.add(p.gpuLayers());
-            if (p.gpuLayers() > 5) throw new BackendAllocationException("could not allocate (out of memory?)", 1L << 30);
+            if (p.gpuLayers() > 5) throw new BackendAllocationException("the weights", 1L << 30, "Vulkan0", "");
             return p;
         });
         assertThat(placed).isEqualTo(new LayerPlacement(16, 4, false, 0));
@@ -113,8 +113,8 @@ class GpuLayersTest {
         List<Integer> all = new ArrayList<>();
         assertThatThrownBy(() -> GpuLayers.loadFitting(new LayerPlacement(4, 4, false, 0), p -> {
             all.add(p.gpuLayers());
-            throw new BackendAllocationException("host memory full too", 1L << 30);
-        })).isInstanceOf(BackendAllocationException.class).hasMessage("host memory full too");
+            throw new BackendAllocationException("the weights", 1L << 30, "CPU", "");
+        })).isInstanceOf(BackendAllocationException.class).hasMessage("could not allocate 1.0 GiB of CPU memory for the weights (out of memory?)");
         assertThat(all).as("down to CPU only, then the failure is the load's own").containsExactly(4, 2, 1, 0);
 
         assertThatThrownBy(() -> GpuLayers.loadFitting(new LayerPlacement(4, 4, false, 0), p -> {

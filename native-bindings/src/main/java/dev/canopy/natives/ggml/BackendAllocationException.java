@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 public final class BackendAllocationException extends IllegalStateException {
     private static final Pattern FAILED = Pattern.compile("failed to allocate (\\S+) buffer of size (\\d+)");
 
+    /** The memory's name when ggml's log does not say which backend failed. */
+    public static final String UNKNOWN_MEMORY = "";
+
     private final String what;
     private final long bytes;
     private final String memory;
@@ -19,22 +22,16 @@ public final class BackendAllocationException extends IllegalStateException {
     /**
      * @param what   what the buffer was for, e.g. "the compute buffers"
      * @param bytes  its size, or -1 where the backend does not say
-     * @param memory the buffer type's name as ggml gives it ("CPU", "CUDA0", "Vulkan0", "CUDA_Host")
+     * @param memory the buffer type's name as ggml gives it ("CPU", "CUDA0", "Vulkan0", "CUDA_Host"),
+     *               or {@link #UNKNOWN_MEMORY} where ggml does not say
      * @param detail the backend's own log lines, or ""
      */
     public BackendAllocationException(String what, long bytes, String memory, String detail) {
-        super("could not allocate " + (bytes >= 0 ? size(bytes) + " of " : "") + memory + " memory for " + what
+        super("could not allocate " + (bytes >= 0 ? size(bytes) + " of " : "") + (memory.isEmpty() ? "" : memory + " ") + "memory for " + what
                 + " (out of memory?)" + detail);
         this.what = what;
         this.bytes = bytes;
         this.memory = memory;
-    }
-
-    public BackendAllocationException(String message, long bytes) {
-        super(message);
-        this.what = "a buffer";
-        this.bytes = bytes;
-        this.memory = "CPU";
     }
 
     /**
@@ -64,14 +61,14 @@ public final class BackendAllocationException extends IllegalStateException {
         return bytes;
     }
 
-    /** The memory that was full, as ggml names the buffer type ("CPU", "CUDA0", ...). */
+    /** The memory that was full, as ggml names the buffer type ("CPU", "CUDA0", ...), or {@link #UNKNOWN_MEMORY}. */
     public String memory() {
         return memory;
     }
 
     /** Whether the memory that was full is a GPU's own (not the CPU's, nor pinned host memory). */
     public boolean onGpu() {
-        return !memory.equals("CPU") && !memory.endsWith("_Host") && !memory.startsWith("CPU");
+        return !memory.isEmpty() && !memory.startsWith("CPU") && !memory.endsWith("_Host");
     }
 
     /** "512 MiB", "2.0 GiB": a size as a person reads it. */

@@ -46,7 +46,7 @@ public final class BackendScheduler implements AutoCloseable {
     /** Sizes every backend's compute buffer for {@code graph} (buffers only grow). */
     public void reserve(MemorySegment graph) {
         if (!llama_h.ggml_backend_sched_reserve(handle(), graph)) {
-            throw BackendAllocationException.fromLog("the compute buffers", "GPU or CPU", NativeLog.drain());
+            throw BackendAllocationException.fromLog("the compute buffers", BackendAllocationException.UNKNOWN_MEMORY, NativeLog.drain());
         }
     }
 
@@ -54,7 +54,7 @@ public final class BackendScheduler implements AutoCloseable {
     public void allocate(MemorySegment graph) {
         llama_h.ggml_backend_sched_reset(handle());
         if (!llama_h.ggml_backend_sched_alloc_graph(handle(), graph)) {
-            throw BackendAllocationException.fromLog("the compute graph", "GPU or CPU", NativeLog.drain());
+            throw BackendAllocationException.fromLog("the compute graph", BackendAllocationException.UNKNOWN_MEMORY, NativeLog.drain());
         }
     }
 

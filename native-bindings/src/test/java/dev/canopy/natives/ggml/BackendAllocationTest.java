@@ -28,7 +28,7 @@ class BackendAllocationTest {
 
     @Test
     void aFailureKnownOnlyFromTheLogTakesItsMemoryAndSizeFromThere() {
-        BackendAllocationException e = BackendAllocationException.fromLog("the compute buffers", "GPU or CPU",
+        BackendAllocationException e = BackendAllocationException.fromLog("the compute buffers", BackendAllocationException.UNKNOWN_MEMORY,
                 List.of("ggml_gallocr_reserve_n: failed to allocate CUDA0 buffer of size 2147483648"));
         assertThat(e.memory()).isEqualTo("CUDA0");
         assertThat(e.bytes()).isEqualTo(2L << 30);
@@ -40,5 +40,8 @@ class BackendAllocationTest {
         assertThat(unknown.bytes()).isEqualTo(-1);
         assertThat(unknown).hasMessage("could not allocate CPU memory for the compute graph (out of memory?)");
         assertThat(new BackendAllocationException("x", 1, "CUDA_Host", "").onGpu()).isFalse();
+        BackendAllocationException nameless = BackendAllocationException.fromLog("the compute graph", BackendAllocationException.UNKNOWN_MEMORY, List.of());
+        assertThat(nameless).hasMessage("could not allocate memory for the compute graph (out of memory?)");
+        assertThat(nameless.onGpu()).isFalse();
     }
 }
