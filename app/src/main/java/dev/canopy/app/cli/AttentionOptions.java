@@ -17,8 +17,7 @@ final class AttentionOptions {
     int budget;
 
     @Option(names = "--decode-budget", paramLabel = "N", defaultValue = "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET,
-            description = {"Sparse modes: keys read per generated token; 0 = all of them (dense decode). Default: ${DEFAULT-VALUE}.",
-                    "dhsa picks a token's keys by Quest-style block bounds: a chunk's mean key hides a single match from one query."})
+            description = "Sparse modes: keys read per generated token; 0 = all of them (dense decode). Default: ${DEFAULT-VALUE}.")
     int decodeBudget;
 
     @Option(names = "--sink", paramLabel = "N", defaultValue = "" + SparseAttentionSettings.DEFAULT_SINK,

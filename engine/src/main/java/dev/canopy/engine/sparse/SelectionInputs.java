@@ -73,12 +73,11 @@ public record SelectionInputs(AttentionMode mode, int budget, int window, Memory
         if (!settings.mode().isSparse()) return AttentionMode.DENSE;
         int budget = settings.budgetFor(shape.queryRows());
         if (budget >= shape.window()) return AttentionMode.DENSE;
-        AttentionMode mode = settings.modeFor(shape.queryRows());
-        if (mode == AttentionMode.TOPK && shape.window() % settings.topkBlock() != 0) {
+        if (settings.mode() == AttentionMode.TOPK && shape.window() % settings.topkBlock() != 0) {
             throw new IllegalArgumentException("topk needs a window that is a multiple of its block size "
                     + settings.topkBlock() + ", got " + shape.window());
         }
-        return mode;
+        return settings.mode();
     }
 
     /** Key block size of the topk mode (cells per row of {@link #blockCells}). */

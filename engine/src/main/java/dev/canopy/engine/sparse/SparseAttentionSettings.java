@@ -99,21 +99,11 @@ public record SparseAttentionSettings(AttentionMode mode, int budget, int decode
             throw new IllegalArgumentException(mode.cliName() + " budget " + b + " cannot hold the " + forced
                     + " forced keys (sink " + sink + " + window " + window + " + query block " + queryRows + ")");
         }
-        if (modeFor(queryRows) == AttentionMode.TOPK) {
+        if (mode == AttentionMode.TOPK) {
             int forcedBlocks = ceilDiv(sink, topkBlock) + ceilDiv(window + queryRows, topkBlock) + 1;
             b = Math.max(ceilDiv(b, topkBlock), forcedBlocks) * topkBlock;
         }
         return b;
-    }
-
-    /**
-     * The selection a query block of {@code queryRows} rows runs: the mode itself, except that a
-     * DHSA decode step (one row) ranks key blocks by Quest's bounds. A chunk's mean key cannot show a
-     * single matching key to a one-token query (decision 0060: with nothing read densely, 3 right
-     * answers in 32 by chunk means, 14 by bounds).
-     */
-    public AttentionMode modeFor(int queryRows) {
-        return mode == AttentionMode.DHSA && queryRows == 1 ? AttentionMode.TOPK : mode;
     }
 
     public SparseAttentionSettings withExactLastChunk(boolean exact) {

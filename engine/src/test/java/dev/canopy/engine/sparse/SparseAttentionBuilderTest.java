@@ -117,22 +117,16 @@ class SparseAttentionBuilderTest {
         assertThat(sel).containsExactly(expected);
     }
 
-    /** A DHSA decode step is a one-token block with its own budget, ranked by Quest bounds (whole key blocks). */
     @Test
     void decodeIsAOneTokenBlockWithItsOwnBudget() {
         AttentionShape shape = new AttentionShape(64, 6, 2, 1, 1024, 0.125f);
         QueryBlock block = QueryBlock.of(0, 1000, 1);
         SparseFixture.Data d = SparseFixture.random(50, shape, block);
         SparseFixture.Result r = SparseFixture.run(d, SMALL, d.chunkMap(BoundaryParams.defaults()));
-        assertThat(r.mode()).isEqualTo(AttentionMode.TOPK);
-        int bs = SMALL.topkBlock();
-        assertThat(r.selection()).hasSize(SMALL.budgetFor(1)).isSorted().doesNotHaveDuplicates()
-                .contains(IntStream.range(0, 32).toArray()).contains(IntStream.rangeClosed(1000 - 32, 1000).toArray());
-        assertThat(Arrays.stream(r.selection()).map(c -> c / bs).distinct().count() * bs).isEqualTo(r.selection().length);
-        double[] bound = SelectionReference.questBounds(d, bs);
-        double[] perCell = new double[shape.window()];
-        for (int c = 0; c < perCell.length; c++) perCell[c] = bound[c / bs];
-        assertRankedConsistently(r.selection(), perCell, c -> blockForced(block, c / bs, bs), block);
+        assertThat(r.selection()).hasSize(128).contains(IntStream.range(0, 32).toArray())
+                .contains(IntStream.rangeClosed(1000 - 32, 1000).toArray());
+        assertRankedConsistently(r.selection(), SelectionReference.dhsaCellScores(d, d.chunkMap(BoundaryParams.defaults())),
+                c -> block.forced(c, 32, 32), block);
     }
 
     /**
@@ -147,7 +141,7 @@ class SparseAttentionBuilderTest {
         SparseFixture.Data d = SparseFixture.random(51, shape, block);
         SparseFixture.Result dense = SparseFixture.run(d, SMALL.withMode(AttentionMode.DENSE), null);
         SparseFixture.Result wide = SparseFixture.run(d, SMALL.withDecodeBudget(320), d.chunkMap(BoundaryParams.defaults()));
-        assertThat(wide.mode()).isEqualTo(AttentionMode.TOPK);
+        assertThat(wide.mode()).isEqualTo(AttentionMode.DHSA);
         assertThat(maxDiff(dense.out(), wide.out(), 1)).isLessThanOrEqualTo(2e-3f);   // see budgetCoveringTheVisibleKeysEqualsDense
     }
 

@@ -44,17 +44,6 @@ class SparseAttentionSettingsTest {
     }
 
     @Test
-    void dhsaDecodeStepsRankKeyBlocksByQuestBounds() {
-        SparseAttentionSettings s = SparseAttentionSettings.of(AttentionMode.DHSA).withBudget(1000).withDecodeBudget(500);
-        assertThat(s.modeFor(256)).isEqualTo(AttentionMode.DHSA);
-        assertThat(s.modeFor(1)).isEqualTo(AttentionMode.TOPK);
-        assertThat(s.budgetFor(256)).as("prefill: token budget, as asked").isEqualTo(1000);
-        assertThat(s.budgetFor(1)).as("decode: whole key blocks").isEqualTo(512);
-        assertThat(SparseAttentionSettings.of(AttentionMode.WINDOW).modeFor(1)).isEqualTo(AttentionMode.WINDOW);
-        assertThat(s.withDecodeBudget(SparseAttentionSettings.DENSE_DECODE).budgetFor(1)).isEqualTo(Integer.MAX_VALUE);
-    }
-
-    @Test
     void rejectsNonsense() {
         assertThatThrownBy(() -> new BoundaryParams(0, 8, 0.2f, 256, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BoundaryParams(4, 8, 3f, 256, 8)).isInstanceOf(IllegalArgumentException.class);
