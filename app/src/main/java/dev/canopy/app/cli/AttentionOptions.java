@@ -17,7 +17,8 @@ final class AttentionOptions {
     int budget;
 
     @Option(names = "--decode-budget", paramLabel = "N", defaultValue = "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET,
-            description = "Sparse modes: keys read per generated token; 0 = all of them (dense decode). Default: ${DEFAULT-VALUE}.")
+            description = {"Sparse modes: keys read per generated token; 0 = all of them (dense decode). Default: ${DEFAULT-VALUE}.",
+                    "Dense decode is also the fastest today: choosing a token's keys reads every key (16K tokens, CPU: dhsa 0.65x, topk 0.2x of dense)."})
     int decodeBudget;
 
     @Option(names = "--sink", paramLabel = "N", defaultValue = "" + SparseAttentionSettings.DEFAULT_SINK,
