@@ -118,13 +118,16 @@ public final class SelectionInputWriter implements AutoCloseable {
         return (int) Tensors.ne(t, 0);
     }
 
+    // an input no node of the graph reads has no memory: ggml_backend_tensor_set would abort the process
     private void put(MemorySegment tensor, int[] values) {
+        if (!Tensors.isAllocated(tensor)) return;
         MemorySegment s = stage(4L * values.length);
         MemorySegment.copy(values, 0, s, ValueLayout.JAVA_INT, 0, values.length);
         llama_h.ggml_backend_tensor_set(tensor, s, 0, s.byteSize());
     }
 
     private void put(MemorySegment tensor, float[] values) {
+        if (!Tensors.isAllocated(tensor)) return;
         MemorySegment s = stage(4L * values.length);
         MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT, 0, values.length);
         llama_h.ggml_backend_tensor_set(tensor, s, 0, s.byteSize());

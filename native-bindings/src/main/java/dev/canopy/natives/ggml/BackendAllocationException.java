@@ -27,8 +27,8 @@ public final class BackendAllocationException extends IllegalStateException {
      * @param detail the backend's own log lines, or ""
      */
     public BackendAllocationException(String what, long bytes, String memory, String detail) {
-        super("could not allocate " + (bytes >= 0 ? size(bytes) + " of " : "") + (memory.isEmpty() ? "" : memory + " ") + "memory for " + what
-                + " (out of memory?)" + detail);
+        super("could not allocate " + (bytes >= 0 ? size(bytes) + " of " : "") + (memory.isEmpty() ? "" : memory + " ")
+                + "memory for " + what + " (out of memory?)" + detail);
         this.what = what;
         this.bytes = bytes;
         this.memory = memory;
