@@ -13,7 +13,7 @@ final class EngineSelection {
             description = "canopy: our own graph engine (falls back to llama.cpp for other architectures); llama: llama.cpp's decoder. Default: ${DEFAULT-VALUE}.")
     String engine;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (0 = all).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (0 = all; at most the processors).")
     int threads;
 
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "0", description = "Prefill chunk size in tokens (0 = 256 on CPU, 512 on GPU).")
