@@ -72,10 +72,13 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SamplerSettings sampling = temperature <= 0 ? SamplerSettings.greedy().withSeed(seed)
                 : SamplerSettings.balanced(seed).withTemperature(temperature);
+        String text = input.batch != null ? null : input.prompt != null ? input.prompt : Files.readString(input.promptFile);
+        if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone
+            throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");
+        }
         try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
             if (input.batch != null) return runBatch(m, session, sampling, out);
-            String text = input.prompt != null ? input.prompt : Files.readString(input.promptFile);
             String prompt = chat ? m.formatChat(List.of(ChatMessage.user(text)), true) : text;
             CancellationToken cancel = new CancellationToken();
             Thread hook = new Thread(cancel::cancel);
@@ -110,6 +113,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (!node.hasNonNull("prompt")) throw new CliException(input.batch + " line " + lineNo + " has no \"prompt\"");
             ids.add(node.has("id") ? node.get("id").asText() : String.valueOf(lineNo));
             String p = node.get("prompt").asText();
+            if (p.isBlank()) throw new CliException(input.batch + " line " + lineNo + " has an empty \"prompt\"");
             requests.add(new GenerationRequest(chat ? m.formatChat(List.of(ChatMessage.user(p)), true) : p,
                     maxTokens, sampling, List.of(), new CancellationToken()));
         }

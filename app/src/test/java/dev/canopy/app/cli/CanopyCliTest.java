@@ -68,6 +68,18 @@ class CanopyCliTest {
     }
 
     @Test
+    void anEmptyPromptIsOneClearLineNotAnAnswer() throws Exception {
+        Run blank = cli("generate", "--model", model.toString(), "--prompt", "  ");
+        assertThat(blank.code()).isEqualTo(2);
+        assertThat(blank.out()).isEmpty();
+        assertThat(blank.err().strip()).isEqualTo("canopy: the prompt is empty");
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "\n");
+        Run file = cli("generate", "--model", model.toString(), "--prompt-file", empty.toString());
+        assertThat(file.code()).isEqualTo(2);
+        assertThat(file.err().strip()).isEqualTo("canopy: the prompt file " + empty + " is empty");
+    }
+
+    @Test
     void generateIsDeterministicWhenGreedy() {
         Run a = cli("generate", "--model", model.toString(), "--prompt", "Once upon a time", "--max-tokens", "8",
                 "--temperature", "0", "--engine", "llama");
@@ -104,6 +116,10 @@ class CanopyCliTest {
         Run r = cli("generate", "--model", model.toString(), "--batch", in.toString(), "--engine", "llama");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("line 2 is not valid JSON");
+        Path blank = Files.writeString(dir.resolve("blank.jsonl"), "{\"id\":\"a\",\"prompt\":\"x\"}\n{\"prompt\":\" \"}\n");
+        Run b = cli("generate", "--model", model.toString(), "--batch", blank.toString(), "--engine", "llama");
+        assertThat(b.code()).isEqualTo(2);
+        assertThat(b.err()).contains("line 2 has an empty \"prompt\"");
     }
 
     @Test
