@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -46,6 +47,7 @@ final class Persistence {
     static Optional<KvStore> open(KvStoreSpec spec, int[] conversationTokens) {
         Manifest m;
         try {
+            if (!Files.exists(spec.manifestFile())) return Optional.empty();   // nothing saved yet: the usual first run
             Optional<Manifest> read = Manifest.read(spec.manifestFile());
             if (read.isEmpty()) return refuse(spec, "no readable manifest");
             m = read.get();

@@ -72,6 +72,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SamplerSettings sampling = temperature <= 0 ? SamplerSettings.greedy().withSeed(seed)
                 : SamplerSettings.balanced(seed).withTemperature(temperature);
+        if (maxTokens < 1) throw new CliException("--max-tokens must be at least 1, got " + maxTokens);
         String text = input.batch != null ? null : input.prompt != null ? input.prompt : Files.readString(input.promptFile);
         if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone
             throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");

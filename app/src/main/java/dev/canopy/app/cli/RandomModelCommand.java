@@ -40,6 +40,9 @@ final class RandomModelCommand implements Callable<Integer> {
         if (!shape.equals("1b") && !shape.equals("tiny")) throw new CliException("--shape must be 1b or tiny, got " + shape);
         if (context < 256) throw new CliException("--context must be >= 256");
         if (Files.isDirectory(out)) throw new CliException(out + " is a folder; give a file name");
+        Path folder = out.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) throw new CliException("no folder " + folder + " to write " + out.getFileName() + " in");
+        if (!Files.isWritable(folder)) throw new CliException("cannot write in " + folder + "; choose another --out");
         NativeRuntime.get();   // loads ggml, which converts the weights
         TinyModelSpec s = (shape.equals("tiny") ? TinyModelSpec.tiny(arch) : TinyModelSpec.oneBillion(arch))
                 .withType(type).withContext(context).withSeed(seed);

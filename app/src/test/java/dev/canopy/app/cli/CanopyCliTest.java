@@ -73,6 +73,8 @@ class CanopyCliTest {
         assertThat(blank.code()).isEqualTo(2);
         assertThat(blank.out()).isEmpty();
         assertThat(blank.err().strip()).isEqualTo("canopy: the prompt is empty");
+        assertThat(cli("generate", "--model", model.toString(), "--prompt", "hi", "--max-tokens", "0").err().strip())
+                .isEqualTo("canopy: --max-tokens must be at least 1, got 0");
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n");
         Run file = cli("generate", "--model", model.toString(), "--prompt-file", empty.toString());
         assertThat(file.code()).isEqualTo(2);

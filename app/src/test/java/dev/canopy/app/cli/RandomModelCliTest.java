@@ -43,5 +43,8 @@ class RandomModelCliTest {
         assertThat(shape.err()).contains("--shape must be 1b or tiny").doesNotContain("\tat ");
         CanopyCliTest.Run folder = cli("random-model", "--shape", "tiny", "--out", dir.toString());
         assertThat(folder.err()).contains("is a folder");
+        CanopyCliTest.Run missing = cli("random-model", "--shape", "tiny", "--out", dir.resolve("no/such/x.gguf").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("canopy: no folder " + dir.resolve("no/such").toAbsolutePath() + " to write x.gguf in");
     }
 }
