@@ -1,5 +1,7 @@
 package dev.canopy.kv;
 
+import dev.canopy.natives.ByteSizes;
+
 /**
  * Byte budgets per tier (the settings {@code --kv-gpu-mb}, {@code --kv-ram-mb}) and the format of
  * cold pages.
@@ -34,17 +36,9 @@ public record KvBudgets(long deviceBytes, long hostBytes, long diskBytes, KvType
         return new KvBudgets(mb(deviceMb), mb(hostMb), mb(diskMb), coldType);
     }
 
-    /**
-     * A budget or size for people: "unlimited", "3 KiB", "1.6 MiB", "256 MiB" (one decimal below
-     * 10 MiB, so a 1.6 MiB budget is not called "1 MiB").
-     */
+    /** A budget or size for people: "unlimited", or as {@link ByteSizes#describe} writes it ("1.6 MiB", "3 KiB"). */
     public static String describe(long bytes) {
-        if (bytes == UNLIMITED) return "unlimited";
-        if (bytes < 1L << 20) return Math.max(bytes == 0 ? 0 : 1, Math.round(bytes / 1024.0)) + " KiB";
-        double m = bytes / 1048576.0;
-        if (m >= 10) return Math.round(m) + " MiB";
-        String tenths = String.format(java.util.Locale.ROOT, "%.1f", m);
-        return (tenths.endsWith(".0") ? tenths.substring(0, tenths.length() - 2) : tenths) + " MiB";
+        return bytes == UNLIMITED ? "unlimited" : ByteSizes.describe(bytes);
     }
 
     private static long mb(long v) {

@@ -1,6 +1,7 @@
 package dev.canopy.app.errors;
 
 import dev.canopy.engine.ContextFullException;
+import dev.canopy.natives.ByteSizes;
 import dev.canopy.natives.NativeLibraryException;
 import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.llama.ModelLoadException;
@@ -57,7 +58,7 @@ public final class UserMessages {
 
     /** Which memory was full, for what and by how much, and what to lower: the GPU's layers only when a GPU's memory was full. */
     private static String outOfBackendMemory(BackendAllocationException b) {
-        String need = b.what() + (b.bytes() >= 0 ? " (" + BackendAllocationException.size(b.bytes()) + ")" : "");
+        String need = b.what() + (b.bytes() >= 0 ? " (" + ByteSizes.describe(b.bytes()) + ")" : "");
         if (b.onGpu()) {
             return "The GPU (" + b.memory() + ") has no room left for " + need
                     + ". Lower the GPU layers or the context size in Settings, or close other programs that use the GPU.";

@@ -64,8 +64,7 @@ final class InputWriter implements AutoCloseable {
         for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
         put(in.outputIds(), MemorySegment.ofArray(out));
 
-        // sparse graphs mask their selected keys themselves; where every layer slides, no layer reads the full mask
-        if (in.mask() != null && Tensors.isAllocated(in.mask())) writeMask(in.mask(), shape, step, Integer.MAX_VALUE);
+        if (in.mask() != null) writeMask(in.mask(), shape, step, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
         if (in.swaRows() != null) {
             int[] ringCells = ring.place(step);
             long[] swaRows = new long[n];
@@ -116,6 +115,7 @@ final class InputWriter implements AutoCloseable {
      * is_masked_swa, standard type, hides a key when p1 - p0 >= n_swa).
      */
     private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step, int keys) {
+        if (!Tensors.isAllocated(maskTensor)) return;   // where every layer slides, no layer reads the full mask
         int w = shape.window();
         long rowBytes = 2L * w;
         MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());

@@ -1,7 +1,8 @@
 package dev.canopy.natives.ggml;
 
+import dev.canopy.natives.ByteSizes;
+
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,7 @@ public final class BackendAllocationException extends IllegalStateException {
      * @param detail the backend's own log lines, or ""
      */
     public BackendAllocationException(String what, long bytes, String memory, String detail) {
-        super("could not allocate " + (bytes >= 0 ? size(bytes) + " of " : "") + (memory.isEmpty() ? "" : memory + " ")
+        super("could not allocate " + (bytes >= 0 ? ByteSizes.describe(bytes) + " of " : "") + (memory.isEmpty() ? "" : memory + " ")
                 + "memory for " + what + " (out of memory?)" + detail);
         this.what = what;
         this.bytes = bytes;
@@ -69,12 +70,5 @@ public final class BackendAllocationException extends IllegalStateException {
     /** Whether the memory that was full is a GPU's own (not the CPU's, nor pinned host memory). */
     public boolean onGpu() {
         return !memory.isEmpty() && !memory.startsWith("CPU") && !memory.endsWith("_Host");
-    }
-
-    /** "512 MiB", "2.0 GiB": a size as a person reads it. */
-    public static String size(long bytes) {
-        if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
-        if (bytes >= 1L << 20) return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
-        return String.format(Locale.ROOT, "%.0f KiB", Math.ceil(bytes / 1024.0));
     }
 }
