@@ -23,6 +23,14 @@ public interface InferenceModel extends AutoCloseable {
     /** A new session with its own KV cache of {@code options.contextTokens()} tokens. */
     GenerationSession openSession();
 
+    /** The context window (KV cells) of a session from {@link #openSession()}. */
+    int contextTokens();
+
+    /** Sessions over the tiered KV store, when this model's engine has one (Canopy's engine does, llama.cpp's does not). */
+    default Optional<TieredKv> tieredKv() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -63,6 +63,14 @@ class ModuleDependencyTest {
     }
 
     @Test
+    void appAndUiUseTheEngineOnlyThroughItsApi() {
+        // Decision 0003: callers see InferenceModel and its capabilities (TieredKv), never an implementation.
+        noClasses().that().resideInAnyPackage("dev.canopy.app..", "dev.canopy.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.engine.canopy..", "dev.canopy.engine.llama..")
+                .check(classes);
+    }
+
+    @Test
     void viewsDoNotCallApplicationServicesDirectly() {
         // MVVM: only view-models (…ui..viewmodel..) talk to app services; views bind to view-models.
         noClasses().that().resideInAPackage("dev.canopy.ui..view..")

@@ -5,8 +5,7 @@ import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
-import dev.canopy.engine.canopy.CanopyInferenceModel;
-import dev.canopy.engine.llama.LlamaInferenceModel;
+import dev.canopy.engine.TieredKv;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,8 +121,7 @@ public final class ModelRuntime implements AutoCloseable {
     public synchronized int contextTokens() {
         if (model == null) throw new IllegalStateException("no model loaded");
         if (session != null) return session.contextTokens();
-        if (model instanceof CanopyInferenceModel c) return c.defaultSettings().contextTokens();
-        return LlamaInferenceModel.contextTokens(model.info(), options);
+        return model.contextTokens();
     }
 
     /**
@@ -250,17 +248,17 @@ public final class ModelRuntime implements AutoCloseable {
 
     synchronized ChatSession chatSession(String conversationId, Optional<KvTiers> tiers) {
         if (model == null) throw new IllegalStateException("no model loaded");
-        boolean tiered = tiers.isPresent() && model instanceof CanopyInferenceModel;
+        Optional<TieredKv> tieredKv = tiers.isPresent() ? model.tieredKv() : Optional.empty();
+        boolean tiered = tieredKv.isPresent();
         SessionKey key = tiered ? new SessionKey(conversationId, tiers.get()) : new SessionKey(SHARED, null);
         if (session != null && key.equals(sessionKey)) return new ChatSession(session, sessionNotice);
         closeSession();
         Optional<String> notice = Optional.empty();
         GenerationSession opened = null;
         if (tiered) {
-            CanopyInferenceModel c = (CanopyInferenceModel) model;
             try {
                 Files.createDirectories(tiers.get().folder());
-                opened = c.openSession(c.defaultSettings(), tiers.get().offload(conversationId));
+                opened = tieredKv.get().openSession(tiers.get().offload(conversationId));
             } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
                 notice = Optional.of(KvTiers.problem(e));
             }

@@ -9,7 +9,6 @@ import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.bench.BenchConfig;
 import dev.canopy.engine.bench.BenchReport;
 import dev.canopy.engine.bench.EngineBench;
-import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.model.UnsupportedModelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
                     + info.architecture() + " architecture (it builds " + String.join(", ", Engines.canopyArchitectures().stream().sorted().toList()) + ")");
         }
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        int c = chunk > 0 ? chunk : gpuLayers != 0 ? CanopyInferenceModel.DEFAULT_GPU_CHUNK : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
+        int c = chunk > 0 ? chunk : BenchConfig.defaultChunk(gpuLayers);
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
                 nThreads, c, repeats, context, attention.toSettings(), gpuLayers);
         // progress lines go to stderr with --json so stdout stays one JSON document

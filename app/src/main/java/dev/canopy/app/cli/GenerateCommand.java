@@ -11,7 +11,7 @@ import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.StopReason;
-import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.TieredKv;
 import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.natives.llama.ChatMessage;
 import dev.canopy.natives.llama.SamplerSettings;
@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code canopy generate}: one prompt streamed to stdout, or a JSONL batch decoded as parallel sequences. */
@@ -141,13 +142,14 @@ final class GenerateCommand implements Callable<Integer> {
     private GenerationSession openSession(InferenceModel m, PrintWriter err) {
         boolean tiers = kvGpuMb >= 0 || kvRamMb >= 0 || kvDir != null;
         if (!tiers) return m.openSession();
-        if (!(m instanceof CanopyInferenceModel c)) {
+        Optional<TieredKv> tiered = m.tieredKv();
+        if (tiered.isEmpty()) {
             err.println("note: --kv-gpu-mb/--kv-ram-mb/--kv-dir need Canopy's engine; this model runs on llama.cpp with its KV in RAM");
             return m.openSession();
         }
         if (kvRamMb == 0) throw new CliException("--kv-ram-mb must be positive (or omitted for unlimited)");
         try {
-            return c.openSession(c.defaultSettings(), KvOffload.ofMegabytes(kvDir, kvConversation, kvGpuMb, kvRamMb));
+            return tiered.get().openSession(KvOffload.ofMegabytes(kvDir, kvConversation, kvGpuMb, kvRamMb));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -28,6 +28,7 @@ final class CountingModel implements InferenceModel {
     @Override public Optional<String> notice() { return real.notice(); }
     @Override public Tokenizer tokenizer() { return real.tokenizer(); }
     @Override public String formatChat(List<ChatMessage> m, boolean a) { return real.formatChat(m, a); }
+    @Override public int contextTokens() { return real.contextTokens(); }
     @Override public void close() { /* the test owns the real model */ }
 
     @Override

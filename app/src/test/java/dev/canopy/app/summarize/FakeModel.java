@@ -106,6 +106,11 @@ final class FakeModel implements InferenceModel {
     }
 
     @Override
+    public int contextTokens() {
+        return contextTokens;
+    }
+
+    @Override
     public GenerationSession openSession() {
         return new GenerationSession() {
             @Override

@@ -1,5 +1,6 @@
 package dev.canopy.engine.bench;
 
+import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 import java.nio.file.Path;
@@ -45,6 +46,11 @@ public record BenchConfig(Path model, int[] promptTokens, int genTokens, int thr
             throw new IllegalArgumentException("--context " + contextTokens + " cannot hold a " + maxPrompt(promptTokens)
                     + "-token prompt and " + genTokens + " generated tokens");
         }
+    }
+
+    /** The prefill chunk size Canopy's engine takes by default: 256 on the CPU, 512 with GPU layers. */
+    public static int defaultChunk(int gpuLayers) {
+        return gpuLayers != 0 ? CanopyInferenceModel.DEFAULT_GPU_CHUNK : CanopyInferenceModel.DEFAULT_CPU_CHUNK;
     }
 
     /** The KV cells both engines get. */

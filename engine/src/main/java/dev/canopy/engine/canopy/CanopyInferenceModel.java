@@ -5,6 +5,7 @@ import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.ModelInfo;
+import dev.canopy.engine.TieredKv;
 import dev.canopy.engine.Tokenizer;
 import dev.canopy.engine.llama.LlamaInferenceModel;
 import dev.canopy.engine.llama.LlamaTokenizer;
@@ -146,6 +147,17 @@ public final class CanopyInferenceModel implements InferenceModel {
     @Override
     public GenerationSession openSession() {
         return new CanopyGenerationSession(this, defaultSettings());
+    }
+
+    @Override
+    public int contextTokens() {
+        return defaultSettings().contextTokens();
+    }
+
+    /** Sessions over the tiered KV store, with {@link #defaultSettings()}. */
+    @Override
+    public Optional<TieredKv> tieredKv() {
+        return Optional.of(offload -> openSession(defaultSettings(), offload));
     }
 
     /** A session with explicit run settings. */

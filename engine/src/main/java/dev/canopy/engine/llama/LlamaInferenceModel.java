@@ -59,6 +59,11 @@ public final class LlamaInferenceModel implements InferenceModel {
         return new LlamaGenerationSession(model, tokenizer, contextTokens(info, options), chunk, options.effectiveThreads());
     }
 
+    @Override
+    public int contextTokens() {
+        return contextTokens(info, options);
+    }
+
     /** The session context size: the option, else min(training context, 8192). */
     public static int contextTokens(ModelInfo info, EngineOptions options) {
         if (options.contextTokens() > 0) return options.contextTokens();
