@@ -12,11 +12,19 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param gpuLayers     layers on the GPU (0 = CPU only, -1 = as many as fit)
  * @param attention     "Long-context acceleration": dense (exact, the default) or a sparse mode with
  *                      its budgets; only the Canopy engine runs sparse modes (the llama.cpp fallback is dense)
+ * @param weights       how Canopy's engine keeps the CPU layers' matrices (repacked by default)
  */
 public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
-                            SparseAttentionSettings attention) {
+                            SparseAttentionSettings attention, WeightLayout weights) {
     public EngineOptions {
         if (attention == null) attention = SparseAttentionSettings.dense();
+        if (weights == null) weights = WeightLayout.REPACKED;
+    }
+
+    /** Repacked weights. */
+    public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
+                         SparseAttentionSettings attention) {
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, WeightLayout.REPACKED);
     }
 
     /** Dense attention. */
@@ -28,12 +36,13 @@ public record EngineOptions(EngineKind engine, int contextTokens, int chunkToken
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention); }
-    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights); }
+    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w); }
 
     /**
      * The threads a session runs: all processors for 0, and never more than there are. ggml's

@@ -3,6 +3,7 @@ package dev.canopy.architecture;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.GeneralCodingRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,29 @@ class ModuleDependencyTest {
         // Decision 0003: callers see InferenceModel and its capabilities (TieredKv), never an implementation.
         noClasses().that().resideInAnyPackage("dev.canopy.app..", "dev.canopy.ui..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.engine.canopy..", "dev.canopy.engine.llama..")
+                .check(classes);
+    }
+
+    @Test
+    void oneLoggingApi() {
+        // System.Logger writes every log line. java.util.logging is only the backend that quiets
+        // other loggers: PDFBox's (PdfLoader) and the extractor's in bench-memory.
+        noClasses().that().doNotHaveFullyQualifiedName("dev.canopy.app.documents.PdfLoader")
+                .and().doNotHaveFullyQualifiedName("dev.canopy.app.cli.BenchMemoryCommand")
+                .should().dependOnClassesThat().resideInAPackage("java.util.logging..")
+                .orShould().dependOnClassesThat().resideInAPackage("org.slf4j..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyCommandLinesWriteToTheTerminal() {
+        // Commands (cli), the benchmarks' and evaluations' own main methods, the launcher's one-line
+        // "no display" message, llama.cpp's log when CANOPY_LLAMA_LOG asks for it, and the generated
+        // bindings' trace; everything else logs or returns text.
+        noClasses().that().resideOutsideOfPackages("..cli..", "..bench..", "..eval..", "dev.canopy.natives.ffi..")
+                .and().doNotHaveFullyQualifiedName("dev.canopy.ui.CanopyLauncher")
+                .and().doNotHaveFullyQualifiedName("dev.canopy.natives.NativeLog")
+                .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
                 .check(classes);
     }
 

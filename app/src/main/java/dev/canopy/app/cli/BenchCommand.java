@@ -10,6 +10,7 @@ import dev.canopy.engine.bench.BenchConfig;
 import dev.canopy.engine.bench.BenchReport;
 import dev.canopy.engine.bench.EngineBench;
 import dev.canopy.engine.model.UnsupportedModelException;
+import dev.canopy.engine.runtime.WindowPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Layers both engines put on the GPU (0 = CPU only, -1 = all; more than the model has also moves the output).")
     int gpuLayers;
 
+    @Option(names = "--windows", defaultValue = "MULTIPLE_OF_256", paramLabel = "POLICY",
+            description = "KV cells Canopy's attention reads: ${COMPLETION-CANDIDATES} (decision 0076). Default: ${DEFAULT-VALUE}.")
+    WindowPolicy windows;
+
     @Option(names = "--json", description = "Print the report as one JSON object instead of a table.")
     boolean json;
 
@@ -76,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int c = chunk > 0 ? chunk : BenchConfig.defaultChunk(gpuLayers);
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
-                nThreads, c, repeats, context, attention.toSettings(), gpuLayers);
+                nThreads, c, repeats, context, attention.toSettings(), gpuLayers, windows);
         // progress lines go to stderr with --json so stdout stays one JSON document
         PrintWriter log = json ? err : out;
         log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%s%n",

@@ -21,8 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Builds memory from finished cells (two turns) on a background thread, so that no chat answer
@@ -35,7 +33,7 @@ import java.util.logging.Logger;
  * become the leaves, as before; so do the cells still waiting when the job is closed.
  */
 public final class BackgroundExtraction implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BackgroundExtraction.class.getName());
+    private static final System.Logger LOG = System.getLogger(BackgroundExtraction.class.getName());
 
     /**
      * What the job has done so far.
@@ -132,7 +130,7 @@ public final class BackgroundExtraction implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Memory extraction failed; the finished turns stay pending for the next run", e);
+            LOG.log(System.Logger.Level.WARNING, "Memory extraction failed; the finished turns stay pending for the next run", e);
         }
     }
 
@@ -150,7 +148,7 @@ public final class BackgroundExtraction implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) { // e.g. no memory for another session: the turns become the leaves
             failures.incrementAndGet();
-            LOG.log(Level.WARNING, "The model could not extract memories; keeping the turns", e);
+            LOG.log(System.Logger.Level.WARNING, "The model could not extract memories; keeping the turns", e);
             store.remember(new Counting(new TurnsAsLeavesExtractor(), false));
             return true;
         } finally {
@@ -188,7 +186,7 @@ public final class BackgroundExtraction implements AutoCloseable {
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 asTurns.addAndGet(cells.size());
-                LOG.log(Level.WARNING, "The model could not extract " + cells.size() + " memory cells; keeping their turns", e);
+                LOG.log(System.Logger.Level.WARNING, "The model could not extract " + cells.size() + " memory cells; keeping their turns", e);
                 return new TurnsAsLeavesExtractor().extract(cells).stream()
                         .map(x -> new CellExtraction(x.cellId(), x.summary(), x.facts(), true)).toList();
             }
@@ -223,7 +221,7 @@ public final class BackgroundExtraction implements AutoCloseable {
         try {
             store.remember(new Counting(new TurnsAsLeavesExtractor(), false));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not keep the last turns as memories; they stay pending for the next start", e);
+            LOG.log(System.Logger.Level.WARNING, "Could not keep the last turns as memories; they stay pending for the next start", e);
         }
     }
 }

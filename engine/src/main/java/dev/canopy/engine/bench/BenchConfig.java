@@ -1,6 +1,7 @@
 package dev.canopy.engine.bench;
 
 import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 import java.nio.file.Path;
@@ -18,9 +19,17 @@ import java.util.Arrays;
  * @param contextTokens KV cells of both engines; 0 = just enough for the longest prompt and the decode
  * @param attention     dense, or a sparse mode Canopy also runs (next to its dense run) against dense llama.cpp
  * @param gpuLayers     layers both engines put on the GPU (0 = CPU only, -1 = all, as llama.cpp's -ngl)
+ * @param windows       Canopy's KV window policy (the session default, or another for comparisons)
  */
 public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                          int contextTokens, SparseAttentionSettings attention, int gpuLayers) {
+                          int contextTokens, SparseAttentionSettings attention, int gpuLayers, WindowPolicy windows) {
+    /** With the session's default KV windows. */
+    public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens,
+                       SparseAttentionSettings attention, int gpuLayers) {
+        this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, attention, gpuLayers,
+                CanopyInferenceModel.DEFAULT_WINDOWS);
+    }
+
     /** On the CPU. */
     public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens,
                        SparseAttentionSettings attention) {
@@ -34,6 +43,7 @@ public record BenchConfig(Path model, int[] promptTokens, int genTokens, int thr
 
     public BenchConfig {
         if (attention == null) attention = SparseAttentionSettings.dense();
+        if (windows == null) windows = CanopyInferenceModel.DEFAULT_WINDOWS;
         promptTokens = promptTokens.clone();
         if (promptTokens.length == 0) throw new IllegalArgumentException("bench needs at least one prompt length");
         for (int p : promptTokens) {

@@ -7,7 +7,6 @@ import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
-import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.ContextParams;
@@ -34,10 +33,6 @@ public final class EngineBench {
     /** Default runs per engine and prompt length; the best prefill and the best decode figure are kept. */
     public static final int DEFAULT_REPEATS = 3;
 
-    /** Canopy's KV window policy in the bench: the session default unless -Dcanopy.bench.windows=NAME says otherwise. */
-    static final WindowPolicy WINDOWS = WindowPolicy.valueOf(
-            System.getProperty("canopy.bench.windows", CanopyInferenceModel.DEFAULT_WINDOWS.name()));
-
     private EngineBench() {}
 
     private static BenchRow best(BenchRow a, BenchRow b) {
@@ -57,7 +52,7 @@ public final class EngineBench {
         int context = config.effectiveContext();
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context)
                 .withGpuLayers(config.gpuLayers());
-        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), WINDOWS);
+        RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), config.windows());
         boolean sparse = config.attention().mode().isSparse();
         RunSettings sparseSettings = settings.withAttention(config.attention());
         String sparseName = BenchReport.CANOPY + " " + config.attention().mode().cliName();

@@ -78,7 +78,8 @@ public final class CanopyInferenceModel implements InferenceModel {
             List<BackendDevice> devices = NativeRuntime.get().devices();
             LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, devices);
             weights = GpuLayers.loadFitting(placement, p -> ModelWeights.load(gguf, read, p, p.anyOnGpu()
-                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL));
+                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL,
+                    options.weights()));
             gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !weights.placement().meets(options.gpuLayers());
         }
         try {

@@ -1,5 +1,6 @@
 package dev.canopy.engine.weights;
 
+import dev.canopy.engine.WeightLayout;
 import dev.canopy.engine.model.Architecture;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.natives.ffi.llama_h;
@@ -61,6 +62,12 @@ public final class ModelWeights implements AutoCloseable {
      * of {@code gpuBufferType} (device memory); the others stay in the map (or its CPU repacks).
      */
     public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerPlacement placement, MemorySegment gpuBufferType) {
+        return load(gguf, hp, placement, gpuBufferType, WeightLayout.REPACKED);
+    }
+
+    /** As {@link #load(GgufFile, ModelHparams, LayerPlacement, MemorySegment)}, the CPU layers' matrices kept in {@code layout}. */
+    public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerPlacement placement, MemorySegment gpuBufferType,
+                                    WeightLayout layout) {
         if (placement.layers() != hp.layers()) throw new IllegalArgumentException("placement of " + placement.layers() + " layers for a model of " + hp.layers());
         List<GgufFile.TensorInfo> infos = gguf.tensors();
         GgmlContext headers = GgmlContext.metadata(infos.size() + 1, 0);
@@ -102,7 +109,7 @@ public final class ModelWeights implements AutoCloseable {
                 onGpu = RepackedWeights.copyInto(gpuBufferType, gpuNames, byName, mapped);
                 gpuNames.forEach(mapped::remove);     // what is on the GPU is not repacked for the CPU
             }
-            repacked = RepackedWeights.apply(byName, mapped);
+            repacked = RepackedWeights.apply(byName, layout == WeightLayout.REPACKED ? mapped : Map.of());
             return assemble(dir, hp, mapping, headers, buffer, repacked, onGpu, placement);
         } catch (IOException e) {
             close(repacked, onGpu, buffer, headers, mapping);

@@ -25,8 +25,6 @@ final class RepackedWeights implements AutoCloseable {
     /** The weights of matrix multiplications (not token_embd, which is read by row). */
     private static final Pattern MATMUL_WEIGHT =
             Pattern.compile("blk\\.\\d+\\.(attn_(q|k|v|output)|ffn_(gate|up|down))\\.weight|output\\.weight");
-    /** Set {@code -Dcanopy.weights.repack=false} to keep every weight in the memory map (for comparisons). */
-    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("canopy.weights.repack"));
 
     private final List<GgmlContext> contexts = new ArrayList<>(); // owned: headers of the copies
     private final List<BackendBuffer> buffers = new ArrayList<>(); // owned: their data
@@ -36,11 +34,12 @@ final class RepackedWeights implements AutoCloseable {
 
     /**
      * Replaces, in {@code byName}, every matrix an extra CPU buffer type supports by a copy in that
-     * buffer type, filled from {@code mapped} (the tensor's bytes in the memory map).
+     * buffer type, filled from {@code mapped} (the tensor's bytes in the memory map); only the
+     * matrices in {@code mapped} are copied (none: every weight stays in the memory map).
      */
     static RepackedWeights apply(Map<String, MemorySegment> byName, Map<String, MemorySegment> mapped) {
         Map<MemorySegment, List<String>> byType = new LinkedHashMap<>();
-        if (ENABLED) {
+        if (!mapped.isEmpty()) {
             CpuWeightLayouts layouts = CpuWeightLayouts.discover();
             for (Map.Entry<String, MemorySegment> e : byName.entrySet()) {
                 if (!MATMUL_WEIGHT.matcher(e.getKey()).matches() || !mapped.containsKey(e.getKey())) continue;

@@ -3,8 +3,6 @@ package dev.canopy.memory.extract;
 import dev.canopy.memory.llm.TextGenerator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Extraction by the model: one prompt per cell, all cells of a call decoded as parallel sequences
@@ -13,7 +11,7 @@ import java.util.logging.Logger;
  */
 public final class LlmCellExtractor implements CellExtractor {
 
-    private static final Logger LOG = Logger.getLogger(LlmCellExtractor.class.getName());
+    private static final System.Logger LOG = System.getLogger(LlmCellExtractor.class.getName());
 
     private final TextGenerator generator;
     private final int batchSize;
@@ -48,7 +46,7 @@ public final class LlmCellExtractor implements CellExtractor {
             try {
                 out.add(ExtractionParser.parse(answer, cell));
             } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "Cell {0}: unusable extraction ({1}); keeping its turns",
+                LOG.log(System.Logger.Level.WARNING, "Cell {0}: unusable extraction ({1}); keeping its turns",
                         new Object[] {cell.id(), e.getMessage()});
                 CellExtraction raw = TurnsAsLeavesExtractor.extract(cell);
                 out.add(new CellExtraction(cell.id(), raw.summary(), raw.facts(), true));

@@ -27,7 +27,8 @@ final class NodeScores {
         this.treeOf = treeOf;
     }
 
-    static NodeScores load(Sql s, Map<Long, Double> nodeHits, Map<Long, Double> mass) throws SQLException {
+    /** {@code a}: the weight of a node's own text match against the density of matching facts below it. */
+    static NodeScores load(Sql s, Map<Long, Double> nodeHits, Map<Long, Double> mass, double a) throws SQLException {
         Set<Long> ids = new HashSet<>(nodeHits.keySet());
         ids.addAll(mass.keySet());
         record Info(long id, long tree, int level, int items) {
@@ -52,7 +53,6 @@ final class NodeScores {
         for (Info in : infos) {
             double max = maxDensity.getOrDefault(in.level(), 0.0);
             double d = max > 0 ? density.get(in.id()) / max : 0;
-            double a = Double.parseDouble(System.getProperty("canopy.wnode", "0.5"));
             score.put(in.id(), a * nodeHits.getOrDefault(in.id(), 0.0) + (1 - a) * d);
             treeOf.put(in.id(), in.tree());
         }

@@ -25,10 +25,6 @@ import java.util.Set;
  */
 public final class Retriever {
 
-    static final double W_PATH = Double.parseDouble(System.getProperty("canopy.wpath", "0.5"));
-    static final double W_CELL = Double.parseDouble(System.getProperty("canopy.wcell", "0.3"));
-    static final int MAX_TREES = Integer.getInteger("canopy.trees", 16);
-
     private final Database db;
     private final TokenCounter counter;
 
@@ -50,12 +46,12 @@ public final class Retriever {
         Map<Long, Double> factHits = Hits.facts(s, match, o.candidates());
         Map<Long, Double> nodeHits = Hits.nodes(s, match, o.candidates());
         Map<Long, Double> mass = Hits.mass(s, factHits);
-        NodeScores scores = NodeScores.load(s, nodeHits, mass);
+        NodeScores scores = NodeScores.load(s, nodeHits, mass, o.weights().node());
 
         Map<Long, Double> pathScore = new HashMap<>();
         Map<Long, Double> cellSupport = new HashMap<>();
         Map<Long, Set<String>> via = new HashMap<>();
-        for (Tree tree : scores.candidateTrees(s, MAX_TREES)) {
+        for (Tree tree : scores.candidateTrees(s, o.maxTrees())) {
             TreeNode root = Nodes.node(s, tree.rootId());
             for (BeamSearch.Reached r : BeamSearch.descend(s, root, o.beam(), scores::score)) {
                 List<Long> facts = r.leaf().factId() != null ? List.of(r.leaf().factId())
@@ -76,8 +72,8 @@ public final class Retriever {
         }
         List<Scored> scored = new ArrayList<>();
         for (long f : candidates) {
-            double sc = factHits.getOrDefault(f, 0.0) + W_PATH * pathScore.getOrDefault(f, 0.0)
-                    + W_CELL * cellSupport.getOrDefault(f, 0.0);
+            double sc = factHits.getOrDefault(f, 0.0) + o.weights().path() * pathScore.getOrDefault(f, 0.0)
+                    + o.weights().cell() * cellSupport.getOrDefault(f, 0.0);
             scored.add(new Scored(f, sc));
         }
         scored.sort(Comparator.comparingDouble((Scored x) -> -x.score()).thenComparingLong(Scored::id));
