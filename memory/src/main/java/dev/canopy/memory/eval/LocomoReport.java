@@ -1,8 +1,11 @@
 package dev.canopy.memory.eval;
 
-import java.util.Locale;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The evaluation result; {@link #toJson()} is the exact object {@code canopy eval locomo} prints.
@@ -10,23 +13,35 @@ import java.util.stream.Collectors;
  */
 public record LocomoReport(Scores ours, Scores bm25, int questions, double constructionSeconds) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Overall recall and recall per category ("1".."5"). */
     public record Scores(double overall, Map<String, Double> byCategory) {
 
-        String toJson() {
-            String cats = byCategory.entrySet().stream()
-                    .map(e -> "\"" + e.getKey() + "\": " + num(e.getValue()))
-                    .collect(Collectors.joining(", "));
-            return "{\"overall\": " + num(overall) + ", \"by_category\": {" + cats + "}}";
+        ObjectNode toJson() {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("overall", num(overall));
+            ObjectNode cats = o.putObject("by_category");
+            byCategory.forEach((category, recall) -> cats.put(category, num(recall)));
+            return o;
         }
     }
 
     public String toJson() {
-        return "{\"ours\": " + ours.toJson() + ", \"bm25\": " + bm25.toJson() + ", \"questions\": " + questions
-                + ", \"construction_s\": " + num(constructionSeconds) + "}";
+        ObjectNode o = JSON.createObjectNode();
+        o.set("ours", ours.toJson());
+        o.set("bm25", bm25.toJson());
+        o.put("questions", questions);
+        o.put("construction_s", num(constructionSeconds));
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of numbers is always writable", e);
+        }
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+    /** Four decimals, as the report has always printed them. */
+    private static BigDecimal num(double v) {
+        return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP);
     }
 }
