@@ -163,7 +163,7 @@ public final class MemoryStore implements AutoCloseable {
         return db.file();
     }
 
-    /** The underlying database, for tools and tests in this module's packages. */
+    /** The underlying database: for the app's other stores on the same file (document summaries), tools and tests. */
     public Database database() {
         return db;
     }

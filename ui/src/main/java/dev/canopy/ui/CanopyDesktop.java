@@ -10,7 +10,6 @@ import dev.canopy.natives.UserDirs;
 import dev.canopy.ui.chat.ChatView;
 import dev.canopy.ui.chat.ChatViewModel;
 import dev.canopy.ui.common.UiThreads;
-import dev.canopy.app.summarize.SummaryStore;
 import dev.canopy.ui.documents.DocumentsView;
 import dev.canopy.ui.documents.DocumentsViewModel;
 import dev.canopy.ui.memory.MemoryView;
@@ -44,7 +43,6 @@ import java.util.Map;
  */
 public final class CanopyDesktop extends Application {
     private DesktopServices services; // owned
-    private SummaryStore summaries;    // owned, opened when Documents first runs
     private final java.nio.file.Path home; // the data folder; null = the user's (UserDirs.data())
 
     public CanopyDesktop() {
@@ -67,7 +65,7 @@ public final class CanopyDesktop extends Application {
         applyTheme(settings.settings().theme());
         UiThreads threads = UiThreads.of(Platform::runLater);
 
-        DocumentsView documents = new DocumentsView(new DocumentsViewModel(services.chat(), this::summaryStore, threads));
+        DocumentsView documents = new DocumentsView(new DocumentsViewModel(services.chat(), services::summaries, threads));
         ChatViewModel chatVm = new ChatViewModel(services.chat(), threads,
                 id -> settings.saveUiState(withConversation(settings.uiState(), id)));
         ModelsViewModel modelsVm = new ModelsViewModel(services.models(), services.downloader(), threads);
@@ -140,16 +138,8 @@ public final class CanopyDesktop extends Application {
         if (shots != null) ScreenshotTour.run(scene, java.nio.file.Path.of(shots), List.of("CHAT", "DOCUMENTS", "MODELS", "MEMORY", "SETTINGS"));
     }
 
-    private synchronized SummaryStore summaryStore() {
-        if (summaries == null) summaries = SummaryStore.open(services.settings().paths().database());
-        return summaries;
-    }
-
     @Override
     public void stop() {
-        synchronized (this) {
-            if (summaries != null) summaries.close();
-        }
         if (services != null) services.close();
     }
 

@@ -9,6 +9,7 @@ import dev.canopy.app.memories.InMemoryMemoryService;
 import dev.canopy.app.memories.MemoryService;
 import dev.canopy.app.models.ModelService;
 import dev.canopy.app.settings.SettingsStore;
+import dev.canopy.app.summarize.SummaryStore;
 
 import dev.canopy.app.memories.BackgroundExtraction;
 import dev.canopy.app.memories.ForestMemoryService;
@@ -39,6 +40,7 @@ public final class DesktopServices implements AutoCloseable {
     private final ModelRuntime runtime;
     private final ChatService chat;
     private final Optional<MemoryStore> store; // owned: the user's database, when it opened
+    private final Optional<SummaryStore> summaries; // over the store's database
     private final Optional<BackgroundExtraction> extraction; // owned, over the store and the runtime
     private final Optional<String> storageProblem;
 
@@ -52,6 +54,7 @@ public final class DesktopServices implements AutoCloseable {
                             ModelDownloader downloader, ModelRuntime runtime, Optional<MemoryStore> store,
                             Optional<BackgroundExtraction> extraction, Optional<String> storageProblem) {
         this.store = store;
+        this.summaries = store.map(s -> SummaryStore.over(s.database()));
         this.extraction = extraction;
         this.storageProblem = storageProblem;
         this.settings = settings;
@@ -93,6 +96,11 @@ public final class DesktopServices implements AutoCloseable {
     public ConversationRepository conversations() { return conversations; }
     public MemoryService memory() { return memory; }
     public ChatService chat() { return chat; }
+
+    /** Document summaries, in the same database as conversations and memory. */
+    public SummaryStore summaries() {
+        return summaries.orElseThrow(() -> new IllegalStateException(storageProblem.orElse("The database is not open.")));
+    }
 
     /** Stops memory extraction (what is pending waits for the next start), frees the loaded model. */
     @Override

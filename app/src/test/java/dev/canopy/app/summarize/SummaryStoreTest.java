@@ -46,9 +46,64 @@ class SummaryStoreTest {
             List<String> tables = new ArrayList<>();
             var t = st.executeQuery("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
             while (t.next()) tables.add(t.getString(1));
-            assertThat(tables).isNotEmpty().allMatch(n -> n.startsWith("doc_"));
+            // The file is the user's one database: memory's tables are there too, created by the same migrations.
+            assertThat(tables).contains("doc_documents", "doc_runs", "doc_summaries", "doc_results", "conversations");
         }
     }
+
+    @Test
+    void aDatabaseWhoseSummaryTablesTheStoreCreatedItselfMigratesWithItsSummaries() throws Exception {
+        // A canopy.db from before migration 3: memory's schema at version 2, and the doc_* tables
+        // that SummaryStore used to create on its own connection, holding a run and its summaries.
+        Path file = dir.resolve("old/canopy.db");
+        java.nio.file.Files.createDirectories(file.getParent());
+        RunKey key = new RunKey("abc", "model-1", 512, "part=384");
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
+            for (var m : dev.canopy.memory.db.Schema.migrations()) {
+                if (m.version() > 2) continue;
+                for (String ddl : m.statements()) st.execute(ddl);
+            }
+            st.execute("PRAGMA user_version = 2");
+            for (String ddl : OLD_SUMMARY_TABLES) st.execute(ddl);
+            st.execute("INSERT INTO doc_documents VALUES ('abc', 'Report', '/r.pdf', 'PDF', 3, 1)");
+            st.execute("INSERT INTO doc_runs VALUES ('" + key.id() + "', 'abc', 'model-1', 'Model One', 512, 3, 'part=384', 1)");
+            st.execute("INSERT INTO doc_summaries VALUES ('" + key.id() + "', 0, 0, 'first', 1, 2, 'COMPLETE', 5)");
+            st.execute("INSERT INTO doc_results (run_id, content_hash, style, instruction, model_name, text, markdown,"
+                    + " created_at) VALUES ('" + key.id() + "', 'abc', 'BRIEF', '', 'Model One', 'text', '# md', 1)");
+        }
+        try (SummaryStore s = SummaryStore.open(file)) {
+            assertThat(s.summaries(key.id(), 0)).containsOnlyKeys(0);
+            assertThat(s.summaries(key.id(), 0).get(0).text()).isEqualTo("first");
+            assertThat(s.documents()).extracting(StoredDocument::title).containsExactly("Report");
+            assertThat(s.result(key.id(), SummaryStyle.BRIEF, "")).get().extracting(StoredResult::markdown).isEqualTo("# md");
+            s.saveSummaries(key.id(), List.of(new Summary(0, 1, "second", new SourceSpan(3, 4), SummaryStatus.COMPLETE, 6)));
+            assertThat(s.summaries(key.id(), 0).keySet()).containsExactly(0, 1);
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); var st = c.createStatement()) {
+            assertThat(st.executeQuery("PRAGMA user_version").getInt(1)).isEqualTo(3);
+        }
+    }
+
+    /** The statements SummaryStore ran on every open before its tables became migration 3. */
+    private static final String[] OLD_SUMMARY_TABLES = {
+        """
+        CREATE TABLE IF NOT EXISTS doc_documents (content_hash TEXT PRIMARY KEY, title TEXT NOT NULL,
+          source_path TEXT NOT NULL, format TEXT NOT NULL, places INTEGER NOT NULL, added_at INTEGER NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS doc_runs (run_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, model_id TEXT NOT NULL,
+          model_name TEXT NOT NULL, chunk_tokens INTEGER NOT NULL, chunks INTEGER NOT NULL, settings TEXT NOT NULL,
+          created_at INTEGER NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS doc_summaries (run_id TEXT NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,
+          text TEXT NOT NULL, span_from INTEGER NOT NULL, span_to INTEGER NOT NULL, status TEXT NOT NULL,
+          tokens INTEGER NOT NULL, PRIMARY KEY (run_id, level, idx))""",
+        """
+        CREATE TABLE IF NOT EXISTS doc_results (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,
+          content_hash TEXT NOT NULL, style TEXT NOT NULL, instruction TEXT NOT NULL, model_name TEXT NOT NULL,
+          text TEXT NOT NULL, markdown TEXT NOT NULL, created_at INTEGER NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS doc_results_by_doc ON doc_results (content_hash, created_at)",
+        "CREATE INDEX IF NOT EXISTS doc_results_by_run ON doc_results (run_id, style, instruction)"
+    };
 
     @Test
     void theRunKeyChangesWithEveryInputThatChangesTheWork() {

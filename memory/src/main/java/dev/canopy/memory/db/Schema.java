@@ -20,8 +20,33 @@ public final class Schema {
 
     public static List<Migration> migrations() {
         return List.of(new Migration(1, "conversations, messages, MemForest", V1),
-                new Migration(2, "entity_sessions: which sessions mention an entity", V2));
+                new Migration(2, "entity_sessions: which sessions mention an entity", V2),
+                new Migration(3, "doc_*: documents, their part and merge summaries, final summaries", V3));
     }
+
+    /**
+     * The document summaries (app's SummaryStore). Before this migration the store created these
+     * tables itself on its own connection, with these very statements; {@code IF NOT EXISTS} keeps
+     * such a file's tables and rows as they are.
+     */
+    private static final List<String> V3 = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS doc_documents (content_hash TEXT PRIMARY KEY, title TEXT NOT NULL,
+              source_path TEXT NOT NULL, format TEXT NOT NULL, places INTEGER NOT NULL, added_at INTEGER NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS doc_runs (run_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, model_id TEXT NOT NULL,
+              model_name TEXT NOT NULL, chunk_tokens INTEGER NOT NULL, chunks INTEGER NOT NULL, settings TEXT NOT NULL,
+              created_at INTEGER NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS doc_summaries (run_id TEXT NOT NULL, level INTEGER NOT NULL, idx INTEGER NOT NULL,
+              text TEXT NOT NULL, span_from INTEGER NOT NULL, span_to INTEGER NOT NULL, status TEXT NOT NULL,
+              tokens INTEGER NOT NULL, PRIMARY KEY (run_id, level, idx))""",
+            """
+            CREATE TABLE IF NOT EXISTS doc_results (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,
+              content_hash TEXT NOT NULL, style TEXT NOT NULL, instruction TEXT NOT NULL, model_name TEXT NOT NULL,
+              text TEXT NOT NULL, markdown TEXT NOT NULL, created_at INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS doc_results_by_doc ON doc_results (content_hash, created_at)",
+            "CREATE INDEX IF NOT EXISTS doc_results_by_run ON doc_results (run_id, style, instruction)");
 
     /**
      * Sessions each entity is mentioned in, kept by insert triggers so that deciding whether an
