@@ -1,6 +1,6 @@
 package dev.canopy.ui;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.app.settings.SettingsStore;

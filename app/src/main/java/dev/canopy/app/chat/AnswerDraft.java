@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 /**
  * An answer being written. The store keeps it from before the first token (a crash loses at most
  * the token in flight; the next start marks it interrupted and keeps its text).

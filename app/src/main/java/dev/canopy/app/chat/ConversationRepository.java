@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

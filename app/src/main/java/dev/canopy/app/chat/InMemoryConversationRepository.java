@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

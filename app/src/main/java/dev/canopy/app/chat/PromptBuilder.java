@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.engine.ContextFullException;
 import dev.canopy.engine.InferenceModel;
@@ -30,7 +31,11 @@ final class PromptBuilder {
             List<ChatMessage> messages = new ArrayList<>();
             if (!system.isBlank()) messages.add(ChatMessage.system(system));
             for (StoredMessage m : history.subList(dropped, history.size())) {
-                messages.add(m.role() == Role.USER ? ChatMessage.user(m.content()) : ChatMessage.assistant(m.content()));
+                messages.add(switch (m.role()) {
+                    case SYSTEM -> ChatMessage.system(m.content());
+                    case USER -> ChatMessage.user(m.content());
+                    case ASSISTANT -> ChatMessage.assistant(m.content());
+                });
             }
             String text = model.formatChat(messages, true);
             int tokens = model.tokenizer().count(text) + 1;

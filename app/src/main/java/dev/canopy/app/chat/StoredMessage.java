@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.MessageStatus;
+import dev.canopy.memory.conversation.Role;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -12,10 +14,18 @@ import java.util.Optional;
  * @param content        the text (markdown for answers; a user message may carry an attached document)
  * @param created        when it was written
  * @param stats          for answers: how it was produced
+ * @param status         complete, or interrupted when Canopy stopped while writing it (the view says so)
  */
 public record StoredMessage(String id, String conversationId, Role role, String content, Instant created,
-                            Optional<ReplyStats> stats) {
+                            Optional<ReplyStats> stats, MessageStatus status) {
     public StoredMessage {
         if (stats == null) stats = Optional.empty();
+        if (status == null) status = MessageStatus.COMPLETE;
+    }
+
+    /** A complete message. */
+    public StoredMessage(String id, String conversationId, Role role, String content, Instant created,
+                         Optional<ReplyStats> stats) {
+        this(id, conversationId, role, content, created, stats, MessageStatus.COMPLETE);
     }
 }

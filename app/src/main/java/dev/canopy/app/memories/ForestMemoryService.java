@@ -1,5 +1,6 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.forest.TreeKind;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.memory.MemoryStore;
 import dev.canopy.memory.conversation.Message;
@@ -43,7 +44,7 @@ public final class ForestMemoryService implements MemoryService {
     @Override
     public List<MemoryTree> forest() {
         return store.forest(MAX_NODES_PER_TREE).stream()
-                .map(t -> new MemoryTree("tree-" + t.tree().id(), TreeKind.valueOf(t.tree().kind().name()),
+                .map(t -> new MemoryTree("tree-" + t.tree().id(), t.tree().kind(),
                         t.tree().label(), node(t.root())))
                 .sorted((a, b) -> b.root().end().compareTo(a.root().end()))
                 .toList();

@@ -1,6 +1,7 @@
 package dev.canopy.app.memories;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.forest.TreeKind;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.StoredMessage;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.forest.TreeKind;
 /**
  * One tree of the memory forest.
  *

@@ -6,7 +6,7 @@ import dev.canopy.app.chat.AnswerDraft;
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ConversationRepository;
 import dev.canopy.app.chat.ReplyStats;
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.SamplingPreset;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.app.errors.UserFacingException;
@@ -72,7 +72,7 @@ public final class StoredConversations implements ConversationRepository {
     @Override
     public List<StoredMessage> messages(String conversationId) {
         return key(conversationId).map(k -> store.conversations().messages(k).stream()
-                .filter(m -> m.role() != dev.canopy.memory.conversation.Role.SYSTEM)
+                .filter(m -> m.role() != Role.SYSTEM)
                 .filter(m -> m.status() != MessageStatus.FAILED || !m.content().isBlank())
                 .map(StoredConversations::message).toList()).orElse(List.of());
     }
@@ -80,7 +80,7 @@ public final class StoredConversations implements ConversationRepository {
     @Override
     public StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats) {
         long id = require(conversationId);
-        NewMessage m = new NewMessage(role(role), null, content, null, stats.map(StoredConversations::json).orElse(null), null, null);
+        NewMessage m = new NewMessage(role, null, content, null, stats.map(StoredConversations::json).orElse(null), null, null);
         return message(store.conversations().add(id, m));
     }
 
@@ -136,24 +136,15 @@ public final class StoredConversations implements ConversationRepository {
     }
 
     private static StoredMessage message(Message m) {
-        Optional<ReplyStats> stats = m.role() == dev.canopy.memory.conversation.Role.ASSISTANT && m.settings() != null
+        Optional<ReplyStats> stats = m.role() == Role.ASSISTANT && m.settings() != null
                 ? read(m.settings(), ReplyStats.class) : Optional.empty();
-        String text = m.status() == MessageStatus.INTERRUPTED && !m.content().isBlank()
-                ? m.content() + "\n\n*(interrupted: Canopy stopped while writing this answer)*" : m.content();
-        return new StoredMessage(Long.toString(m.id()), Long.toString(m.conversationId()), role(m.role()), text,
-                m.createdAt(), stats);
+        MessageStatus status = m.status() == MessageStatus.INTERRUPTED ? MessageStatus.INTERRUPTED : MessageStatus.COMPLETE;
+        return new StoredMessage(Long.toString(m.id()), Long.toString(m.conversationId()), m.role(), m.content(),
+                m.createdAt(), stats, status);
     }
 
     private static Extras extras(String settings) {
         return read(settings, Extras.class).orElse(new Extras(false, "", SamplingPreset.BALANCED));
-    }
-
-    private static dev.canopy.memory.conversation.Role role(Role r) {
-        return dev.canopy.memory.conversation.Role.valueOf(r.name());
-    }
-
-    private static Role role(dev.canopy.memory.conversation.Role r) {
-        return Role.valueOf(r.name());
     }
 
     private static String json(Object o) {

@@ -2,6 +2,7 @@ package dev.canopy.app.settings;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 /**
@@ -57,7 +58,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     /** "Long-context acceleration" as the engine takes it: dense, or DHSA with the chosen budget. */
     public SparseAttentionSettings sparseAttention() {
         if (attention == AttentionMode.DENSE) return SparseAttentionSettings.dense();
-        return SparseAttentionSettings.of(dev.canopy.engine.sparse.AttentionMode.DHSA).withBudget(attentionBudgetTokens);
+        return SparseAttentionSettings.of(AttentionMode.DHSA).withBudget(attentionBudgetTokens);
     }
 
     public AppSettings withTheme(Theme t) {

@@ -1,8 +1,9 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.settings.AppSettings;
-import dev.canopy.app.settings.AttentionMode;
+import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.natives.gguf.TinyModelSpec;

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.memories.InMemoryMemoryService;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.app.settings.SettingsStore;

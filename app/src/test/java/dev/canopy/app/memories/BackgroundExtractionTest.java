@@ -4,7 +4,7 @@ import dev.canopy.app.chat.ChatListener;
 import dev.canopy.app.chat.ChatReply;
 import dev.canopy.app.chat.ChatService;
 import dev.canopy.app.chat.ModelRuntime;
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.settings.AppSettings;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.engine.CancellationToken;

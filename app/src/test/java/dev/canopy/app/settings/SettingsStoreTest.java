@@ -1,5 +1,6 @@
 package dev.canopy.app.settings;
 
+import dev.canopy.engine.sparse.AttentionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.canopy.ui.chat;
 
 import dev.canopy.app.chat.Conversation;
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;

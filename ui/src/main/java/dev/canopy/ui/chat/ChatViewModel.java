@@ -10,7 +10,8 @@ import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ContextUsage;
 import dev.canopy.app.chat.DocumentReader;
 import dev.canopy.app.chat.ReplyStats;
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.MessageStatus;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.app.errors.UserMessages;
 import dev.canopy.app.memories.MemoryFact;
@@ -276,9 +277,15 @@ public final class ChatViewModel {
         Conversation c = current.get();
         if (c == null) { messages.clear(); return; }
         messages.setAll(chat.conversations().messages(c.id()).stream()
-                .map(m -> new MessageItem(m.id(), m.role(), m.content(), m.stats().map(ChatViewModel::footer).orElse("")))
+                .map(m -> new MessageItem(m.id(), m.role(), shown(m), m.stats().map(ChatViewModel::footer).orElse("")))
                 .toList());
         updateContextMeter();
+    }
+
+    /** A stored message as the chat shows it: an answer Canopy stopped writing says so. */
+    static String shown(StoredMessage m) {
+        return m.status() == MessageStatus.INTERRUPTED && !m.content().isBlank()
+                ? m.content() + "\n\n*(interrupted: Canopy stopped while writing this answer)*" : m.content();
     }
 
     private void updateContextMeter() {

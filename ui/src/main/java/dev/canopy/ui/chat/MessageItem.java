@@ -1,7 +1,7 @@
 package dev.canopy.ui.chat;
 
 import dev.canopy.app.chat.Attachments;
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;

@@ -1,6 +1,6 @@
 package dev.canopy.ui.settings;
 
-import dev.canopy.app.settings.AttentionMode;
+import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.Theme;
 import javafx.geometry.Insets;
@@ -45,9 +45,9 @@ public final class SettingsView extends VBox {
         g.addRow(r++, new Label("Context window"), field(vm.contextTokens, "context"), hint("tokens; 0 = the model's, at most 8,192"));
         ChoiceBox<AttentionMode> attention = new ChoiceBox<>();
         attention.setId("attention");
-        attention.getItems().setAll(AttentionMode.values());
+        attention.getItems().setAll(SettingsViewModel.ATTENTION_CHOICES);
         attention.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(AttentionMode m) { return m == null ? "" : m.label(); }
+            @Override public String toString(AttentionMode m) { return m == null ? "" : label(m); }
             @Override public AttentionMode fromString(String s) { return null; }
         });
         attention.valueProperty().bindBidirectional(vm.attention);
@@ -103,5 +103,15 @@ public final class SettingsView extends VBox {
         Label l = new Label(s);
         l.getStyleClass().add("footer");
         return l;
+    }
+
+    /** The Settings choice's words for an attention mode. */
+    static String label(AttentionMode m) {
+        return switch (m) {
+            case DENSE -> "Off: dense attention (exact)";
+            case DHSA -> "DHSA: sparse attention for long prompts";
+            case WINDOW -> "Window: the first and the latest tokens";
+            case TOPK -> "Top-k: the best-scoring blocks of keys";
+        };
     }
 }

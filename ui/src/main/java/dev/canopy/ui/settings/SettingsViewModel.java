@@ -1,7 +1,7 @@
 package dev.canopy.ui.settings;
 
 import dev.canopy.app.settings.AppSettings;
-import dev.canopy.app.settings.AttentionMode;
+import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
@@ -12,6 +12,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,8 @@ public final class SettingsViewModel {
     public final StringProperty threads = new SimpleStringProperty();
     public final StringProperty chunkTokens = new SimpleStringProperty();
     public final StringProperty contextTokens = new SimpleStringProperty();
+    /** The attention modes Settings offers (decision 0060: DHSA is the sparse mode for chats). */
+    public static final List<AttentionMode> ATTENTION_CHOICES = List.of(AttentionMode.DENSE, AttentionMode.DHSA);
     public final ObjectProperty<AttentionMode> attention = new SimpleObjectProperty<>();
     public final StringProperty attentionBudget = new SimpleStringProperty();
     /** "Keep the conversation's KV on disk": the tiered KV store, with these budgets and folder. */

@@ -1,6 +1,6 @@
 package dev.canopy.ui.chat;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.SamplingPreset;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.app.desktop.DesktopServices;

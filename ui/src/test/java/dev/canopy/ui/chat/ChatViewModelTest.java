@@ -1,6 +1,6 @@
 package dev.canopy.ui.chat;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;

@@ -1,6 +1,6 @@
 package dev.canopy.ui.chat;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import javafx.collections.ListChangeListener;
 
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,6 +1,6 @@
 package dev.canopy.ui.memory;
 
-import dev.canopy.app.chat.Role;
+import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.memories.MemoryFact;
 import org.junit.jupiter.api.Test;

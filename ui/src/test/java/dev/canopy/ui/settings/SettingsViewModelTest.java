@@ -1,5 +1,6 @@
 package dev.canopy.ui.settings;
 
+import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,8 @@ class SettingsViewModelTest {
     void longContextAccelerationReachesTheEngineOptions() {
         SettingsStore store = new SettingsStore(home);
         SettingsViewModel vm = new SettingsViewModel(store, t -> {});
-        assertThat(vm.attention.get()).isEqualTo(dev.canopy.app.settings.AttentionMode.DENSE);
-        vm.attention.set(dev.canopy.app.settings.AttentionMode.DHSA);
+        assertThat(vm.attention.get()).isEqualTo(dev.canopy.engine.sparse.AttentionMode.DENSE);
+        vm.attention.set(dev.canopy.engine.sparse.AttentionMode.DHSA);
         vm.chunkTokens.set("512");
         vm.attentionBudget.set("600");
         assertThat(vm.save()).isFalse();
@@ -122,10 +123,10 @@ class SettingsViewModelTest {
     @Test
     void dhsaAndKvOnDiskAreSavedTogether() {
         SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {});
-        vm.attention.set(dev.canopy.app.settings.AttentionMode.DHSA);
+        vm.attention.set(dev.canopy.engine.sparse.AttentionMode.DHSA);
         vm.kvTiers.set(true);
         assertThat(vm.save()).isTrue();
-        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(dev.canopy.app.settings.AttentionMode.DHSA);
+        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(dev.canopy.engine.sparse.AttentionMode.DHSA);
         assertThat(new SettingsStore(home).settings().kvTiers()).isTrue();
     }
 }
