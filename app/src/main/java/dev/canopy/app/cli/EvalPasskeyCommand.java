@@ -33,6 +33,8 @@ final class EvalPasskeyCommand implements Callable<Integer> {
             description = "Prefill chunk size, which is also DHSA's query block. Default: ${DEFAULT-VALUE}.") int chunk;
     @Option(names = "--sparse-last-chunk", description = {"Let the prompt's last chunk attend sparsely too (by default it reads every key:",
             "the question is there). With a decode budget, nothing reads every key: what the selection alone finds."}) boolean sparseLastChunk;
+    @Option(names = "--prompts", paramLabel = "FILE.jsonl", description = {"Run these prompts (make_prompts.py's JSONL, e.g.",
+            "../shared/datasets/passkey/sample.jsonl) instead of generated ones; --lengths, --facts and --per-cell are ignored."}) Path prompts;
     @Option(names = "--reference", description = "Also print llama.cpp's own dense answer per prompt.") boolean reference;
     @Option(names = "--noise-floor", description = {"Also run two more exact variants, dense over an F32 KV and llama.cpp's own decoder,",
             "and count how often they agree with dense: how often answers change from rounding alone."}) boolean noiseFloor;
@@ -45,6 +47,10 @@ final class EvalPasskeyCommand implements Callable<Integer> {
                 "--decode-budget", Integer.toString(decodeBudget), "--threads", Integer.toString(threads),
                 "--chunk", Integer.toString(chunk), "--exact-last", Boolean.toString(!sparseLastChunk),
                 "--reference", Boolean.toString(reference), "--noise-floor", Boolean.toString(noiseFloor)));
+        if (prompts != null) {
+            if (!Files.isRegularFile(prompts)) throw new CliException("no prompts file at " + prompts);
+            args.addAll(List.of("--prompts", prompts.toString()));
+        }
         try {
             PasskeyEval.main(args.toArray(String[]::new));
         } catch (IllegalArgumentException e) {

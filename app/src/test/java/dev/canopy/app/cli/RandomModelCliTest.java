@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,24 @@ class RandomModelCliTest {
     }
 
     @Test
+    void aKQuantModelComesFromLlamasQuantizerAndGenerates() throws Exception {
+        Path out = dir.resolve("q4km.gguf");
+        CanopyCliTest.Run w = cli("random-model", "--shape", "small", "--type", "Q4_K_M", "--out", out.toString());
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(w.out()).contains("llama, 2 layers, 256 wide").contains("Q4_K_M (").containsPattern("q4_K \\d+").contains("f32 ");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("q4km.gguf"); // the F16 source is gone
+        try (GgufFile g = GgufFile.open(out)) {
+            assertThat(g.tensor("blk.1.attn_q.weight").orElseThrow().typeName()).isEqualTo("q4_K");
+        }
+        CanopyCliTest.Run gen = cli("generate", "--model", out.toString(), "--prompt", "Once upon a time", "--max-tokens", "3");
+        assertThat(gen.code()).as(gen.err()).isZero();
+        assertThat(gen.out()).isNotBlank();
+        CanopyCliTest.Run bad = cli("random-model", "--shape", "tiny", "--type", "Q3_K_L", "--out", dir.resolve("b.gguf").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("canopy: --type must be one of F32, F16, Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q4_0; got Q3_K_L");
+    }
+
+    @Test
     void theOneBillionShapeHasAboutOneBillionWeights() {
         TinyModelSpec s = TinyModelSpec.oneBillion("llama");
         long e = s.embedding(), kv = (long) s.kvHeads() * s.headDim(), ff = s.feedForward(), vocab = 32000;
@@ -40,7 +59,7 @@ class RandomModelCliTest {
     void badShapesAndFoldersAreClearErrors() {
         CanopyCliTest.Run shape = cli("random-model", "--shape", "7b", "--out", dir.resolve("x.gguf").toString());
         assertThat(shape.code()).isEqualTo(2);
-        assertThat(shape.err()).contains("--shape must be 1b or tiny").doesNotContain("\tat ");
+        assertThat(shape.err()).contains("--shape must be 1b, small or tiny").doesNotContain("\tat ");
         CanopyCliTest.Run folder = cli("random-model", "--shape", "tiny", "--out", dir.toString());
         assertThat(folder.err()).contains("is a folder");
         CanopyCliTest.Run missing = cli("random-model", "--shape", "tiny", "--out", dir.resolve("no/such/x.gguf").toString());

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToIntFunction;
 
 /**
  * Decode speed with the KV all in memory (the engine's dense cache) against the KV in tiers under
@@ -65,8 +64,7 @@ public final class KvDecodeBench {
         try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(o.model()), eo);
              LlamaModel llama = gpu ? LlamaModel.load(o.model(), ModelParams.cpu().withGpuLayers(o.gpuLayers())) : null) {
             Tokenizer tok = m.tokenizer();
-            ToIntFunction<String> count = t -> tok.encode(t, false).length;
-            PasskeyPrompts gen = new PasskeyPrompts(count, PasskeyPrompts.singleTokenLabels(count));
+            PasskeyPrompts gen = PasskeyPrompts.forModel(tok);
             RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), llama_h.GGML_TYPE_F16(), CanopyInferenceModel.DEFAULT_WINDOWS);
             long kvBytes = 2L * m.hparams().layers() * context * m.hparams().kvWidth() * 2;
             KvOffload tiers = KvOffload.ofMegabytes(null, "bench", gpu ? o.gpuMegabytes() : 0, -1).withAttendTokens(o.attendTokens());

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToIntFunction;
 
 /**
  * Passkey quality of every attention mode on the passkey model: exact-match accuracy and
@@ -35,6 +34,7 @@ import java.util.function.ToIntFunction;
  *       --model ../shared/models/passkey-llama-6l-384.gguf [--lengths 4096,8192,16384] [--facts 1,3]
  *       [--per-cell 5] [--modes dense,dhsa,window,topk] [--budget 1024] [--decode-budget 512]
  *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25] [--noise-floor true]
+ *       [--prompts shared/datasets/passkey/sample.jsonl]   (that file's prompts instead of generated ones)
  * </pre>
  */
 public final class PasskeyEval {
@@ -60,16 +60,17 @@ public final class PasskeyEval {
                 .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET)));
         base = base.withExactLastChunk(Boolean.parseBoolean(o.getOrDefault("exact-last", "true")));
         if (o.containsKey("threshold")) base = base.withBoundaries(base.boundaries().withThreshold(Float.parseFloat(o.get("threshold"))));
-        int cells = Arrays.stream(lengths).max().orElse(4096) + 2 * ANSWER_TOKENS;
 
+        int cells = (o.containsKey("prompts") ? PasskeySamples.longest(Path.of(o.get("prompts"))) : Arrays.stream(lengths).max().orElse(4096))
+                + 2 * ANSWER_TOKENS;
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(cells);
         try (CanopyInferenceModel engine = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
              LlamaModel vocabModel = LlamaModel.load(model, ModelParams.vocab())) {
             LlamaVocab vocab = vocabModel.vocab();
-            ToIntFunction<String> count = t -> vocab.tokenize(t, false, false).length;
-            PasskeyPrompts gen = new PasskeyPrompts(count, PasskeyPrompts.singleTokenLabels(count));
-            List<PasskeyPrompt> suite = gen.suite(lengths, facts, Integer.parseInt(o.getOrDefault("per-cell", "5")),
-                    Long.parseLong(o.getOrDefault("seed", "1")));
+            List<PasskeyPrompt> suite = o.containsKey("prompts")
+                    ? PasskeySamples.read(Path.of(o.get("prompts"))).stream().map(PasskeySamples.Sample::prompt).toList()
+                    : PasskeyPrompts.forModel(engine.tokenizer()).suite(lengths, facts,
+                            Integer.parseInt(o.getOrDefault("per-cell", "5")), Long.parseLong(o.getOrDefault("seed", "1")));
             RunSettings run = engine.defaultSettings();
             System.out.printf(Locale.ROOT, "budget %d, decode budget %s, prompt's last chunk %s, query block %d%n", base.budget(),
                     base.decodeBudget() == SparseAttentionSettings.DENSE_DECODE ? "0 (every key)" : Integer.toString(base.decodeBudget()),
@@ -97,7 +98,7 @@ public final class PasskeyEval {
                         if (floor) row.put(LLAMA_CPP, ref);
                         else System.out.printf(Locale.ROOT, "%-12s llama.cpp dense '%s' %s%n", p.id(), ref.continuation().strip(), ref.correct() ? "ok" : "--");
                     }
-                    printPrompt(p, row);
+                    printPrompt(p, tokens.length, row);
                     byCell.computeIfAbsent(p.facts().size() + " fact(s) @ " + p.id().substring(0, p.id().indexOf('-')), k -> new ArrayList<>()).add(row);
                 }
                 printSummary(byCell, labels, seqs);
@@ -108,7 +109,8 @@ public final class PasskeyEval {
         }
     }
 
-    private static Outcome answer(SequenceEngine seq, int[] prompt, LlamaVocab vocab, PasskeyPrompt p) {
+    /** The greedy continuation (up to the first period, at most 8 tokens) of {@code prompt} in {@code seq}. */
+    static Outcome answer(SequenceEngine seq, int[] prompt, LlamaVocab vocab, PasskeyPrompt p) {
         seq.reset();
         long t0 = System.nanoTime();
         float[] logits = seq.prefill(prompt, 0, new CancellationToken(), GenerationListener.NONE).logits();
@@ -144,8 +146,8 @@ public final class PasskeyEval {
         }
     }
 
-    private static void printPrompt(PasskeyPrompt p, Map<String, Outcome> row) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %5d tok  expect%-8s", p.id(), p.tokens(), p.expected()));
+    private static void printPrompt(PasskeyPrompt p, int tokens, Map<String, Outcome> row) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-12s %5d tok  expect%-8s", p.id(), tokens, p.expected()));
         row.forEach((m, r) -> sb.append(String.format(Locale.ROOT, " | %s %-9s %s %5.1fs", m, "'" + r.continuation().strip() + "'",
                 r.correct() ? "ok" : r.confused() ? "CF" : "--", r.prefillSeconds())));
         System.out.println(sb);
