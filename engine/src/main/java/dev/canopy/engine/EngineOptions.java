@@ -12,11 +12,20 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param gpuLayers     layers on the GPU (0 = CPU only, -1 = as many as fit)
  * @param attention     "Long-context acceleration": dense (exact, the default) or a sparse mode with
  *                      its budgets; only the Canopy engine runs sparse modes (the llama.cpp fallback is dense)
+ * @param kvPrecision   "KV precision": the KV cache's type (F16 by default; Q8_0 and Q4_0 quantize it,
+ *                      falling back to F16 with a notice for models whose head size is not a multiple of 32)
  */
 public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
-                            SparseAttentionSettings attention) {
+                            SparseAttentionSettings attention, KvPrecision kvPrecision) {
     public EngineOptions {
         if (attention == null) attention = SparseAttentionSettings.dense();
+        if (kvPrecision == null) kvPrecision = KvPrecision.F16;
+    }
+
+    /** F16 KV. */
+    public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
+                         SparseAttentionSettings attention) {
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, KvPrecision.F16);
     }
 
     /** Dense attention. */
@@ -28,12 +37,13 @@ public record EngineOptions(EngineKind engine, int contextTokens, int chunkToken
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention); }
-    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, kvPrecision); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, kvPrecision); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, kvPrecision); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, kvPrecision); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, kvPrecision); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, kvPrecision); }
+    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, p); }
 
     /**
      * The threads a session runs: all processors for 0, and never more than there are. ggml's

@@ -1,5 +1,6 @@
 package dev.canopy.engine.bench;
 
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
 import java.nio.file.Path;
@@ -17,9 +18,17 @@ import java.util.Arrays;
  * @param contextTokens KV cells of both engines; 0 = just enough for the longest prompt and the decode
  * @param attention     dense, or a sparse mode Canopy also runs (next to its dense run) against dense llama.cpp
  * @param gpuLayers     layers both engines put on the GPU (0 = CPU only, -1 = all, as llama.cpp's -ngl)
+ * @param kvPrecision   Canopy's KV type in a run next to its F16 run (with the sparse mode, if any), to
+ *                      compare their speed; F16 adds no run
  */
 public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                          int contextTokens, SparseAttentionSettings attention, int gpuLayers) {
+                          int contextTokens, SparseAttentionSettings attention, int gpuLayers, KvPrecision kvPrecision) {
+    /** With an F16 KV. */
+    public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
+                       int contextTokens, SparseAttentionSettings attention, int gpuLayers) {
+        this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, attention, gpuLayers, KvPrecision.F16);
+    }
+
     /** On the CPU. */
     public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens,
                        SparseAttentionSettings attention) {
@@ -33,6 +42,7 @@ public record BenchConfig(Path model, int[] promptTokens, int genTokens, int thr
 
     public BenchConfig {
         if (attention == null) attention = SparseAttentionSettings.dense();
+        if (kvPrecision == null) kvPrecision = KvPrecision.F16;
         promptTokens = promptTokens.clone();
         if (promptTokens.length == 0) throw new IllegalArgumentException("bench needs at least one prompt length");
         for (int p : promptTokens) {
