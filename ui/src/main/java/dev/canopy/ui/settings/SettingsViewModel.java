@@ -5,6 +5,7 @@ import dev.canopy.app.settings.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
+import dev.canopy.engine.KvPrecision;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -30,6 +31,8 @@ public final class SettingsViewModel {
     public final StringProperty contextTokens = new SimpleStringProperty();
     public final ObjectProperty<AttentionMode> attention = new SimpleObjectProperty<>();
     public final StringProperty attentionBudget = new SimpleStringProperty();
+    /** "KV precision": 16-bit (exact), 8-bit or 4-bit KV cache. */
+    public final ObjectProperty<KvPrecision> kvPrecision = new SimpleObjectProperty<>();
     /** "Keep the conversation's KV on disk": the tiered KV store, with these budgets and folder. */
     public final BooleanProperty kvTiers = new SimpleBooleanProperty();
     public final StringProperty kvGpuMb = new SimpleStringProperty();
@@ -57,6 +60,7 @@ public final class SettingsViewModel {
         contextTokens.set(Integer.toString(s.contextTokens()));
         attention.set(s.attention());
         attentionBudget.set(Integer.toString(s.attentionBudgetTokens()));
+        kvPrecision.set(s.kvPrecision());
         kvTiers.set(s.kvTiers());
         kvGpuMb.set(Long.toString(s.kvGpuMb()));
         kvRamMb.set(Long.toString(s.kvCpuMb()));
@@ -91,7 +95,7 @@ public final class SettingsViewModel {
             AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
                     budget, kvGpu, kvRam, kvDisk, folder, tiers,
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
-                    old.activeModel());
+                    old.activeModel(), kvPrecision.get());
             store.save(s);
             applyTheme.accept(s.theme());
             message.set(s.needsReloadComparedTo(old) ? "Saved. The model reloads with these settings at the next answer."
