@@ -13,18 +13,21 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param attention     "Long-context acceleration": dense (exact, the default) or a sparse mode with
  *                      its budgets; only the Canopy engine runs sparse modes (the llama.cpp fallback is dense)
  * @param weights       how Canopy's engine keeps the CPU layers' matrices (repacked by default)
+ * @param kvPrecision   "KV precision": the KV cache's type (F16 by default; Q8_0 and Q4_0 quantize it,
+ *                      falling back to F16 with a notice for models whose head size is not a multiple of 32)
  */
 public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
-                            SparseAttentionSettings attention, WeightLayout weights) {
+                            SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision) {
     public EngineOptions {
         if (attention == null) attention = SparseAttentionSettings.dense();
         if (weights == null) weights = WeightLayout.REPACKED;
+        if (kvPrecision == null) kvPrecision = KvPrecision.F16;
     }
 
-    /** Repacked weights. */
+    /** Repacked weights, F16 KV. */
     public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
                          SparseAttentionSettings attention) {
-        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, WeightLayout.REPACKED);
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, WeightLayout.REPACKED, KvPrecision.F16);
     }
 
     /** Dense attention. */
@@ -36,13 +39,14 @@ public record EngineOptions(EngineKind engine, int contextTokens, int chunkToken
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights); }
-    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights); }
-    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights, kvPrecision); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights, kvPrecision); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights, kvPrecision); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights, kvPrecision); }
+    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w, kvPrecision); }
+    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, p); }
 
     /**
      * The threads a session runs: all processors for 0, and never more than there are. ggml's

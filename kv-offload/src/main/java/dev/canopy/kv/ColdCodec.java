@@ -8,7 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Encodes hot rows (F32/F16) into the cold type (F32, F16 or Q8_0) and back, with ggml's own row
+ * Encodes hot rows (F32/F16) into the cold type (F32, F16 or Q8_0) and back (quantized hot rows
+ * are stored as they are), with ggml's own row
  * routines (ggml_fp32_to_fp16_row, ggml_quantize_chunk, the Q8_0 type traits' to_float), so disk
  * pages hold exactly what ggml would. Thread-safe (scratch memory is per call).
  */
@@ -43,7 +44,7 @@ final class ColdCodec {
 
     void encode(MemorySegment hotRows, MemorySegment coldRows, int rows) {
         long n = (long) rows * rowElements;
-        if (cold != KvType.Q8_0) {
+        if (cold == hot || cold != KvType.Q8_0) {
             Rows.convert(hotRows, hot, coldRows, cold, n);
             return;
         }
@@ -56,7 +57,7 @@ final class ColdCodec {
 
     void decode(MemorySegment coldRows, MemorySegment hotRows, int rows) {
         long n = (long) rows * rowElements;
-        if (cold != KvType.Q8_0) {
+        if (cold == hot || cold != KvType.Q8_0) {
             Rows.convert(coldRows, cold, hotRows, hot, n);
             return;
         }

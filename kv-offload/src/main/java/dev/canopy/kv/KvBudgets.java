@@ -15,7 +15,8 @@ import dev.canopy.natives.ByteSizes;
  * @param hostBytes   host memory for pages (pinned when the GPU backend offers it)
  * @param diskBytes   the largest the conversation's page file may grow
  * @param coldType    how pages are stored on disk: F16 or Q8_0 (or F32); exact resume and exact
- *                    dense attention over the disk tier need {@code coldType == hotType}
+ *                    dense attention over the disk tier need {@code coldType == hotType}, and a
+ *                    quantized hot type (Q8_0, Q4_0) is stored as itself
  */
 public record KvBudgets(long deviceBytes, long hostBytes, long diskBytes, KvType coldType) {
 

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * @param headDim    values per head
  * @param queryHeads query heads (a multiple of kvHeads; consecutive query heads share a KV head)
  * @param pageTokens tokens per page, per layer (layers may differ; see {@link #uniform})
- * @param hotType    the row type on device and host and in gathered tensors: F32 or F16
+ * @param hotType    the row type on device and host and in gathered tensors: F32, F16, or Q8_0 / Q4_0
+ *                   (a quantized KV cache; the head size must then be a multiple of 32)
  */
 public record KvLayout(int layers, int kvHeads, int headDim, int queryHeads, int[] pageTokens, KvType hotType) {
 
@@ -30,7 +31,10 @@ public record KvLayout(int layers, int kvHeads, int headDim, int queryHeads, int
         }
         pageTokens = pageTokens.clone();
         for (int p : pageTokens) if (p < 1) throw new IllegalArgumentException("page sizes must be positive");
-        if (hotType == null || !hotType.isHotType()) throw new IllegalArgumentException("hotType must be F32 or F16");
+        if (hotType == null) throw new IllegalArgumentException("hotType is required");
+        if (headDim % hotType.blockElements() != 0) {
+            throw new IllegalArgumentException(hotType + " KV needs a head size that is a multiple of " + hotType.blockElements() + ", not " + headDim);
+        }
     }
 
     /** The same page size in every layer. */

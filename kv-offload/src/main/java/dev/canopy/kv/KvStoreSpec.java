@@ -25,6 +25,10 @@ public record KvStoreSpec(Path directory, String conversationId, StoreIdentity i
         if (conversationId == null || !SAFE_ID.matcher(conversationId).matches() || conversationId.startsWith(".")) {
             throw new IllegalArgumentException("conversation id must be 1-128 of [A-Za-z0-9._-], not starting with '.': " + conversationId);
         }
+        if (layout.hotType().isQuantized() && budgets.coldType() != layout.hotType()) {
+            throw new IllegalArgumentException("a " + layout.hotType() + " KV keeps its pages on disk as " + layout.hotType()
+                    + ", not " + budgets.coldType());
+        }
     }
 
     /** With the devices ggml lists on this machine. */

@@ -1,9 +1,17 @@
 package dev.canopy.kv;
 
+import dev.canopy.natives.ffi.ggml_to_float_t;
+import dev.canopy.natives.ffi.ggml_type_traits;
+import dev.canopy.natives.ffi.llama_h;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Conversions between F32 and F16 rows in native memory, and per-channel min/max of rows. */
+/**
+ * Conversions between F32 and F16 rows in native memory, per-channel min/max of rows, and the
+ * widening of quantized rows (Q8_0, Q4_0) to F32 with ggml's own to_float.
+ */
 final class Rows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -18,7 +26,7 @@ final class Rows {
      */
     static void convert(MemorySegment src, KvType from, MemorySegment dst, KvType to, long n) {
         if (from == to) {
-            MemorySegment.copy(src, 0, dst, 0, n * from.elementBytes());
+            MemorySegment.copy(src, 0, dst, 0, from.bytes(n));
             return;
         }
         if (!(from == KvType.F32 && to == KvType.F16) && !(from == KvType.F16 && to == KvType.F32)) {
@@ -41,8 +49,28 @@ final class Rows {
         }
     }
 
-    /** Widens {@code lo}/{@code hi} with {@code rows} rows of {@code type} (F32 or F16) at {@code seg}. */
+    /**
+     * Widens {@code n} quantized values ({@code from} Q8_0 or Q4_0) at {@code src} into F32 at
+     * {@code dst}, with the type traits' to_float (what ggml's get_rows and flash attention read).
+     */
+    @SuppressWarnings("restricted") // ggml's type traits table is static and sized by its generated layout
+    static void dequantize(MemorySegment src, KvType from, MemorySegment dst, long n) {
+        if (!from.isQuantized()) throw new IllegalArgumentException(from + " is not a quantized type");
+        MemorySegment traits = llama_h.ggml_get_type_traits(from.ggmlId()).reinterpret(ggml_type_traits.layout().byteSize());
+        ggml_to_float_t.invoke(ggml_type_traits.to_float(traits), src, dst, n);
+    }
+
+    /** Widens {@code lo}/{@code hi} with {@code rows} rows of {@code type} at {@code seg}. */
     static void minMax(MemorySegment seg, KvType type, int rows, float[] lo, float[] hi) {
+        if (type.isQuantized()) {
+            try (Arena a = Arena.ofConfined()) {
+                long n = (long) rows * lo.length;
+                MemorySegment f32 = a.allocate(Math.max(4, n * 4), 64);
+                dequantize(seg.isNative() ? seg : a.allocate(type.bytes(n), 64).copyFrom(seg.asSlice(0, type.bytes(n))), type, f32, n);
+                minMax(f32, KvType.F32, rows, lo, hi);
+            }
+            return;
+        }
         int n = lo.length;
         float[] row = new float[n];
         short[] half = type == KvType.F16 ? new short[n] : null;
@@ -59,8 +87,16 @@ final class Rows {
         }
     }
 
-    /** Reads {@code rows} rows (F32 or F16) as floats, for tests and recomputation. */
+    /** Reads {@code rows} rows as floats, for tests and recomputation. */
     static float[][] read(MemorySegment seg, KvType type, int rows, int n) {
+        if (type.isQuantized()) {
+            try (Arena a = Arena.ofConfined()) {
+                long values = (long) rows * n;
+                MemorySegment f32 = a.allocate(Math.max(4, values * 4), 64);
+                dequantize(seg.isNative() ? seg : a.allocate(type.bytes(values), 64).copyFrom(seg.asSlice(0, type.bytes(values))), type, f32, values);
+                return read(f32, KvType.F32, rows, n);
+            }
+        }
         float[][] out = new float[rows][n];
         short[] half = new short[n];
         for (int r = 0; r < rows; r++) {

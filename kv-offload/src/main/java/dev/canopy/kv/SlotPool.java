@@ -61,7 +61,7 @@ final class SlotPool implements AutoCloseable {
         int n = Math.min(slotsPerBlock, maxSlots - first);
         GgmlContext headers = GgmlContext.metadata(n, 0);
         MemorySegment[] slots = new MemorySegment[n];
-        long elements = slotBytes / llama_h.ggml_type_size(hotType);
+        long elements = slotBytes / llama_h.ggml_type_size(hotType) * llama_h.ggml_blck_size(hotType); // whole blocks: >= the page
         for (int i = 0; i < n; i++) slots[i] = llama_h.ggml_new_tensor_1d(headers.handle(), hotType, elements);
         BackendBuffer buffer;
         try {

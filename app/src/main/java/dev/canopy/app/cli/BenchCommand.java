@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.engine.Engines;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.bench.BenchConfig;
@@ -65,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--kv-type", defaultValue = "f16", paramLabel = "f16|q8_0|q4_0", converter = KvTypeConverter.class,
+            completionCandidates = KvTypeConverter.Names.class, description = {KvTypeConverter.DESCRIPTION,
+                    "Canopy then runs that KV next to its F16 run and prints their ratio."})
+    KvPrecision kvType;
+
     @picocli.CommandLine.Mixin AttentionOptions attention;
 
     @Spec CommandSpec spec;
@@ -81,12 +87,12 @@ final class BenchCommand implements Callable<Integer> {
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int c = chunk > 0 ? chunk : BenchConfig.defaultChunk(gpuLayers);
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
-                nThreads, c, repeats, context, attention.toSettings(), gpuLayers, windows);
+                nThreads, c, repeats, context, attention.toSettings(), gpuLayers, windows, kvType);
         // progress lines go to stderr with --json so stdout stays one JSON document
         PrintWriter log = json ? err : out;
-        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%s%n",
+        log.printf("bench %s: %d threads, chunk %d, context %d, prompts %s, %d decode tokens, best of %d%s%s%n",
                 model.getFileName(), nThreads, c, config.effectiveContext(), promptTokens, genTokens, repeats,
-                gpuLayers == 0 ? "" : ", GPU layers " + gpuLayers);
+                gpuLayers == 0 ? "" : ", GPU layers " + gpuLayers, kvType == KvPrecision.F16 ? "" : ", KV " + kvType + " vs f16");
         log.flush();
         BenchReport report;
         try {

@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.kv.bench.KvDecodeBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,10 @@ final class BenchKvCommand implements Callable<Integer> {
     @Option(names = "--attend", defaultValue = "0", paramLabel = "N",
             description = "Tokens each layer of the tiered KV attends to per step, chosen by the pages' key bounds"
                     + " (0 = all of them while the RAM budget holds the KV, else derived from it). Default: ${DEFAULT-VALUE}.") int attend;
+    @Option(names = "--kv-type", defaultValue = "f16", paramLabel = "f16|q8_0|q4_0", converter = KvTypeConverter.class,
+            completionCandidates = KvTypeConverter.Names.class, description = {KvTypeConverter.DESCRIPTION,
+                    "Both lanes (all in RAM and tiered) keep it; the tiers' pages too."})
+    KvPrecision kvType;
     @Spec CommandSpec spec;
 
     @Override
@@ -44,7 +49,8 @@ final class BenchKvCommand implements Callable<Integer> {
         if (gpuMb > 0 && gpuLayers == 0) throw new CliException("--kv-gpu-mb needs --gpu-layers (the KV of CPU layers stays in RAM)");
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try {
-            KvDecodeBench.run(new KvDecodeBench.Options(model, tokens, prompts, decode, ramFraction, t, chunk, seed, gpuLayers, gpuMb, attend), spec.commandLine().getOut());
+            KvDecodeBench.run(new KvDecodeBench.Options(model, tokens, prompts, decode, ramFraction, t, chunk, seed, gpuLayers, gpuMb, attend,
+                    kvType), spec.commandLine().getOut());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

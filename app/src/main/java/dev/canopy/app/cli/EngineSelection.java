@@ -2,6 +2,7 @@ package dev.canopy.app.cli;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,10 @@ final class EngineSelection {
     @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0", description = "Layers on the GPU (0 = CPU only, -1 = as many as fit; more than the model has also moves the output).")
     int gpuLayers;
 
+    @Option(names = "--kv-type", defaultValue = "f16", paramLabel = "f16|q8_0|q4_0", converter = KvTypeConverter.class,
+            completionCandidates = KvTypeConverter.Names.class, description = KvTypeConverter.DESCRIPTION)
+    KvPrecision kvType;
+
     @Mixin AttentionOptions attention;
 
     EngineOptions toOptions() {
@@ -33,7 +38,7 @@ final class EngineSelection {
             case "llama", "llama.cpp" -> EngineKind.LLAMA;
             default -> throw new CliException("--engine must be canopy or llama, not '" + engine + "'");
         };
-        EngineOptions options = new EngineOptions(kind, context, chunk, threads, gpuLayers, attention.toSettings());
+        EngineOptions options = new EngineOptions(kind, context, chunk, threads, gpuLayers, attention.toSettings()).withKvPrecision(kvType);
         if (kind == EngineKind.LLAMA && options.attention().mode().isSparse()) {
             throw new CliException("--attention " + attention.mode + " needs --engine canopy (llama.cpp's decoder only runs dense attention)");
         }

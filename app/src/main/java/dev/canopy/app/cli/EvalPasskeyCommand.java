@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.sparse.eval.PasskeyEval;
 import picocli.CommandLine.Command;
@@ -38,6 +39,9 @@ final class EvalPasskeyCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "Also print llama.cpp's own dense answer per prompt.") boolean reference;
     @Option(names = "--noise-floor", description = {"Also run two more exact variants, dense over an F32 KV and llama.cpp's own decoder,",
             "and count how often they agree with dense: how often answers change from rounding alone."}) boolean noiseFloor;
+    @Option(names = "--kv-types", paramLabel = "q8_0,q4_0", split = ",", converter = KvTypeConverter.class,
+            description = {"Also run every mode over these quantized KV types (rows 'mode@type'): their 'same as dense' column",
+                    "is the agreement with an F16 KV, their prefill seconds the speed."}) List<KvPrecision> kvTypes;
 
     @Override
     public Integer call() {
@@ -46,7 +50,8 @@ final class EvalPasskeyCommand implements Callable<Integer> {
                 "--per-cell", Integer.toString(perCell), "--modes", modes, "--budget", Integer.toString(budget),
                 "--decode-budget", Integer.toString(decodeBudget), "--threads", Integer.toString(threads),
                 "--chunk", Integer.toString(chunk), "--exact-last", Boolean.toString(!sparseLastChunk),
-                "--reference", Boolean.toString(reference), "--noise-floor", Boolean.toString(noiseFloor)));
+                "--reference", Boolean.toString(reference), "--noise-floor", Boolean.toString(noiseFloor),
+                "--kv-types", kvTypes == null ? "" : String.join(",", kvTypes.stream().map(KvPrecision::cliName).toList())));
         if (prompts != null) {
             if (!Files.isRegularFile(prompts)) throw new CliException("no prompts file at " + prompts);
             args.addAll(List.of("--prompts", prompts.toString()));

@@ -2,6 +2,7 @@ package dev.canopy.app.settings;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
@@ -28,11 +29,22 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param modelsFolder   folder scanned for .gguf files and where downloads go
  * @param memoryEnabled  whether chats read and write long-term memory
  * @param activeModel    the model chats use, or empty
+ * @param kvPrecision    "KV precision": 16-bit (exact, the default), 8-bit or 4-bit KV cache; kept with the
+ *                       conversation's saved KV, which a change of it recomputes (a settings file without it: 16-bit)
  */
 public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
                           int contextTokens, AttentionMode attention, int attentionBudgetTokens,
                           long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, boolean kvTiers, String dataFolder,
-                          String modelsFolder, boolean memoryEnabled, String activeModel) {
+                          String modelsFolder, boolean memoryEnabled, String activeModel, KvPrecision kvPrecision) {
+
+    /** With a 16-bit KV. */
+    public AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
+                       int contextTokens, AttentionMode attention, int attentionBudgetTokens,
+                       long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, boolean kvTiers, String dataFolder,
+                       String modelsFolder, boolean memoryEnabled, String activeModel) {
+        this(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention, attentionBudgetTokens, kvGpuMb, kvCpuMb,
+                kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder, memoryEnabled, activeModel, KvPrecision.F16);
+    }
 
     public AppSettings {
         if (theme == null) theme = Theme.LIGHT;
@@ -42,6 +54,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
         if (dataFolder == null) dataFolder = "";
         if (modelsFolder == null) modelsFolder = "";
         if (activeModel == null) activeModel = "";
+        if (kvPrecision == null) kvPrecision = KvPrecision.F16;
     }
 
     public static AppSettings defaults() {
@@ -52,7 +65,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     /** The engine options these settings ask for (the attention mode included). */
     public EngineOptions engineOptions() {
         return new EngineOptions(EngineKind.CANOPY, contextTokens, chunkTokens, threads,
-                device == ComputeDevice.GPU ? gpuLayers : 0, sparseAttention());
+                device == ComputeDevice.GPU ? gpuLayers : 0, sparseAttention()).withKvPrecision(kvPrecision);
     }
 
     /** "Long-context acceleration" as the engine takes it: dense, or DHSA with the chosen budget. */
@@ -64,19 +77,19 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     public AppSettings withTheme(Theme t) {
         return new AppSettings(t, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                memoryEnabled, activeModel);
+                memoryEnabled, activeModel, kvPrecision);
     }
 
     public AppSettings withActiveModel(String path) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                memoryEnabled, path);
+                memoryEnabled, path, kvPrecision);
     }
 
     public AppSettings withMemoryEnabled(boolean on) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                on, activeModel);
+                on, activeModel, kvPrecision);
     }
 
     /** Whether a change from {@code before} to this needs the model to be loaded again. */

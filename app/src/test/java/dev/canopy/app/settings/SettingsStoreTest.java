@@ -1,5 +1,6 @@
 package dev.canopy.app.settings;
 
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.AttentionMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,23 @@ class SettingsStoreTest {
         assertThat(gpu.engineOptions().threads()).isEqualTo(4);
         assertThat(gpu.needsReloadComparedTo(cpu)).isTrue();
         assertThat(cpu.withTheme(Theme.DARK).needsReloadComparedTo(cpu)).isFalse();
+    }
+
+    @Test
+    void kvPrecisionSurvivesARestartReachesTheEngineAndReloadsTheModel() throws Exception {
+        SettingsStore s = new SettingsStore(home);
+        AppSettings d = AppSettings.defaults();
+        assertThat(d.kvPrecision()).isEqualTo(KvPrecision.F16);
+        AppSettings q8 = new AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(), d.chunkTokens(), d.contextTokens(),
+                d.attention(), d.attentionBudgetTokens(), d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), "", true, "", "", true, "",
+                KvPrecision.Q8_0);
+        s.save(q8);
+        assertThat(new SettingsStore(home).settings().kvPrecision()).isEqualTo(KvPrecision.Q8_0);
+        assertThat(q8.engineOptions().kvPrecision()).isEqualTo(KvPrecision.Q8_0);
+        assertThat(q8.needsReloadComparedTo(d)).isTrue();
+
+        Files.writeString(home.resolve("settings.json"), "{\"theme\":\"DARK\"}");   // a file from before the setting
+        assertThat(new SettingsStore(home).settings().kvPrecision()).isEqualTo(KvPrecision.F16);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.canopy.engine.bench;
 
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
@@ -20,14 +21,17 @@ import java.util.Arrays;
  * @param attention     dense, or a sparse mode Canopy also runs (next to its dense run) against dense llama.cpp
  * @param gpuLayers     layers both engines put on the GPU (0 = CPU only, -1 = all, as llama.cpp's -ngl)
  * @param windows       Canopy's KV window policy (the session default, or another for comparisons)
+ * @param kvPrecision   Canopy's KV type in a run next to its F16 run (with the sparse mode, if any), to
+ *                      compare their speed; F16 adds no run
  */
 public record BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats,
-                          int contextTokens, SparseAttentionSettings attention, int gpuLayers, WindowPolicy windows) {
-    /** With the session's default KV windows. */
+                          int contextTokens, SparseAttentionSettings attention, int gpuLayers, WindowPolicy windows,
+                          KvPrecision kvPrecision) {
+    /** With the session's default KV windows and an F16 KV. */
     public BenchConfig(Path model, int[] promptTokens, int genTokens, int threads, int chunk, int repeats, int contextTokens,
                        SparseAttentionSettings attention, int gpuLayers) {
         this(model, promptTokens, genTokens, threads, chunk, repeats, contextTokens, attention, gpuLayers,
-                CanopyInferenceModel.DEFAULT_WINDOWS);
+                CanopyInferenceModel.DEFAULT_WINDOWS, KvPrecision.F16);
     }
 
     /** On the CPU. */
@@ -44,6 +48,7 @@ public record BenchConfig(Path model, int[] promptTokens, int genTokens, int thr
     public BenchConfig {
         if (attention == null) attention = SparseAttentionSettings.dense();
         if (windows == null) windows = CanopyInferenceModel.DEFAULT_WINDOWS;
+        if (kvPrecision == null) kvPrecision = KvPrecision.F16;
         promptTokens = promptTokens.clone();
         if (promptTokens.length == 0) throw new IllegalArgumentException("bench needs at least one prompt length");
         for (int p : promptTokens) {

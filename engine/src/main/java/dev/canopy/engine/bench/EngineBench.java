@@ -2,6 +2,7 @@ package dev.canopy.engine.bench;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
@@ -53,14 +54,18 @@ public final class EngineBench {
         EngineOptions options = EngineOptions.defaults().withThreads(threads).withChunk(chunk).withContext(context)
                 .withGpuLayers(config.gpuLayers());
         RunSettings settings = new RunSettings(context, chunk, threads, llama_h.GGML_TYPE_F16(), config.windows());
-        boolean sparse = config.attention().mode().isSparse();
-        RunSettings sparseSettings = settings.withAttention(config.attention());
-        String sparseName = BenchReport.CANOPY + " " + config.attention().mode().cliName();
         List<BenchRow> rows = new ArrayList<>();
         try (CanopyInferenceModel canopy = CanopyInferenceModel.load(ModelInspector.inspect(model), options);
              LlamaModel llama = LlamaModel.load(model, ModelParams.cpu().withGpuLayers(config.gpuLayers()))) {
             int vocab = canopy.hparams().vocab();
             if (config.gpuLayers() != 0) log.printf("  Canopy: %s%n", canopy.placement().describe());
+            // the variant run: the sparse mode and/or a quantized KV, next to the dense F16 run
+            KvPrecision kv = config.kvPrecision().forHeadDim(canopy.hparams().headDim());
+            config.kvPrecision().fallbackNotice(canopy.hparams().headDim()).ifPresent(n -> log.printf("  %s%n", n));
+            boolean sparse = config.attention().mode().isSparse() || kv != KvPrecision.F16;
+            RunSettings sparseSettings = new RunSettings(context, chunk, threads, kv.ggmlType(), config.windows(), config.attention());
+            String sparseName = BenchReport.CANOPY + (config.attention().mode().isSparse() ? " " + config.attention().mode().cliName() : "")
+                    + (kv != KvPrecision.F16 ? " kv " + kv.cliName() : "");
             warmUp(canopy, settings, llama, context, chunk, threads, vocab);
             for (int p : config.promptTokens()) {
                 int[] prompt = randomPrompt(p, vocab, p);
@@ -77,15 +82,16 @@ public final class EngineBench {
                         bestCanopy.prefillPerSec(), bestLlama.prefillPerSec(), bestCanopy.prefillPerSec() / bestLlama.prefillPerSec(),
                         bestCanopy.decodePerSec(), bestLlama.decodePerSec(), bestCanopy.decodePerSec() / bestLlama.decodePerSec());
                 if (sparse) {
-                    log.printf("  %d tokens, %s: prefill %.1f t/s (%.2fx llama.cpp), decode %.1f t/s (%.2fx)%n", p, sparseName,
-                            bestSparse.prefillPerSec(), bestSparse.prefillPerSec() / bestLlama.prefillPerSec(),
-                            bestSparse.decodePerSec(), bestSparse.decodePerSec() / bestLlama.decodePerSec());
+                    log.printf("  %d tokens, %s: prefill %.1f t/s (%.2fx llama.cpp, %.2fx canopy), decode %.1f t/s (%.2fx, %.2fx)%n",
+                            p, sparseName, bestSparse.prefillPerSec(), bestSparse.prefillPerSec() / bestLlama.prefillPerSec(),
+                            bestSparse.prefillPerSec() / bestCanopy.prefillPerSec(), bestSparse.decodePerSec(),
+                            bestSparse.decodePerSec() / bestLlama.decodePerSec(), bestSparse.decodePerSec() / bestCanopy.decodePerSec());
                 }
                 log.flush();
             }
+            return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows),
+                    sparse ? sparseName : null);
         }
-        return new BenchReport(model.getFileName().toString(), threads, chunk, context, genTokens, List.copyOf(rows),
-                sparse ? sparseName : null);
     }
 
     private static void warmUp(CanopyInferenceModel canopy, RunSettings settings, LlamaModel llama, int context, int chunk,

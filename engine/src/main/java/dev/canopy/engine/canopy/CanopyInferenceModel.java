@@ -94,14 +94,20 @@ public final class CanopyInferenceModel implements InferenceModel {
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
     /**
-     * Set when the options ask for sparse attention this model cannot run (it then runs dense), or
-     * for GPU layers that did not all fit in the GPU's memory.
+     * Set when the options ask for sparse attention this model cannot run (it then runs dense), for
+     * a KV precision it cannot keep (it then keeps F16 KV), or for GPU layers that did not all fit
+     * in the GPU's memory.
      */
     @Override public Optional<String> notice() {
-        Optional<String> dense = denseNotice();
-        if (!gpuShortfall) return dense;
-        String gpu = GpuLayers.shortfall(weights.placement());
-        return Optional.of(dense.map(d -> d + " " + gpu).orElse(gpu));
+        String joined = java.util.stream.Stream.of(denseNotice(), options.kvPrecision().fallbackNotice(hp.headDim()),
+                        gpuShortfall ? Optional.of(GpuLayers.shortfall(weights.placement())) : Optional.<String>empty())
+                .flatMap(Optional::stream).collect(java.util.stream.Collectors.joining(" "));
+        return joined.isEmpty() ? Optional.empty() : Optional.of(joined);
+    }
+
+    /** The KV precision sessions of this model keep: the one asked for, or F16 when the model cannot use it. */
+    public dev.canopy.engine.KvPrecision kvPrecision() {
+        return options.kvPrecision().forHeadDim(hp.headDim());
     }
 
     private Optional<String> denseNotice() {
@@ -133,7 +139,8 @@ public final class CanopyInferenceModel implements InferenceModel {
     }
 
     /**
-     * The run settings the options imply: context, chunk (256 on the CPU, 512 with GPU layers), threads, F16 KV, and the
+     * The run settings the options imply: context, chunk (256 on the CPU, 512 with GPU layers), threads, the KV
+     * precision asked for (F16 when the model cannot use it, see {@link #notice()}), and the
      * attention asked for, or dense for models sparse attention cannot run (see {@link #notice()}).
      */
     public RunSettings defaultSettings() {
@@ -142,7 +149,7 @@ public final class CanopyInferenceModel implements InferenceModel {
         SparseAttentionSettings attention = denseNotice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
                 : options.attention();                           // dense for sliding windows and soft-capping
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
-                llama_h.GGML_TYPE_F16(), DEFAULT_WINDOWS, attention);
+                kvPrecision().ggmlType(), DEFAULT_WINDOWS, attention);
     }
 
     @Override

@@ -9,7 +9,8 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param contextTokens KV cache cells
  * @param chunkTokens   prefill chunk size C
  * @param threads       CPU threads
- * @param kvType        ggml type of the KV rows (F16 like llama.cpp, or F32)
+ * @param kvType        ggml type of the KV rows (F16 like llama.cpp, F32, or Q8_0 / Q4_0: see
+ *                      {@link dev.canopy.engine.KvPrecision})
  * @param windows       KV window buckets of the attention
  * @param attention     dense, or a sparse mode (dhsa, window, topk) with its budgets
  */

@@ -1,7 +1,9 @@
 package dev.canopy.engine.kv;
 
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.GgmlBackend;
+import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.MemorySegment;
 
@@ -43,6 +45,10 @@ public final class IswaKvCache implements KvCache {
     /** As above, each layer's KV in the buffer type {@code types} gives for it (host or device memory). */
     public static KvCache allocate(KvBufferTypes types, ModelHparams hp, int cells, int slots, int stride,
                                    int stepRows, int type) {
+        if (hp.headDim() % llama_h.ggml_blck_size(type) != 0) {   // ggml would abort on the per-head views
+            throw new IllegalArgumentException("a " + Tensors.typeName(type) + " KV cache needs a head size that is a multiple of "
+                    + llama_h.ggml_blck_size(type) + "; this model's is " + hp.headDim() + " (use an F16 KV)");
+        }
         if (!hp.variant().anySwa()) return DenseKvCache.allocate(types, hp.layers(), hp.kvWidth(), cells, type);
         int nSwa = hp.variant().slidingWindow();
         SwaRing ring = new SwaRing(nSwa, SwaRing.cellsFor(nSwa, stepRows, stride), slots, stride);

@@ -67,7 +67,8 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         }
         boolean persistent = cfg.directory() != null;
         Path dir = persistent ? cfg.directory() : scratchFolder();
-        KvBudgets budgets = new KvBudgets(deviceBytes, hostBytes, cfg.diskBytes(), cfg.coldType());
+        // a quantized KV keeps its pages on disk as the graph wrote them: exact resume, no second rounding
+        KvBudgets budgets = new KvBudgets(deviceBytes, hostBytes, cfg.diskBytes(), hot.isQuantized() ? hot : cfg.coldType());
         StoreIdentity id = new StoreIdentity(fingerprint(modelFile), StoreIdentity.settingsHash(
                 "engine=canopy-graph-1", "hparams=" + hp, "kv=" + hot,
                 attend >= context ? "attention=dense" : "attention=" + attend + "/" + cfg.sinkTokens() + "/" + cfg.windowTokens()));

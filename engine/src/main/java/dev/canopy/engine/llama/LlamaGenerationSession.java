@@ -28,12 +28,13 @@ final class LlamaGenerationSession implements GenerationSession {
     private final int threads;
     private int[] history = new int[0];      // tokens whose KV the context holds, in order
 
-    LlamaGenerationSession(LlamaModel model, LlamaTokenizer tokenizer, int contextTokens, int chunk, int threads) {
+    /** {@code kvType}: the ggml type of llama.cpp's KV cache (F16, or Q8_0 / Q4_0 with flash attention). */
+    LlamaGenerationSession(LlamaModel model, LlamaTokenizer tokenizer, int contextTokens, int chunk, int threads, int kvType) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.chunk = chunk;
         this.threads = threads;
-        this.ctx = LlamaContext.create(model, new ContextParams(contextTokens, chunk, 1, threads));
+        this.ctx = LlamaContext.create(model, new ContextParams(contextTokens, chunk, 1, threads).withKvType(kvType));
         this.batch = new LlamaBatch(chunk, 1);
     }
 

@@ -2,6 +2,7 @@ package dev.canopy.engine.llama;
 
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.ModelInfo;
@@ -37,7 +38,26 @@ public final class LlamaInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.LLAMA; }
-    @Override public Optional<String> notice() { return notice; }
+    /** The engine's notice (why this model runs on llama.cpp), and the KV precision's fallback when the model cannot use it. */
+    @Override public Optional<String> notice() {
+        Optional<String> kv = options.kvPrecision().fallbackNotice(headDim());
+        if (kv.isEmpty()) return notice;
+        return Optional.of(notice.map(n -> n + " " + kv.get()).orElse(kv.get()));
+    }
+
+    /** The KV precision llama.cpp's cache keeps: the one asked for, or F16 when this model's head size cannot use it. */
+    public KvPrecision kvPrecision() {
+        return options.kvPrecision().forHeadDim(headDim());
+    }
+
+    /** The smaller of the key and value head sizes (a quantized block must fit both). */
+    private int headDim() {
+        String arch = model.meta("general.architecture").orElse("");
+        int fallback = model.heads() > 0 ? model.embedding() / model.heads() : 0;
+        int k = model.meta(arch + ".attention.key_length").map(Integer::parseInt).orElse(fallback);
+        int v = model.meta(arch + ".attention.value_length").map(Integer::parseInt).orElse(fallback);
+        return java.math.BigInteger.valueOf(k).gcd(java.math.BigInteger.valueOf(v)).intValue();
+    }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 
     /** The libllama model. Borrowed. */
@@ -56,7 +76,8 @@ public final class LlamaInferenceModel implements InferenceModel {
     @Override
     public GenerationSession openSession() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : 256;
-        return new LlamaGenerationSession(model, tokenizer, contextTokens(info, options), chunk, options.effectiveThreads());
+        return new LlamaGenerationSession(model, tokenizer, contextTokens(info, options), chunk, options.effectiveThreads(),
+                kvPrecision().ggmlType());
     }
 
     @Override

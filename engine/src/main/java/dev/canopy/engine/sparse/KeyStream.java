@@ -1,5 +1,6 @@
 package dev.canopy.engine.sparse;
 
+import dev.canopy.kv.KvType;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.Tensors;
 
@@ -11,22 +12,22 @@ import java.lang.foreign.ValueLayout;
  * Feeds a sequence's layer-0 keys from the KV cache to its {@link ChunkBoundaries}: after each
  * prefill chunk (or decoded token) the engine calls {@link #advance} with the cells just written.
  * This is DHSA's one host round trip per chunk (C rows of Hkv*hd halves, e.g. 64 KiB), never one
- * per layer. Owns the host copy buffer; borrows the cache tensor.
+ * per layer. A quantized key cache is read as the graph reads it, dequantized. Owns the host copy
+ * buffers; borrows the cache tensor.
  */
 public final class KeyStream implements AutoCloseable {
     private final Arena arena = Arena.ofShared(); // owned: host copy of the key rows
-    private final MemorySegment keys;             // borrowed: layer-0 K cache [Hkv*hd, cells(+1)], F16 or F32
+    private final MemorySegment keys;             // borrowed: layer-0 K cache [Hkv*hd, cells(+1)], F16, F32, Q8_0 or Q4_0
+    private final KvType type;
     private final int headDim;
     private final int kvHeads;
     private final ChunkBoundaries boundaries;
     private final int seqStart;
-    private MemorySegment host = MemorySegment.NULL;
+    private MemorySegment host = MemorySegment.NULL;   // owned by arena: the rows as stored
+    private MemorySegment wide = MemorySegment.NULL;   // owned by arena: the rows widened to F32
 
     public KeyStream(MemorySegment layer0Keys, int headDim, int kvHeads, int seqStart, BoundaryParams params) {
-        int type = Tensors.type(layer0Keys);
-        if (type != llama_h.GGML_TYPE_F16() && type != llama_h.GGML_TYPE_F32()) {
-            throw new IllegalArgumentException("DHSA boundaries need an F16 or F32 key cache, got " + Tensors.typeName(type));
-        }
+        this.type = KvType.ofGgml(Tensors.type(layer0Keys));   // F16, F32, or a quantized KV's Q8_0 / Q4_0
         if (Tensors.ne(layer0Keys, 0) != (long) headDim * kvHeads) throw new IllegalArgumentException("cache rows are not Hkv*hd wide");
         this.keys = layer0Keys;
         this.headDim = headDim;
@@ -42,7 +43,10 @@ public final class KeyStream implements AutoCloseable {
         long bytes = row * count;
         if (host.byteSize() < bytes) host = arena.allocate(Math.max(bytes, 2 * host.byteSize()), 64);
         llama_h.ggml_backend_tensor_get(keys, host, row * (seqStart + boundaries.length()), bytes);
-        boundaries.append(headMeans(host, count, Tensors.type(keys) == llama_h.GGML_TYPE_F16()));
+        long values = (long) count * headDim * kvHeads;
+        if (wide.byteSize() < 4 * values) wide = arena.allocate(Math.max(4 * values, 2 * wide.byteSize()), 64);
+        type.toF32(host, wide, values);   // what the graph's key reads see: F16 rounded, blocks dequantized
+        boundaries.append(headMeans(wide, count));
     }
 
     /** Forgets positions from {@code length} on (the conversation was rewound and will be re-prefilled). */
@@ -61,14 +65,14 @@ public final class KeyStream implements AutoCloseable {
     }
 
     /** Key rows [count][Hkv*hd] -> their means over KV heads [count][hd]. */
-    private float[] headMeans(MemorySegment rows, int count, boolean f16) {
+    private float[] headMeans(MemorySegment rows, int count) {
         float[] out = new float[count * headDim];
         int width = headDim * kvHeads;
         for (int t = 0; t < count; t++) {
             for (int h = 0; h < kvHeads; h++) {
                 for (int d = 0; d < headDim; d++) {
                     long i = (long) t * width + h * headDim + d;
-                    float x = f16 ? Float.float16ToFloat(rows.getAtIndex(ValueLayout.JAVA_SHORT, i)) : rows.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                    float x = rows.getAtIndex(ValueLayout.JAVA_FLOAT, i);
                     out[t * headDim + d] += x / kvHeads;
                 }
             }

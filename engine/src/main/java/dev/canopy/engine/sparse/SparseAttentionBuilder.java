@@ -93,8 +93,9 @@ public final class SparseAttentionBuilder {
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
                                    MemorySegment selMask, int il) {
         // gathered rows go back to the cache's type (get_rows widens to F32): flash attention then
-        // runs the same F16 kernel as over the cache itself
-        int kvType = Tensors.type(k);
+        // runs the same F16 kernel as over the cache itself; a quantized cache's rows come back
+        // dequantized, as F16 (re-quantizing them would round them twice)
+        int kvType = ggml_is_quantized(Tensors.type(k)) ? GGML_TYPE_F16() : Tensors.type(k);
         MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
         MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : selectionMask(cells, il);                          // F16 [n, T]

@@ -35,6 +35,21 @@ public final class TinyModelFiles {
         });
     }
 
+    /**
+     * A tiny llama whose heads are 32 wide (128 wide, 4 query and 2 KV heads): the smallest shape
+     * a quantized KV (Q8_0, Q4_0: blocks of 32 values) can hold; the other tiny models' heads are 16.
+     */
+    public static Path llamaWithHeadDim32() {
+        return FILES.computeIfAbsent("llama-F32-hd32", k -> {
+            try {
+                return TinyModels.write(TinyModelSpec.tiny("llama").withShape(128, 2, 4, 2, 256).withType(GgmlType.F32),
+                        directory().resolve(k + ".gguf"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /** The F32 tiny gemma model of {@code arch} with a sliding window of {@code window} tokens. */
     public static Path withWindow(String arch, int window) {
         return FILES.computeIfAbsent(arch + "-F32-window" + window, k -> {

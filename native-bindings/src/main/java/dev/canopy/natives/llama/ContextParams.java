@@ -12,11 +12,15 @@ package dev.canopy.natives.llama;
  * @param kvOnGpu       the KV of GPU layers lives in GPU memory and attention runs there (llama.cpp's
  *                      default, {@code offload_kqv}); false: the KV stays in host memory and attention
  *                      runs on the CPU, like llama.cpp's {@code --no-kv-offload}
+ * @param kvType        ggml type of the KV cache's K and V ({@code type_k}, {@code type_v}): F16 by
+ *                      default; a quantized type (Q8_0, Q4_0) turns flash attention on, which
+ *                      llama.cpp needs to read a quantized V
  */
-public record ContextParams(int contextTokens, int batchTokens, int sequences, int threads, boolean swaFull, boolean kvOnGpu) {
-    /** With llama.cpp's defaults: full-size sliding-window KV, the KV of GPU layers on the GPU. */
+public record ContextParams(int contextTokens, int batchTokens, int sequences, int threads, boolean swaFull, boolean kvOnGpu,
+                            int kvType) {
+    /** With llama.cpp's defaults: full-size sliding-window KV, the KV of GPU layers on the GPU, F16 KV. */
     public ContextParams(int contextTokens, int batchTokens, int sequences, int threads) {
-        this(contextTokens, batchTokens, sequences, threads, true, true);
+        this(contextTokens, batchTokens, sequences, threads, true, true, dev.canopy.natives.ffi.llama_h.GGML_TYPE_F16());
     }
 
     public static ContextParams of(int contextTokens) {
@@ -24,24 +28,29 @@ public record ContextParams(int contextTokens, int batchTokens, int sequences, i
     }
 
     public ContextParams withSwaFull(boolean full) {
-        return new ContextParams(contextTokens, batchTokens, sequences, threads, full, kvOnGpu);
+        return new ContextParams(contextTokens, batchTokens, sequences, threads, full, kvOnGpu, kvType);
     }
 
     public ContextParams withBatch(int tokens) {
-        return new ContextParams(contextTokens, tokens, sequences, threads, swaFull, kvOnGpu);
+        return new ContextParams(contextTokens, tokens, sequences, threads, swaFull, kvOnGpu, kvType);
     }
 
     public ContextParams withSequences(int n) {
-        return new ContextParams(contextTokens, batchTokens, n, threads, swaFull, kvOnGpu);
+        return new ContextParams(contextTokens, batchTokens, n, threads, swaFull, kvOnGpu, kvType);
     }
 
     public ContextParams withThreads(int n) {
-        return new ContextParams(contextTokens, batchTokens, sequences, n, swaFull, kvOnGpu);
+        return new ContextParams(contextTokens, batchTokens, sequences, n, swaFull, kvOnGpu, kvType);
     }
 
     /** {@code false}: llama.cpp's {@code --no-kv-offload} (KV in host memory, attention on the CPU). */
     public ContextParams withKvOnGpu(boolean onGpu) {
-        return new ContextParams(contextTokens, batchTokens, sequences, threads, swaFull, onGpu);
+        return new ContextParams(contextTokens, batchTokens, sequences, threads, swaFull, onGpu, kvType);
+    }
+
+    /** The KV cache in ggml type {@code type} (F16, Q8_0, Q4_0, ...). */
+    public ContextParams withKvType(int type) {
+        return new ContextParams(contextTokens, batchTokens, sequences, threads, swaFull, kvOnGpu, type);
     }
 
     int effectiveThreads() {

@@ -38,6 +38,11 @@ public final class LlamaContext implements AutoCloseable {
             llama_context_params.swa_full(p, params.swaFull());
             llama_context_params.op_offload(p, !model.cpuOnly());   // CPU only means CPU only
             llama_context_params.offload_kqv(p, params.kvOnGpu());
+            llama_context_params.type_k(p, params.kvType());
+            llama_context_params.type_v(p, params.kvType());
+            if (llama_h.ggml_is_quantized(params.kvType())) {   // a quantized V is read by flash attention only
+                llama_context_params.flash_attn_type(p, llama_h.LLAMA_FLASH_ATTN_TYPE_ENABLED());
+            }
             c = llama_h.llama_init_from_model(model.handle(), p);
         }
         if (c.equals(MemorySegment.NULL)) {

@@ -3,6 +3,7 @@ package dev.canopy.ui.settings;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.Theme;
+import dev.canopy.engine.KvPrecision;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -55,6 +56,16 @@ public final class SettingsView extends VBox {
                 hint("DHSA skips most attention work on long prompts: up to 3x faster reading at 16K tokens on small models, less on large ones; answers may differ from dense"));
         g.addRow(r++, new Label("Attention budget"), field(vm.attentionBudget, "attention-budget"),
                 hint("DHSA: tokens each step reads (1,024 for finding facts, 2,048 for summaries)"));
+        ChoiceBox<KvPrecision> kvPrecision = new ChoiceBox<>();
+        kvPrecision.setId("kv-precision");
+        kvPrecision.getItems().setAll(KvPrecision.values());
+        kvPrecision.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(KvPrecision p) { return p == null ? "" : p.label(); }
+            @Override public KvPrecision fromString(String s) { return null; }
+        });
+        kvPrecision.valueProperty().bindBidirectional(vm.kvPrecision);
+        g.addRow(r++, new Label("KV precision"), kvPrecision,
+                hint("8-bit and 4-bit keep the attention memory smaller for long chats; answers may differ slightly from 16-bit"));
         CheckBox kvTiers = new CheckBox("Keep the conversation's KV on disk");
         kvTiers.setId("kv-tiers");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);

@@ -5,6 +5,7 @@ import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
+import dev.canopy.engine.KvPrecision;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -33,6 +34,8 @@ public final class SettingsViewModel {
     public static final List<AttentionMode> ATTENTION_CHOICES = List.of(AttentionMode.DENSE, AttentionMode.DHSA);
     public final ObjectProperty<AttentionMode> attention = new SimpleObjectProperty<>();
     public final StringProperty attentionBudget = new SimpleStringProperty();
+    /** "KV precision": 16-bit (exact), 8-bit or 4-bit KV cache. */
+    public final ObjectProperty<KvPrecision> kvPrecision = new SimpleObjectProperty<>();
     /** "Keep the conversation's KV on disk": the tiered KV store, with these budgets and folder. */
     public final BooleanProperty kvTiers = new SimpleBooleanProperty();
     public final StringProperty kvGpuMb = new SimpleStringProperty();
@@ -60,6 +63,7 @@ public final class SettingsViewModel {
         contextTokens.set(Integer.toString(s.contextTokens()));
         attention.set(s.attention());
         attentionBudget.set(Integer.toString(s.attentionBudgetTokens()));
+        kvPrecision.set(s.kvPrecision());
         kvTiers.set(s.kvTiers());
         kvGpuMb.set(Long.toString(s.kvGpuMb()));
         kvRamMb.set(Long.toString(s.kvCpuMb()));
@@ -94,7 +98,7 @@ public final class SettingsViewModel {
             AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
                     budget, kvGpu, kvRam, kvDisk, folder, tiers,
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
-                    old.activeModel());
+                    old.activeModel(), kvPrecision.get());
             store.save(s);
             applyTheme.accept(s.theme());
             message.set(s.needsReloadComparedTo(old) ? "Saved. The model reloads with these settings at the next answer."

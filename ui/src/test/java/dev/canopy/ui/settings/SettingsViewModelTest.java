@@ -48,6 +48,18 @@ class SettingsViewModelTest {
     }
 
     @Test
+    void kvPrecisionIsSavedAndReachesTheEngineOptions() {
+        SettingsStore store = new SettingsStore(home);
+        SettingsViewModel vm = new SettingsViewModel(store, t -> {});
+        assertThat(vm.kvPrecision.get()).isEqualTo(dev.canopy.engine.KvPrecision.F16);
+        vm.kvPrecision.set(dev.canopy.engine.KvPrecision.Q4_0);
+        assertThat(vm.save()).isTrue();
+        assertThat(vm.message.get()).contains("reloads");
+        assertThat(store.settings().engineOptions().kvPrecision()).isEqualTo(dev.canopy.engine.KvPrecision.Q4_0);
+        assertThat(new SettingsViewModel(new SettingsStore(home), t -> {}).kvPrecision.get()).isEqualTo(dev.canopy.engine.KvPrecision.Q4_0);
+    }
+
+    @Test
     void longContextAccelerationReachesTheEngineOptions() {
         SettingsStore store = new SettingsStore(home);
         SettingsViewModel vm = new SettingsViewModel(store, t -> {});

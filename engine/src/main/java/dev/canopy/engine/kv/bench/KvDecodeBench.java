@@ -1,6 +1,7 @@
 package dev.canopy.engine.kv.bench;
 
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.Tokenizer;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
@@ -41,9 +42,20 @@ public final class KvDecodeBench {
      * @param gpuLayers    layers on the GPU for every lane (0 = CPU only, -1 = as many as fit)
      * @param gpuMegabytes the tiers' device budget in MiB (used with GPU layers)
      * @param attendTokens tokens each layer of the tiers attends to per step (0 = derived from the RAM budget)
+     * @param kvPrecision  the KV type of both Canopy lanes (dense cache and tiers' pages); F16 when the model cannot use it
      */
     public record Options(Path model, int tokens, int prompts, int decodeTokens, double ramFraction, int threads, int chunk,
-                          long seed, int gpuLayers, long gpuMegabytes, int attendTokens) {}
+                          long seed, int gpuLayers, long gpuMegabytes, int attendTokens, KvPrecision kvPrecision) {
+        public Options {
+            if (kvPrecision == null) kvPrecision = KvPrecision.F16;
+        }
+
+        /** With an F16 KV. */
+        public Options(Path model, int tokens, int prompts, int decodeTokens, double ramFraction, int threads, int chunk,
+                       long seed, int gpuLayers, long gpuMegabytes, int attendTokens) {
+            this(model, tokens, prompts, decodeTokens, ramFraction, threads, chunk, seed, gpuLayers, gpuMegabytes, attendTokens, KvPrecision.F16);
+        }
+    }
 
     /** One run of one prompt. */
     public record Run(String answer, boolean correct, double prefillSeconds, double decodeTokensPerSecond, double diskBytesPerToken) {}
@@ -58,19 +70,22 @@ public final class KvDecodeBench {
     public static List<Row> run(Options o, PrintWriter out) {
         int context = o.tokens() + o.decodeTokens() + 64;
         EngineOptions eo = EngineOptions.defaults().withContext(context).withChunk(o.chunk()).withThreads(o.threads())
-                .withGpuLayers(o.gpuLayers());
+                .withGpuLayers(o.gpuLayers()).withKvPrecision(o.kvPrecision());
         boolean gpu = o.gpuLayers() != 0;
         List<Row> rows = new ArrayList<>();
         try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(o.model()), eo);
              LlamaModel llama = gpu ? LlamaModel.load(o.model(), ModelParams.cpu().withGpuLayers(o.gpuLayers())) : null) {
             Tokenizer tok = m.tokenizer();
             PasskeyPrompts gen = PasskeyPrompts.forModel(tok);
-            RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), llama_h.GGML_TYPE_F16(), CanopyInferenceModel.DEFAULT_WINDOWS);
-            long kvBytes = 2L * m.hparams().layers() * context * m.hparams().kvWidth() * 2;
+            KvPrecision kv = m.kvPrecision();   // F16 for a model whose heads a quantized block does not fit
+            m.notice().ifPresent(out::println);
+            RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), kv.ggmlType(), CanopyInferenceModel.DEFAULT_WINDOWS);
+            long kvBytes = kv.bytesPerToken(m.hparams().layers(), m.hparams().kvWidth()) * context;
             KvOffload tiers = KvOffload.ofMegabytes(null, "bench", gpu ? o.gpuMegabytes() : 0, -1).withAttendTokens(o.attendTokens());
             if (o.ramFraction() > 0) tiers = tiers.withHostBytes((long) (kvBytes * o.ramFraction()));
-            out.printf(Locale.ROOT, "model %s, context %d, KV %.1f MiB (F16), RAM budget %s, %d threads%n",
-                    o.model().getFileName(), context, kvBytes / 1048576.0, o.ramFraction() > 0
+            out.printf(Locale.ROOT, "model %s, context %d, KV %.1f MiB (%s, %d bytes/token), RAM budget %s, %d threads%n",
+                    o.model().getFileName(), context, kvBytes / 1048576.0, kv.cliName(),
+                    kv.bytesPerToken(m.hparams().layers(), m.hparams().kvWidth()), o.ramFraction() > 0
                             ? String.format(Locale.ROOT, "%.0f%% = %.1f MiB", 100 * o.ramFraction(), kvBytes * o.ramFraction() / 1048576.0)
                             : "none", o.threads());
             if (gpu) {
@@ -98,7 +113,8 @@ public final class KvDecodeBench {
              DecodeLane d = new DecodeLane.Canopy(ds, m.tokenizer());
              DecodeLane t = new DecodeLane.Canopy(ts, m.tokenizer());
              DecodeLane l = llama == null ? null : new DecodeLane.Llama(llama,
-                     new ContextParams(context, o.chunk(), 1, o.threads()).withKvOnGpu(false), true, m.tokenizer())) {
+                     new ContextParams(context, o.chunk(), 1, o.threads()).withKvOnGpu(false).withKvType(settings.kvType()), true,
+                     m.tokenizer())) {
             if (tierReport != null) {
                 tierReport.println("tiers: " + ts.tieredKv().tierReport());
                 if (l != null) tierReport.println("llama.cpp KV buffers (MiB): " + NativeLog.takeKvBufferMiB());

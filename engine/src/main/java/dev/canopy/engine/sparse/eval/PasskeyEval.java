@@ -2,6 +2,7 @@ package dev.canopy.engine.sparse.eval;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
@@ -33,7 +34,7 @@ import java.util.Map;
  *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.eval.PasskeyEval \
  *       --model ../shared/models/passkey-llama-6l-384.gguf [--lengths 4096,8192,16384] [--facts 1,3]
  *       [--per-cell 5] [--modes dense,dhsa,window,topk] [--budget 1024] [--decode-budget 512]
- *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25] [--noise-floor true]
+ *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25] [--noise-floor true] [--kv-types q8_0,q4_0]
  *       [--prompts shared/datasets/passkey/sample.jsonl]   (that file's prompts instead of generated ones)
  * </pre>
  */
@@ -60,6 +61,9 @@ public final class PasskeyEval {
                 .withDecodeBudget(Integer.parseInt(o.getOrDefault("decode-budget", "" + SparseAttentionSettings.DEFAULT_DECODE_BUDGET)));
         base = base.withExactLastChunk(Boolean.parseBoolean(o.getOrDefault("exact-last", "true")));
         if (o.containsKey("threshold")) base = base.withBoundaries(base.boundaries().withThreshold(Float.parseFloat(o.get("threshold"))));
+        List<KvPrecision> kvTypes = o.getOrDefault("kv-types", "").isBlank() ? List.of()
+                : Arrays.stream(o.get("kv-types").split(",")).map(String::strip).map(KvPrecision::parse)
+                        .filter(k -> k != KvPrecision.F16).toList();
 
         int cells = (o.containsKey("prompts") ? PasskeySamples.longest(Path.of(o.get("prompts"))) : Arrays.stream(lengths).max().orElse(4096))
                 + 2 * ANSWER_TOKENS;
@@ -84,6 +88,16 @@ public final class PasskeyEval {
             List<String> labels = new ArrayList<>();
             try {
                 for (AttentionMode m : modes) seqs.put(m.cliName(), engine.openSequence(run.withAttention(base.withMode(m))));
+                for (KvPrecision kv : kvTypes) {   // the same modes over a quantized KV: "same as dense" is agreement with an F16 KV
+                    if (kv.unsupportedReason(engine.hparams().headDim()).isPresent()) {
+                        System.out.println(kv.fallbackNotice(engine.hparams().headDim()).orElseThrow() + " (its rows are skipped)");
+                        continue;
+                    }
+                    for (AttentionMode m : modes) {
+                        seqs.put(m.cliName() + "@" + kv.cliName(), engine.openSequence(new RunSettings(run.contextTokens(),
+                                run.chunkTokens(), run.threads(), kv.ggmlType(), run.windows(), base.withMode(m))));
+                    }
+                }
                 if (floor) seqs.put(F32_KV, engine.openSequence(new RunSettings(run.contextTokens(), run.chunkTokens(),
                         run.threads(), llama_h.GGML_TYPE_F32(), run.windows(), SparseAttentionSettings.dense())));
                 labels.addAll(seqs.keySet());
