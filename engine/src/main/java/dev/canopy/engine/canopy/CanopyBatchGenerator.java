@@ -7,6 +7,7 @@ import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationStats;
 import dev.canopy.engine.StopReason;
 import dev.canopy.engine.TextStream;
+import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.kv.IswaKvCache;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.llama.LlamaTokenizer;
@@ -19,10 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes several prompts as parallel sequences in one graph: sequence {@code s} owns cells
- * [s*perSeq, (s+1)*perSeq) of a batch KV cache and each row's mask shows only its own sequence.
- * Prompts are prefilled packed into chunks of C rows; then every step decodes one token of every
- * live sequence in a single forward run. Sliding-window layers keep a ring of n_swa + C cells per
+ * Decodes several prompts as parallel sequences in one graph: sequence {@code s} owns the slot of
+ * cells [s*stride, (s+1)*stride) of a batch KV cache. With dense attention each sequence's
+ * attention reads only its own slot, through a view of it ({@link KvSlots}): every prompt is
+ * prefilled in chunks of C rows over its own slot, as one by one, and then every step decodes
+ * one token of every live sequence in a single forward run whose stream s attends over slot s
+ * alone (decision 0110). With sparse attention the rows read the cache from cell 0 and the mask
+ * hides the other sequences. Sliding-window layers keep a ring of n_swa + C cells per
  * sequence ({@link IswaKvCache}), as llama.cpp's iSWA cache does for each of its sequences.
  */
 final class CanopyBatchGenerator {
@@ -48,31 +52,34 @@ final class CanopyBatchGenerator {
             perSeq = Math.max(perSeq, prompts[i].length + requests.get(i).maxTokens() + 1);
         }
         if (perSeq > hp.trainContext()) throw new ContextFullException(perSeq, hp.trainContext());
+        int stride = RunSettings.paddedCells(perSeq);   // whole 256-cell blocks: every decode window fits a slot
 
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
-        try (KvCache kv = IswaKvCache.allocate(backends.kvBufferTypes(), hp, RunSettings.paddedCells(perSeq * n), n, perSeq, chunk, settings.kvType());
+        try (KvCache kv = IswaKvCache.allocate(backends.kvBufferTypes(), hp, stride * n, n, stride, chunk, settings.kvType());
              ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backends, settings.windows(), settings.attention())) {
-            // every prompt but its last token, packed into full chunks (with sparse attention a
-            // chunk is one sequence's query block, so sequences are not packed together)
+            // every prompt but its last token, one sequence's chunk at a time (a chunk is one
+            // sequence's query block: over its own slot when dense, a sparse selection's when not)
             boolean sparse = settings.attention().mode().isSparse();
             StepBuilder rows = new StepBuilder(chunk);
             for (int s = 0; s < n; s++) {
+                KvSlots own = sparse ? KvSlots.whole() : KvSlots.one(s, stride);
                 for (int i = 0; i < prompts[s].length - 1; i++) {
-                    rows.add(prompts[s][i], i, s * perSeq + i, s * perSeq);
-                    if (rows.isFull()) pass.run(rows.take(0), chunk, 1);
+                    rows.add(prompts[s][i], i, s * stride + i, s * stride);
+                    if (rows.isFull()) pass.run(rows.take(0), chunk, 1, false, own);
                 }
-                if (sparse && rows.size() > 0) pass.run(rows.take(0), chunk, 1);
+                if (rows.size() > 0) pass.run(rows.take(0), chunk, 1, false, own);
             }
-            if (rows.size() > 0) pass.run(rows.take(0), chunk, 1);
-            // then every sequence's last prompt token in one run, with all their logits
+            // then every sequence's last prompt token in one run, with all their logits: stream s
+            // of the run attends over slot s
+            KvSlots all = sparse ? KvSlots.whole() : KvSlots.all(n, stride);
             StepBuilder batch = new StepBuilder(n);
             int[] pos = new int[n];
             for (int s = 0; s < n; s++) {
                 pos[s] = prompts[s].length - 1;
-                batch.add(prompts[s][pos[s]], pos[s], s * perSeq + pos[s], s * perSeq);
+                batch.add(prompts[s][pos[s]], pos[s], s * stride + pos[s], s * stride);
             }
-            float[][] logits = pass.run(batch.take(range(n)), n, n, settings.attention().exactLastChunk());
+            float[][] logits = pass.run(batch.take(range(n)), n, n, settings.attention().exactLastChunk(), all);
             int[] logitRow = range(n);
             long prefillNs = System.nanoTime() - start;
 
@@ -100,10 +107,10 @@ final class CanopyBatchGenerator {
                         if (streams[s].add(tokenizer.piece(token))) { reason[s] = StopReason.STOP_STRING; continue; }
                         if (out.get(s).size() >= r.maxTokens()) { reason[s] = StopReason.MAX_TOKENS; continue; }
                         pos[s]++;
-                        row[s] = batch.add(token, pos[s], s * perSeq + pos[s], s * perSeq);
+                        row[s] = batch.add(token, pos[s], s * stride + pos[s], s * stride);
                     }
                     if (batch.size() == 0) break;
-                    logits = pass.run(batch.take(range(batch.size())), n, n);
+                    logits = pass.run(batch.take(range(batch.size())), n, n, false, all);
                     logitRow = row;
                 }
             } finally {

@@ -95,25 +95,38 @@ final class Blocks {
         return cb(ggml_set_rows(ctx0, cache, rows, kvRows), name, il);
     }
 
-    /** The first {@code window} cells of a cache tensor as [headDim, kvHeads, window]. */
-    MemorySegment cacheView(MemorySegment cache, long window, String name, int il) {
+    /**
+     * {@code window} cells of a cache tensor from cell {@code first}: [headDim, kvHeads, window]; with
+     * several {@code streams}, the first {@code window} cells of each of the streams' slots of
+     * {@code slotCells} cells: [headDim, kvHeads, window, streams].
+     */
+    MemorySegment cacheView(MemorySegment cache, long window, long first, long slotCells, int streams, String name, int il) {
         int type = Tensors.type(cache);
-        MemorySegment v = ggml_view_3d(ctx0, cache, hp.headDim(), hp.kvHeads(), window,
-                ggml_row_size(type, hp.headDim()), ggml_row_size(type, hp.kvWidth()), 0);
+        long cellBytes = ggml_row_size(type, hp.kvWidth());
+        MemorySegment v = streams == 1
+                ? ggml_view_3d(ctx0, cache, hp.headDim(), hp.kvHeads(), window,
+                        ggml_row_size(type, hp.headDim()), cellBytes, first * cellBytes)
+                : ggml_view_4d(ctx0, cache, hp.headDim(), hp.kvHeads(), window, streams,
+                        ggml_row_size(type, hp.headDim()), cellBytes, slotCells * cellBytes, first * cellBytes);
         return cb(v, name, il);
     }
 
     /**
      * Masked multi-head attention of Q [headDim, heads, T] over K, V [headDim, kvHeads, window]
-     * with flash attention (F32 accumulation), then the output projection: -> [embedding, T].
+     * with flash attention (F32 accumulation), then the output projection: -> [embedding, T]. With
+     * several {@code streams}, K and V are [headDim, kvHeads, window, streams] and stream s's
+     * T/streams rows attend to its own K and V only.
      */
     MemorySegment attention(LayerWeights l, MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment mask,
-                            long tokens, int il) {
-        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [headDim, T, heads]
-        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [headDim, window, kvHeads]
-        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [headDim, window, kvHeads]
+                            long tokens, int streams, int il) {
+        if (streams > 1) {                                                        // each stream's rows over its own slot
+            q = cb(ggml_reshape_4d(ctx0, q, hp.headDim(), hp.heads(), tokens / streams, streams), "q_streams", il);
+        }                                                                         // [headDim, heads, T/streams, streams]
+        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [headDim, T, heads(, streams)]
+        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [headDim, window, kvHeads(, streams)]
+        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [headDim, window, kvHeads(, streams)]
         MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f,
-                hp.variant().attnSoftcap());                                      // [headDim, heads, T]
+                hp.variant().attnSoftcap());                                      // [headDim, heads, T(/streams, streams)]
         ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
         cb(fa, "fattn", il);
         return attentionOutput(l, fa, tokens, il);                                // [embedding, T]

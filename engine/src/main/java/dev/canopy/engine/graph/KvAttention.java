@@ -26,6 +26,7 @@ final class KvAttention {
     private final long window;
     private final long tokens;
     private final long swaWindow;       // cells the sliding-window layers read (of their ring, when they have one)
+    private final KvSlots slots;        // the sequence slots read side by side (or the cache from cell 0)
 
     KvAttention(MemorySegment ctx0, MemorySegment gf, ModelHparams hp, KvCache kv, GraphInputs in,
                 SparseAttentionBuilder sparse, Blocks b, GraphShape shape, int swaWindow) {
@@ -39,6 +40,7 @@ final class KvAttention {
         this.window = shape.window();
         this.tokens = shape.tokens();
         this.swaWindow = swaWindow;
+        this.slots = shape.slots();
     }
 
     /** Rows of the graph (T). */
@@ -67,10 +69,13 @@ final class KvAttention {
 
         float qScale = hp.variant().queryScale();                                // gemma, phi3: Q scaled, kq scale 1
         MemorySegment q = qScale != 0f ? b.scale(qRoped, qScale, "Qcur_scaled", il) : qRoped; // [headDim, heads, T]
-        MemorySegment kWin = b.cacheView(kv.keys(il), win, "cache_k_win", il);   // [headDim, kvHeads, win]
-        MemorySegment vWin = b.cacheView(kv.values(il), win, "cache_v_win", il); // [headDim, kvHeads, win]
+        // a ring layer's slots are its ring's, of cellsPerSlot cells each; other layers' are the batch's slots
+        long slotCells = swa && kv.swaRing() != null ? kv.swaRing().cellsPerSlot() : slots.slotCells();
+        long first = slots.first() * slotCells;
+        MemorySegment kWin = b.cacheView(kv.keys(il), win, first, slotCells, slots.streams(), "cache_k_win", il);   // [headDim, kvHeads, win, streams]
+        MemorySegment vWin = b.cacheView(kv.values(il), win, first, slotCells, slots.streams(), "cache_v_win", il); // [headDim, kvHeads, win, streams]
         if (sparse != null) return b.attentionOutput(l, sparse.attention(q, kWin, vWin, il), tokens, il); // [embedding, T]
-        MemorySegment mask = swa ? in.swaMask() : in.mask();                     // F16 [win, T]
-        return b.attention(l, q, kWin, vWin, mask, tokens, il);                   // [embedding, T]
+        MemorySegment mask = swa ? in.swaMask() : in.mask();                     // F16 [win, T] ([win, T/streams, 1, streams])
+        return b.attention(l, q, kWin, vWin, mask, tokens, slots.streams(), il);  // [embedding, T]
     }
 }

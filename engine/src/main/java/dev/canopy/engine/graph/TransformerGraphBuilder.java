@@ -51,9 +51,12 @@ public final class TransformerGraphBuilder {
         return Math.max(1024, (attention.mode().isSparse() ? 160L : 64L) * hp.layers() + 256);
     }
 
-    /** The attention a graph is built with: sparse only for one query block, and never when {@code dense}. */
+    /**
+     * The attention a graph is built with: sparse only for one query block of a cache read from
+     * cell 0, and never when {@code dense}.
+     */
     private SparseAttentionSettings attentionFor(GraphShape shape, boolean dense) {
-        return shape.outputs() == 1 && !dense ? attention : attention.withMode(AttentionMode.DENSE);
+        return shape.outputs() == 1 && !dense && !shape.slots().sliced() ? attention : attention.withMode(AttentionMode.DENSE);
     }
 
     public ForwardGraph build(GraphShape shape) {
@@ -62,14 +65,18 @@ public final class TransformerGraphBuilder {
 
     /** With {@code dense}, the graph attends to every key whatever the settings (the prompt's last chunk). */
     public ForwardGraph build(GraphShape shape, boolean dense) {
-        if (shape.window() > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " > cache " + kv.cells());
+        KvSlots slots = shape.slots();
+        int lastCell = slots.firstCell(slots.streams() - 1) + shape.window();
+        if (lastCell > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " of " + slots + " > cache " + kv.cells());
         GgmlContext nodes = GgmlContext.metadata(graphCapacity(), graphCapacity());
         try {
             MemorySegment ctx0 = nodes.handle();
             MemorySegment gf = ggml_new_graph_custom(ctx0, graphCapacity(), false);
             AttentionShape attShape = new AttentionShape(hp.headDim(), hp.heads(), hp.kvHeads(), shape.tokens(),
                     shape.window(), hp.kqScale());
-            int swaWindow = kv.swaRing() == null ? shape.window() : kv.swaRing().window(shape.window());
+            int swaWindow = kv.swaRing() == null ? shape.window()
+                    : slots.sliced() ? Math.min(shape.window(), kv.swaRing().cellsPerSlot())    // of each slot's ring
+                    : kv.swaRing().window(shape.window());
             GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, dense), attShape),
                     hp.variant().anySwa(), kv.swaRing() != null, swaWindow);
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
@@ -100,14 +107,24 @@ public final class TransformerGraphBuilder {
         MemorySegment tokens = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_tokens", -1));
         MemorySegment pos = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_pos", -1));
         MemorySegment rows = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows", -1));
-        MemorySegment mask = selection.mode().isSparse() ? null
-                : input(cb(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), s.window(), s.tokens()), "inp_kq_mask", -1));
+        MemorySegment mask = selection.mode().isSparse() ? null                                            // F16 [window, T]
+                : input(cb(maskTensor(ctx0, s, s.window()), "inp_kq_mask", -1));
         MemorySegment swaRows = !swa || !ring ? null
                 : input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows_swa", -1)); // I64 [T]
         MemorySegment swaMask = mask == null || !swa ? null                                                // F16 [swaWindow, T]
-                : input(cb(ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), swaWindow, s.tokens()), "inp_kq_mask_swa", -1));
+                : input(cb(maskTensor(ctx0, s, swaWindow), "inp_kq_mask_swa", -1));
         MemorySegment out = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_ids", -1));
         return new GraphInputs(tokens, pos, rows, mask, swaRows, swaMask, out, selection);
+    }
+
+    /**
+     * A mask over {@code window} cells: F16 [window, T], or F16 [window, T/streams, 1, streams] (the
+     * same bytes) when the graph reads several slots, each stream's rows over their own slot.
+     */
+    private static MemorySegment maskTensor(MemorySegment ctx0, GraphShape s, int window) {
+        int streams = s.slots().streams();
+        return streams == 1 ? ggml_new_tensor_2d(ctx0, GGML_TYPE_F16(), window, s.tokens())
+                : ggml_new_tensor_4d(ctx0, GGML_TYPE_F16(), window, s.tokensPerStream(), 1, streams);
     }
 
     private static MemorySegment input(MemorySegment t) {

@@ -1,6 +1,7 @@
 package dev.canopy.engine.runtime;
 
 import dev.canopy.engine.graph.ForwardGraph;
+import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.model.ModelHparams;
@@ -83,6 +84,17 @@ public final class ForwardPass implements AutoCloseable {
      * attention is sparse (the prompt's last chunk, see SparseAttentionSettings#exactLastChunk).
      */
     public float[][] run(Step step, int graphTokens, int graphOutputs, boolean exact) {
+        return run(step, graphTokens, graphOutputs, exact, KvSlots.whole());
+    }
+
+    /**
+     * As {@link #run(Step, int, int, boolean)} over sequence {@code slots} of a batch cache: each row
+     * attends through a view of its own sequence's slot (the slot of its {@code visibleFrom} cell),
+     * never over the other sequences' cells. With several streams the step holds at most
+     * graphTokens / streams rows per slot, in slot order. Dense attention only.
+     */
+    public float[][] run(Step step, int graphTokens, int graphOutputs, boolean exact, KvSlots slots) {
+        if (slots.sliced() && attention.mode().isSparse()) throw new IllegalArgumentException("sparse attention reads the cache from cell 0");
         // a budget holding every key the step can see selects them all: the dense graph computes
         // exactly that, without the selection and with the exact kernel
         boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
@@ -94,9 +106,10 @@ public final class ForwardPass implements AutoCloseable {
         if (s.cells()[0] != step.cells()[0]) dense = attention.mode().isSparse();
         // one-token steps (decode) read only the 256-cell multiple they need: their graphs are
         // cheap to build, and a power-of-two bucket would make them read up to twice the cells
-        WindowPolicy policy = graphTokens == 1 ? WindowPolicy.MULTIPLE_OF_256 : windows;
-        int window = policy.window(s.cellsNeeded(), kv.cells());
-        ForwardGraph g = family.prepare(window, dense);
+        WindowPolicy policy = graphTokens == slots.streams() ? WindowPolicy.MULTIPLE_OF_256 : windows;
+        int window = slots.sliced() ? policy.window(slotCellsNeeded(s, slots), slots.slotCells())
+                : policy.window(s.cellsNeeded(), kv.cells());
+        ForwardGraph g = family.prepare(window, dense, slots);
         inputs.write(g.inputs(), g.shape(), s);
         if (g.inputs().sparse()) selection.write(g.inputs(), window, s);
         family.compute(g);
@@ -104,6 +117,19 @@ public final class ForwardPass implements AutoCloseable {
         last = g;
         lastFamily = family;
         return readLogits(g, step.outputRows().length);
+    }
+
+    /** One past the highest cell of its own slot any row of {@code step} attends to. */
+    private static int slotCellsNeeded(Step step, KvSlots slots) {
+        int m = 0;
+        for (int r = 0; r < step.rows(); r++) {
+            int slot = step.visibleFrom()[r] / slots.slotCells();
+            if (slot < slots.first() || slot >= slots.first() + slots.streams()) {
+                throw new IllegalArgumentException("row " + r + " belongs to slot " + slot + ", not to " + slots);
+            }
+            m = Math.max(m, step.visibleTo()[r] - slot * slots.slotCells() + 1);
+        }
+        return m;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.canopy.engine.runtime;
 
 import dev.canopy.engine.graph.ForwardGraph;
 import dev.canopy.engine.graph.GraphShape;
+import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
 
 import java.util.Iterator;
@@ -23,9 +24,11 @@ final class GraphFamily implements AutoCloseable {
     private final int outputs;
     private final TransformerGraphBuilder builder;          // borrowed
     private final GraphRunner runner;                       // owned: the compute buffers
-    private final Map<Long, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, dense), LRU
+    private final Map<Key, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, dense, slots), LRU
     private ForwardGraph allocated;                         // the graph whose layout the buffer holds now
     private int builds;
+
+    private record Key(int window, boolean dense, KvSlots slots) {}
 
     /** With {@code sparse}, the buffer also holds the dense graphs sparse steps may fall back to. */
     GraphFamily(int tokens, int outputs, int maxWindow, boolean sparse, TransformerGraphBuilder builder, GraphRunner runner) {
@@ -39,22 +42,22 @@ final class GraphFamily implements AutoCloseable {
 
     private void reserve(int window, boolean dense) {
         if (!runner.splitsGraphs()) {
-            runner.reserve(graph(window, dense).cgraph());
+            runner.reserve(graph(window, dense, KvSlots.whole()).cgraph());
             return;
         }
-        try (ForwardGraph measure = build(window, dense)) {   // split once, for its sizes only
+        try (ForwardGraph measure = build(window, dense, KvSlots.whole())) {   // split once, for its sizes only
             runner.reserve(measure.cgraph());
         }
     }
 
     /**
-     * The graph for {@code window} (dense whatever the settings when {@code dense}), allocated in
+     * The graph for {@code window} of {@code slots} (dense whatever the settings when {@code dense}), allocated in
      * the compute buffer and ready for inputs. The same graph is reused step after step; across
      * GPU and CPU a graph is split once, so coming back to a window builds its graph again (ggml's
      * scheduler points a split graph's nodes at copies that live only until the next split).
      */
-    ForwardGraph prepare(int window, boolean dense) {
-        ForwardGraph g = graph(window, dense);
+    ForwardGraph prepare(int window, boolean dense, KvSlots slots) {
+        ForwardGraph g = graph(window, dense, slots);
         if (g != allocated) {
             if (runner.splitsGraphs() && allocated != null) forget(allocated);
             runner.allocate(g.cgraph());
@@ -68,16 +71,16 @@ final class GraphFamily implements AutoCloseable {
         old.close();
     }
 
-    private ForwardGraph build(int window, boolean dense) {
+    private ForwardGraph build(int window, boolean dense, KvSlots slots) {
         builds++;
-        return builder.build(new GraphShape(tokens, outputs, window), dense);
+        return builder.build(new GraphShape(tokens, outputs, window, slots), dense);
     }
 
-    private ForwardGraph graph(int window, boolean dense) {
-        long key = 2L * window + (dense ? 1 : 0);
+    private ForwardGraph graph(int window, boolean dense, KvSlots slots) {
+        Key key = new Key(window, dense, slots);
         ForwardGraph g = byWindow.get(key);
         if (g == null) {
-            g = build(window, dense);
+            g = build(window, dense, slots);
             byWindow.put(key, g);
             evict();
         }
@@ -85,7 +88,7 @@ final class GraphFamily implements AutoCloseable {
     }
 
     private void evict() {
-        Iterator<Map.Entry<Long, ForwardGraph>> it = byWindow.entrySet().iterator();
+        Iterator<Map.Entry<Key, ForwardGraph>> it = byWindow.entrySet().iterator();
         while (byWindow.size() > KEEP_GRAPHS && it.hasNext()) {
             ForwardGraph old = it.next().getValue();
             if (old == allocated) continue;

@@ -2,6 +2,7 @@ package dev.canopy.engine.runtime;
 
 import dev.canopy.engine.graph.GraphInputs;
 import dev.canopy.engine.graph.GraphShape;
+import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.kv.SwaRing;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.Tensors;
@@ -9,6 +10,7 @@ import dev.canopy.natives.ggml.Tensors;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Writes a {@link Step} into a graph's input tensors, padding unused rows: padding rows write
@@ -48,39 +50,68 @@ final class InputWriter implements AutoCloseable {
         if (step.rows() > n || step.outputRows().length > shape.outputs()) {
             throw new IllegalArgumentException("step of " + step.rows() + " rows does not fit graph " + shape);
         }
+        int[] stepRow = stepRows(shape, step);
         int[] ids = new int[n], pos = new int[n];
         long[] rows = new long[n];
         for (int i = 0; i < n; i++) {
-            boolean real = i < step.rows();
-            ids[i] = real ? step.tokens()[i] : 0;
-            pos[i] = real ? step.positions()[i] : 0;
-            rows[i] = real ? step.cells()[i] : scratchCell;
+            int r = stepRow[i];
+            ids[i] = r >= 0 ? step.tokens()[r] : 0;
+            pos[i] = r >= 0 ? step.positions()[r] : 0;
+            rows[i] = r >= 0 ? step.cells()[r] : scratchCell;
         }
         put(in.tokens(), MemorySegment.ofArray(ids));
         put(in.positions(), MemorySegment.ofArray(pos));
         put(in.kvRows(), MemorySegment.ofArray(rows));
+        int[] graphRow = new int[step.rows()];
+        for (int i = 0; i < n; i++) if (stepRow[i] >= 0) graphRow[stepRow[i]] = i;
         int[] o = step.outputRows();
         int[] out = new int[shape.outputs()];
-        for (int i = 0; i < out.length; i++) out[i] = o[Math.min(i, o.length - 1)];
+        for (int i = 0; i < out.length; i++) out[i] = graphRow[o[Math.min(i, o.length - 1)]];
         put(in.outputIds(), MemorySegment.ofArray(out));
 
-        if (in.mask() != null) writeMask(in.mask(), shape, step, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
+        if (in.mask() != null) writeMask(in.mask(), shape, step, stepRow, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
         if (in.swaRows() != null) {
             int[] ringCells = ring.place(step);
             long[] swaRows = new long[n];
-            for (int i = 0; i < n; i++) swaRows[i] = i < step.rows() ? ringCells[i] : swaScratchCell;
+            for (int i = 0; i < n; i++) swaRows[i] = stepRow[i] >= 0 ? ringCells[stepRow[i]] : swaScratchCell;
             put(in.swaRows(), MemorySegment.ofArray(swaRows));
-            if (in.swaMask() != null) writeRingMask(in.swaMask(), shape, step);
+            if (in.swaMask() != null) writeRingMask(in.swaMask(), shape, step, stepRow);
         } else if (in.swaMask() != null) {
-            writeMask(in.swaMask(), shape, step, slidingWindow);
+            writeMask(in.swaMask(), shape, step, stepRow, slidingWindow);
         }
     }
 
     /**
-     * The ring's mask F16 [swaWindow, tokens]: row r sees the cells of its sequence's slot holding
-     * one of the last n_swa positions up to its own; padding rows see cell 0 only.
+     * The step row of each graph row, -1 for padding. A graph reading the cache from cell 0 takes
+     * the step's rows in order; one reading several slots takes each slot's rows, in order, into
+     * that slot's stream.
      */
-    private void writeRingMask(MemorySegment maskTensor, GraphShape shape, Step step) {
+    private static int[] stepRows(GraphShape shape, Step step) {
+        int[] stepRow = new int[shape.tokens()];
+        Arrays.fill(stepRow, -1);
+        KvSlots slots = shape.slots();
+        if (slots.streams() == 1) {
+            for (int r = 0; r < step.rows(); r++) stepRow[r] = r;
+            return stepRow;
+        }
+        int per = shape.tokensPerStream();
+        int[] used = new int[slots.streams()];
+        for (int r = 0; r < step.rows(); r++) {
+            int stream = step.visibleFrom()[r] / slots.slotCells() - slots.first();
+            if (stream < 0 || stream >= used.length || used[stream] == per) {
+                throw new IllegalArgumentException("row " + r + " has no place in a graph of " + slots);
+            }
+            stepRow[stream * per + used[stream]++] = r;
+        }
+        return stepRow;
+    }
+
+    /**
+     * The ring's mask F16 [swaWindow, tokens]: row r sees the cells of its sequence's slot holding
+     * one of the last n_swa positions up to its own; padding rows see cell 0 only. In a graph
+     * reading slots, column c of a row is cell c of its own slot's ring.
+     */
+    private void writeRingMask(MemorySegment maskTensor, GraphShape shape, Step step, int[] stepRow) {
         int w = (int) Tensors.ne(maskTensor, 0);
         long rowBytes = 2L * w;
         MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());
@@ -89,13 +120,15 @@ final class InputWriter implements AutoCloseable {
         for (int r = 0; r < shape.tokens(); r++) {
             MemorySegment row = mask.asSlice(r * rowBytes, rowBytes);
             MemorySegment.copy(negInf, 0, row, 0, rowBytes);
-            if (r >= step.rows()) {
+            int sr = stepRow[r];
+            if (sr < 0) {
                 row.setAtIndex(ValueLayout.JAVA_SHORT, 0, F16_ZERO);
                 continue;
             }
-            int slot = ring.slotOf(step, r), pos = step.positions()[r];
-            for (int c = slot * per, end = Math.min(w, c + per); c < end; c++) {
-                if (ring.visible(c, slot, pos)) row.setAtIndex(ValueLayout.JAVA_SHORT, c, F16_ZERO);
+            int slot = ring.slotOf(step, sr), pos = step.positions()[sr];
+            int base = shape.slots().sliced() ? slot * per : 0;   // the first cell column 0 shows
+            for (int c = slot * per, end = Math.min(base + w, c + per); c < end; c++) {
+                if (ring.visible(c, slot, pos)) row.setAtIndex(ValueLayout.JAVA_SHORT, c - base, F16_ZERO);
             }
         }
         commit(maskTensor, mask);
@@ -112,19 +145,24 @@ final class InputWriter implements AutoCloseable {
     /**
      * Row r sees cells [visibleFrom, visibleTo] of the step, and of those only the last
      * {@code keys} (cells hold consecutive positions up to the row's own: llama.cpp's
-     * is_masked_swa, standard type, hides a key when p1 - p0 >= n_swa).
+     * is_masked_swa, standard type, hides a key when p1 - p0 >= n_swa). In a graph reading slots,
+     * column c of a row is cell c of its own slot.
      */
-    private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step, int keys) {
+    private void writeMask(MemorySegment maskTensor, GraphShape shape, Step step, int[] stepRow, int keys) {
         if (!Tensors.isAllocated(maskTensor)) return;   // where every layer slides, no layer reads the full mask
-        int w = shape.window();
+        int w = (int) Tensors.ne(maskTensor, 0);
         long rowBytes = 2L * w;
         MemorySegment mask = target(maskTensor, rowBytes * shape.tokens());
         MemorySegment negInf = negInfRow(w);
+        KvSlots slots = shape.slots();
+        int per = shape.tokensPerStream();
         for (int r = 0; r < shape.tokens(); r++) {
             MemorySegment row = mask.asSlice(r * rowBytes, rowBytes);
             MemorySegment.copy(negInf, 0, row, 0, rowBytes);
-            int lo = r < step.rows() ? step.visibleFrom()[r] : 0;
-            int hi = r < step.rows() ? step.visibleTo()[r] : 0;
+            int sr = stepRow[r];
+            int base = slots.firstCell(r / per);
+            int lo = sr >= 0 ? step.visibleFrom()[sr] - base : 0;
+            int hi = sr >= 0 ? step.visibleTo()[sr] - base : 0;
             if (hi >= w || lo < 0 || lo > hi) throw new IllegalArgumentException("row " + r + " sees cells outside the window");
             lo = Math.max(lo, hi - keys + 1);
             row.asSlice(2L * lo, 2L * (hi - lo + 1)).fill((byte) F16_ZERO);

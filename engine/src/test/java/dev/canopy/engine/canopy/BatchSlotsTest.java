@@ -1,0 +1,94 @@
+package dev.canopy.engine.canopy;
+
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.Engines;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.testing.TinyModelFiles;
+import dev.canopy.natives.gguf.GgmlType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A batch reads each sequence's own KV slot (decision 0110): its greedy tokens equal one-by-one
+ * generation token for token, for prompts of several chunks and of one token's difference, for
+ * sequences that stop at different steps (their streams run on as padding), on every architecture
+ * the engine builds (gemma's sliding-window rings wrap) and on the trained passkey model.
+ */
+class BatchSlotsTest {
+    private static final Path PASSKEY = Path.of("../../shared/models/passkey-llama-6l-384.gguf");
+    private static final String STORY = "Once upon a time, in a small village by the sea, there lived an old fisherman who had a"
+            + " daughter, a cat, three boats and a garden full of tomatoes. Every morning he walked down to the harbor,"
+            + " greeted the baker and the priest, and checked the nets that his neighbors had mended the night before.";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2", "qwen3", "phi3", "gemma2", "gemma3"})
+    void batchEqualsOneByOne(String arch) {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32);
+        try (InferenceModel m = Engines.load(TinyModelFiles.get(arch, GgmlType.F32), options)) {
+            List<GenerationRequest> requests = List.of(
+                    GenerationRequest.greedy(STORY + STORY, 10),             // several chunks, rings wrap
+                    GenerationRequest.greedy("The weather today is", 3),     // stops first: its stream pads
+                    GenerationRequest.greedy(STORY, 14),
+                    GenerationRequest.greedy(STORY + " In the evening", 7));
+            assertBatchEqualsOneByOne(m, requests);
+        }
+    }
+
+    @Test
+    void passkeyModelBatchEqualsOneByOne() {
+        assumeTrue(Files.exists(PASSKEY), "passkey model not present");
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(2048).withChunk(256);
+        try (InferenceModel m = Engines.load(PASSKEY, options)) {
+            List<GenerationRequest> requests = new ArrayList<>();
+            int[] words = {700, 90, 400};
+            int[] tokens = {8, 12, 5};
+            for (int i = 0; i < words.length; i++) requests.add(GenerationRequest.greedy(filler(words[i], i), tokens[i]));
+            assertBatchEqualsOneByOne(m, requests);
+        }
+    }
+
+    private static void assertBatchEqualsOneByOne(InferenceModel m, List<GenerationRequest> requests) {
+        List<GenerationResult> batch;
+        try (GenerationSession s = m.openSession()) {
+            batch = s.generateBatch(requests);
+        }
+        assertThat(batch).hasSize(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            try (GenerationSession s = m.openSession()) {
+                GenerationResult alone = s.generate(requests.get(i), GenerationListener.NONE);
+                assertThat(alone.tokens()).as("sequence %d generates", i).isNotEmpty();
+                assertThat(batch.get(i).tokens()).as("sequence %d", i).containsExactly(alone.tokens());
+                assertThat(batch.get(i).stopReason()).as("sequence %d", i).isEqualTo(alone.stopReason());
+            }
+        }
+    }
+
+    /** Passkey-style sentences ("the old house sees the red river .") in the model's own words. */
+    private static String filler(int words, long seed) {
+        String[] adjectives = {"old", "new", "big", "small", "red", "blue", "green", "dark"};
+        String[] nouns = {"house", "river", "garden", "window", "table", "mountain", "forest"};
+        String[] verbs = {"sees", "finds", "builds", "leaves"};
+        Random r = new Random(seed);
+        StringBuilder b = new StringBuilder();
+        for (int w = 0; w < words; w += 8) {
+            b.append("the ").append(adjectives[r.nextInt(adjectives.length)]).append(' ').append(nouns[r.nextInt(nouns.length)])
+                    .append(' ').append(verbs[r.nextInt(verbs.length)]).append(" the ").append(adjectives[r.nextInt(adjectives.length)])
+                    .append(' ').append(nouns[r.nextInt(nouns.length)]).append(" . ");
+        }
+        return b.toString().trim();
+    }
+}
