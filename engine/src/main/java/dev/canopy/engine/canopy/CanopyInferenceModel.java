@@ -49,10 +49,12 @@ public final class CanopyInferenceModel implements InferenceModel {
     private final LlamaModel vocabModel; // owned: libllama model loaded with vocab_only
     private final LlamaTokenizer tokenizer;
     private final boolean gpuShortfall;  // a GPU is there but did not take every layer asked for
+    private final String runsOn;         // "CPU", or the GPU and its share of the layers
 
     private CanopyInferenceModel(ModelInfo info, EngineOptions options, ModelHparams hp, ModelWeights weights,
-                                 LlamaModel vocabModel, boolean gpuShortfall) {
+                                 LlamaModel vocabModel, boolean gpuShortfall, String runsOn) {
         this.gpuShortfall = gpuShortfall;
+        this.runsOn = runsOn;
         this.info = info;
         this.options = options;
         this.hp = hp;
@@ -70,6 +72,7 @@ public final class CanopyInferenceModel implements InferenceModel {
         ModelHparams hp;
         ModelWeights weights;
         boolean gpuShortfall;
+        String runsOn;
         try (GgufFile gguf = GgufFile.open(info.file())) {
             ModelHparams read = HparamsReader.read(gguf);
             hp = read;
@@ -79,10 +82,11 @@ public final class CanopyInferenceModel implements InferenceModel {
             weights = GpuLayers.loadFitting(placement, p -> ModelWeights.load(gguf, read, p, p.anyOnGpu()
                     ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL));
             gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !weights.placement().meets(options.gpuLayers());
+            runsOn = GpuLayers.runsOn(weights.placement(), devices);
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
-            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall);
+            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall, runsOn);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -91,6 +95,7 @@ public final class CanopyInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
+    @Override public String runsOn() { return runsOn; }
     /**
      * Set when the options ask for sparse attention this model cannot run (it then runs dense), or
      * for GPU layers that did not all fit in the GPU's memory.

@@ -1,5 +1,6 @@
 package dev.canopy.engine.llama;
 
+import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationSession;
@@ -37,6 +38,14 @@ public final class LlamaInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.LLAMA; }
+
+    /** llama.cpp places the layers itself (over every GPU ggml lists); this names the one Canopy would take. */
+    @Override public String runsOn() {
+        if (options.gpuLayers() == 0) return "CPU";
+        return DefaultGpu.ofThisMachine().map(g -> "GPU " + DefaultGpu.label(g) + ": "
+                + (options.gpuLayers() < 0 ? "as many layers as fit" : options.gpuLayers() + " layers") + ", placed by llama.cpp")
+                .orElse("CPU");
+    }
     @Override public Optional<String> notice() { return notice; }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 
