@@ -12,6 +12,14 @@ public interface InferenceModel extends AutoCloseable {
     /** The engine actually running this model. */
     EngineKind engine();
 
+    /**
+     * Where it runs, for people: "CPU", or the GPU and its share, e.g.
+     * "GPU NVIDIA GeForce RTX 4070 (Vulkan0): every layer and the output on the GPU".
+     */
+    default String runsOn() {
+        return "CPU";
+    }
+
     /** Why the preferred engine is not the one running it, when that happened. */
     Optional<String> notice();
 

@@ -178,6 +178,11 @@ public final class ChatService {
         return Math.max(2000, (ctx - 1536) * 3);
     }
 
+    /** Where the loaded model runs, for the model bar: "CPU" or the GPU and its share; empty when none is loaded. */
+    public Optional<String> runsOn() {
+        return runtime.model().map(InferenceModel::runsOn);
+    }
+
     /** Whether a model is chosen and its file exists. */
     public boolean hasActiveModel() {
         String a = settings.settings().activeModel();

@@ -23,7 +23,7 @@ final class EngineSelection {
     @Option(names = "--context", paramLabel = "N", defaultValue = "0", description = "Context window in tokens (0 = the model's, at most 8192).")
     int context;
 
-    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0", description = "Layers on the GPU (0 = CPU only, -1 = as many as fit; more than the model has also moves the output).")
+    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "-1", description = "Layers on the GPU: -1 (the default) = as many as fit on the GPU where there is one (`canopy info` names it), 0 = CPU only; more than the model has also moves the output.")
     int gpuLayers;
 
     @Option(names = "--kv-type", defaultValue = "f16", paramLabel = "f16|q8_0|q4_0", converter = KvTypeConverter.class,

@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.app.settings.ComputeDevices;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
@@ -31,6 +32,7 @@ final class InfoCommand implements Callable<Integer> {
         out.println("Native libraries: " + rt.libraries().directory() + " (" + rt.libraries().platform() + ")");
         out.println("Devices:");
         for (BackendDevice d : rt.devices()) out.println("  " + d);
+        out.println("Default device: " + ComputeDevices.ofThisMachine().detected());
         if (model != null) {
             ModelInfo i = ModelInspector.inspect(model);
             boolean own = Engines.canopyArchitectures().contains(i.architecture());

@@ -11,8 +11,8 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * Paths are strings; an empty string means "the default place under the data folder".
  *
  * @param theme          light or dark
- * @param device         CPU only, or offload layers to the GPU
- * @param gpuLayers      layers on the GPU when {@code device} is GPU (-1 = as many as fit)
+ * @param device         CPU only, or layers on the GPU when there is one (the default; the CPU where there is none)
+ * @param gpuLayers      layers on the GPU when {@code device} is GPU (-1 = as many as fit, the default)
  * @param threads        CPU threads (0 = all processors)
  * @param chunkTokens    fixed prefill chunk size (0 = engine default)
  * @param contextTokens  context window (0 = min(model's training context, 8192))
@@ -48,7 +48,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
 
     public AppSettings {
         if (theme == null) theme = Theme.LIGHT;
-        if (device == null) device = ComputeDevice.CPU;
+        if (device == null) device = ComputeDevice.GPU;
         if (attention == null) attention = AttentionMode.DENSE;
         if (kvDiskFolder == null) kvDiskFolder = "";
         if (dataFolder == null) dataFolder = "";
@@ -58,7 +58,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     }
 
     public static AppSettings defaults() {
-        return new AppSettings(Theme.LIGHT, ComputeDevice.CPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
+        return new AppSettings(Theme.LIGHT, ComputeDevice.GPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
                 1024, 4096, 16384, "", false, "", "", true, "");
     }
 

@@ -55,7 +55,11 @@ class SettingsStoreTest {
 
     @Test
     void engineOptionsFollowTheDevice() {
-        AppSettings cpu = AppSettings.defaults();
+        AppSettings d = AppSettings.defaults();
+        assertThat(d.device()).as("the GPU when there is one, by default").isEqualTo(ComputeDevice.GPU);
+        assertThat(d.engineOptions().gpuLayers()).as("as many layers as fit").isEqualTo(-1);
+        AppSettings cpu = new AppSettings(Theme.LIGHT, ComputeDevice.CPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
+                1024, 4096, 16384, "", false, "", "", true, "");
         assertThat(cpu.engineOptions().gpuLayers()).isZero();
         AppSettings gpu = new AppSettings(Theme.LIGHT, ComputeDevice.GPU, 20, 4, 512, 4096, AttentionMode.DHSA, 1024,
                 1, 2, 3, "", false, "", "", true, "");

@@ -50,10 +50,12 @@ public final class CanopyInferenceModel implements InferenceModel {
     private final LlamaModel vocabModel; // owned: libllama model loaded with vocab_only
     private final LlamaTokenizer tokenizer;
     private final boolean gpuShortfall;  // a GPU is there but did not take every layer asked for
+    private final String runsOn;         // "CPU", or the GPU and its share of the layers
 
     private CanopyInferenceModel(ModelInfo info, EngineOptions options, ModelHparams hp, ModelWeights weights,
-                                 LlamaModel vocabModel, boolean gpuShortfall) {
+                                 LlamaModel vocabModel, boolean gpuShortfall, String runsOn) {
         this.gpuShortfall = gpuShortfall;
+        this.runsOn = runsOn;
         this.info = info;
         this.options = options;
         this.hp = hp;
@@ -71,6 +73,7 @@ public final class CanopyInferenceModel implements InferenceModel {
         ModelHparams hp;
         ModelWeights weights;
         boolean gpuShortfall;
+        String runsOn;
         try (GgufFile gguf = GgufFile.open(info.file())) {
             ModelHparams read = HparamsReader.read(gguf);
             hp = read;
@@ -81,10 +84,11 @@ public final class CanopyInferenceModel implements InferenceModel {
                     ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL,
                     options.weights()));
             gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !weights.placement().meets(options.gpuLayers());
+            runsOn = GpuLayers.runsOn(weights.placement(), devices);
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
-            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall);
+            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall, runsOn);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -93,6 +97,7 @@ public final class CanopyInferenceModel implements InferenceModel {
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
+    @Override public String runsOn() { return runsOn; }
     /**
      * Set when the options ask for sparse attention this model cannot run (it then runs dense), for
      * a KV precision it cannot keep (it then keeps F16 KV), or for GPU layers that did not all fit

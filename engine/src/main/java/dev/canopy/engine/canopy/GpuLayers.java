@@ -1,5 +1,6 @@
 package dev.canopy.engine.canopy;
 
+import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.weights.LayerPlacement;
 import dev.canopy.natives.BackendDevice;
@@ -13,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * How many of a model's layers go to the GPU: what the user asked for ({@code --gpu-layers}, the
- * Settings view's GPU layers), within the first GPU's free memory less a reserve for compute
+ * Settings view's GPU layers), within the {@link DefaultGpu}'s free memory less a reserve for compute
  * buffers. A layer costs its weights and its F16 KV at the session's context.
  */
 final class GpuLayers {
@@ -21,6 +22,14 @@ final class GpuLayers {
     static final long RESERVE_BYTES = 512L << 20;
 
     private GpuLayers() {}
+
+    /** Where a model with this placement runs, for people ({@code canopy info}, the model bar). */
+    static String runsOn(LayerPlacement placed, List<BackendDevice> devices) {
+        if (!placed.anyOnGpu()) return "CPU";
+        String gpu = devices.stream().filter(d -> d.index() == placed.device()).findFirst()
+                .map(DefaultGpu::label).orElse("device " + placed.device());
+        return "GPU " + gpu + ": " + placed.describe();
+    }
 
     /** What the model's notice says when the GPU took fewer layers than asked for. */
     static String shortfall(LayerPlacement placed) {
@@ -44,10 +53,10 @@ final class GpuLayers {
         }
     }
 
-    /** The placement for {@code requested} GPU layers (0 = none, -1 = as many as fit) on the first GPU of {@code devices}. */
+    /** The placement for {@code requested} GPU layers (0 = none, -1 = as many as fit) on the {@link DefaultGpu} of {@code devices}. */
     static LayerPlacement plan(int requested, ModelHparams hp, List<GgufFile.TensorInfo> tensors, int contextCells,
                                List<BackendDevice> devices) {
-        Optional<BackendDevice> gpu = devices.stream().filter(BackendDevice::isGpu).findFirst();
+        Optional<BackendDevice> gpu = DefaultGpu.among(devices);
         if (requested == 0 || gpu.isEmpty()) return LayerPlacement.cpuOnly(hp.layers());
         long kvPerLayer = 2L * 2 * hp.kvWidth() * (contextCells + 1L);   // K and V, F16
         long[] layerBytes = new long[hp.layers()];

@@ -1,5 +1,6 @@
 package dev.canopy.engine.llama;
 
+import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
@@ -50,13 +51,21 @@ public final class LlamaInferenceModel implements InferenceModel {
         return options.kvPrecision().forHeadDim(headDim());
     }
 
-    /** The smaller of the key and value head sizes (a quantized block must fit both). */
+    /** A size that divides both the key and the value head size (a quantized block must fit both). */
     private int headDim() {
         String arch = model.meta("general.architecture").orElse("");
         int fallback = model.heads() > 0 ? model.embedding() / model.heads() : 0;
         int k = model.meta(arch + ".attention.key_length").map(Integer::parseInt).orElse(fallback);
         int v = model.meta(arch + ".attention.value_length").map(Integer::parseInt).orElse(fallback);
         return java.math.BigInteger.valueOf(k).gcd(java.math.BigInteger.valueOf(v)).intValue();
+    }
+
+    /** llama.cpp places the layers itself (over every GPU ggml lists); this names the one Canopy would take. */
+    @Override public String runsOn() {
+        if (options.gpuLayers() == 0) return "CPU";
+        return DefaultGpu.ofThisMachine().map(g -> "GPU " + DefaultGpu.label(g) + ": "
+                + (options.gpuLayers() < 0 ? "as many layers as fit" : options.gpuLayers() + " layers") + ", placed by llama.cpp")
+                .orElse("CPU");
     }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 

@@ -1,6 +1,7 @@
 package dev.canopy.engine.canopy;
 
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
@@ -33,8 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * GPU layer placement: which layers go where (runs everywhere), and, where ggml sees a GPU, that
- * layers placed on it through ggml's backend scheduler compute what the CPU computes. CI has no
- * GPU; the second part was run with the Vulkan backend on Mesa's lavapipe (see README, "GPU").
+ * layers placed on it through ggml's backend scheduler compute what the CPU computes. CI runs the
+ * second part with the Vulkan backend on Mesa's lavapipe (see README, "GPU").
  */
 class GpuLayersTest {
     private static final long MIB = 1L << 20;
@@ -123,12 +124,43 @@ class GpuLayersTest {
     }
 
     @Test
+    void theDefaultGpuIsTheFirstDiscreteOneElseTheFirstIntegratedOne() {
+        BackendDevice cpu = new BackendDevice(2, "CPU", "AMD EPYC", BackendDevice.Kind.CPU, MIB, MIB);
+        BackendDevice igpu = new BackendDevice(0, "Vulkan0", "Intel(R) UHD Graphics", BackendDevice.Kind.IGPU, MIB, MIB);
+        BackendDevice gpu = new BackendDevice(1, "Vulkan1", "NVIDIA GeForce RTX 4070", BackendDevice.Kind.GPU, MIB, MIB);
+        BackendDevice gpu2 = new BackendDevice(3, "Vulkan2", "NVIDIA GeForce RTX 4090", BackendDevice.Kind.GPU, MIB, MIB);
+        assertThat(DefaultGpu.among(List.of(igpu, gpu, cpu, gpu2))).contains(gpu);
+        assertThat(DefaultGpu.among(List.of(cpu, igpu))).contains(igpu);
+        assertThat(DefaultGpu.among(List.of(cpu))).isEmpty();
+        assertThat(DefaultGpu.label(gpu)).isEqualTo("NVIDIA GeForce RTX 4070 (Vulkan1)");
+        assertThat(GpuLayers.runsOn(new LayerPlacement(12, 3, false, 1), List.of(igpu, gpu, cpu)))
+                .isEqualTo("GPU NVIDIA GeForce RTX 4070 (Vulkan1): 3 of 12 layers on the GPU");
+        assertThat(GpuLayers.runsOn(LayerPlacement.cpuOnly(12), List.of(igpu, gpu, cpu))).isEqualTo("CPU");
+    }
+
+    /** The app's default is as many layers as fit ({@code -1}): on a machine where ggml lists a GPU, that GPU. */
+    @Test
+    void theAppsDefaultPutsTheModelOnTheGpuGgmlListsAndSaysWhich() {
+        assumeGpu();
+        BackendDevice gpu = DefaultGpu.ofThisMachine().orElseThrow();
+        try (CanopyInferenceModel m = load(-1)) {
+            assertThat(m.placement().device()).isEqualTo(gpu.index());
+            assertThat(m.placement().gpuLayers()).isEqualTo(m.hparams().layers());
+            assertThat(m.runsOn()).isEqualTo("GPU " + DefaultGpu.label(gpu) + ": every layer and the output on the GPU");
+        }
+        try (CanopyInferenceModel m = load(0)) {
+            assertThat(m.runsOn()).as("0 GPU layers: CPU only, even with a GPU").isEqualTo("CPU");
+        }
+    }
+
+    @Test
     void withoutAGpuEveryLayerStaysOnTheCpuWhateverIsAsked() {
         assumeTrue(NativeRuntime.get().devices().stream().noneMatch(BackendDevice::isGpu), "a GPU is present");
         try (CanopyInferenceModel m = load(-1)) {
             assertThat(m.placement()).isEqualTo(LayerPlacement.cpuOnly(m.hparams().layers()));
             assertThat(m.gpuWeightBytes()).isZero();
             assertThat(m.notice()).isEmpty();
+            assertThat(m.runsOn()).isEqualTo("CPU");
             try (SequenceEngine seq = open(m, SparseAttentionSettings.dense())) {
                 assertThat(prefill(seq, TinyModelFiles.promptTokens(100, 2))).hasSize(m.hparams().vocab());
                 assertThat(seq.lastSplits()).as("one graph on the CPU").isEqualTo(1);

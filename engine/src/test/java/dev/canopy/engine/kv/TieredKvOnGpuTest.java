@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * KV tiers under a model whose layers run on a GPU: each layer's working tensors live where the
  * layer runs, and dense attention over the tiers still gives the CPU's answers. Skipped where ggml
- * lists no GPU (CI); run with Vulkan on lavapipe (README, "GPU").
+ * lists no GPU; CI runs it with Vulkan on lavapipe (README, "GPU").
  */
 class TieredKvOnGpuTest {
     @TempDir Path dir;

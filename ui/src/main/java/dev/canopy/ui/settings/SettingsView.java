@@ -38,8 +38,15 @@ public final class SettingsView extends VBox {
         g.addRow(r++, new Label("Theme"), theme);
         ChoiceBox<ComputeDevice> device = new ChoiceBox<>();
         device.getItems().setAll(ComputeDevice.values());
+        device.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(ComputeDevice d) { return d == null ? "" : d.label(); }
+            @Override public ComputeDevice fromString(String s) { return null; }
+        });
         device.valueProperty().bindBidirectional(vm.device);
-        g.addRow(r++, new Label("Device"), device, hint("GPU needs a GPU build of the native libraries."));
+        Label detected = hint("");
+        detected.setId("detected-device");
+        detected.textProperty().bind(vm.detectedDevice);
+        g.addRow(r++, new Label("Device"), device, detected);
         g.addRow(r++, new Label("Layers on the GPU"), field(vm.gpuLayers, "gpu-layers"), hint("-1 = as many as fit"));
         g.addRow(r++, new Label("Threads"), field(vm.threads, "threads"), hint("0 = all processors"));
         g.addRow(r++, new Label("Prefill chunk size"), field(vm.chunkTokens, "chunk"), hint("tokens per prefill step; 0 = 256 on CPU, 512 on GPU"));

@@ -3,6 +3,7 @@ package dev.canopy.ui.settings;
 import dev.canopy.app.settings.AppSettings;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
+import dev.canopy.app.settings.ComputeDevices;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
 import dev.canopy.engine.KvPrecision;
@@ -45,10 +46,17 @@ public final class SettingsViewModel {
     public final StringProperty dataFolder = new SimpleStringProperty();
     public final BooleanProperty memoryEnabled = new SimpleBooleanProperty();
     public final StringProperty message = new SimpleStringProperty("");
+    /** What this machine offers for "Device", e.g. "GPU NVIDIA GeForce RTX 4070 (Vulkan0), 11,264 MiB free". */
+    public final StringProperty detectedDevice = new SimpleStringProperty("");
 
     public SettingsViewModel(SettingsStore store, Consumer<Theme> applyTheme) {
+        this(store, applyTheme, ComputeDevices.ofThisMachine());
+    }
+
+    public SettingsViewModel(SettingsStore store, Consumer<Theme> applyTheme, ComputeDevices devices) {
         this.store = store;
         this.applyTheme = applyTheme;
+        detectedDevice.set("This machine: " + devices.detected());
         reset();
     }
 

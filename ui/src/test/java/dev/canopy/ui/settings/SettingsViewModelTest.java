@@ -32,6 +32,20 @@ class SettingsViewModelTest {
     }
 
     @Test
+    void theDeviceChoiceDefaultsToTheGpuAndSaysWhichOneThisMachineHas() {
+        var gpu = new dev.canopy.natives.BackendDevice(0, "Vulkan0", "NVIDIA GeForce RTX 4070",
+                dev.canopy.natives.BackendDevice.Kind.GPU, 11L << 30, 12L << 30);
+        SettingsViewModel vm = new SettingsViewModel(new SettingsStore(home), t -> {},
+                new dev.canopy.app.settings.ComputeDevices(() -> java.util.List.of(gpu)));
+        assertThat(vm.device.get()).isEqualTo(dev.canopy.app.settings.ComputeDevice.GPU);
+        assertThat(vm.gpuLayers.get()).isEqualTo("-1");
+        assertThat(vm.detectedDevice.get()).isEqualTo("This machine: GPU NVIDIA GeForce RTX 4070 (Vulkan0), 11,264 MiB free");
+        SettingsViewModel none = new SettingsViewModel(new SettingsStore(home), t -> {},
+                new dev.canopy.app.settings.ComputeDevices(java.util.List::of));
+        assertThat(none.detectedDevice.get()).isEqualTo("This machine: no GPU found (ggml lists none): models run on the CPU");
+    }
+
+    @Test
     void aWrongFieldIsNamedAndNothingIsSaved() {
         SettingsStore store = new SettingsStore(home);
         SettingsViewModel vm = new SettingsViewModel(store, t -> {});
