@@ -36,7 +36,11 @@ public final class RuntimeModelAccess implements ModelAccess {
 
     @Override
     public <T> T withModel(Function<InferenceModel, T> work) {
-        ensureLoaded.run();
+        try {
+            ensureLoaded.run();
+        } catch (dev.canopy.app.errors.UserFacingException e) {   // no model chosen, file missing
+            throw new ApiException(503, "unavailable", Optional.empty(), e.getMessage());
+        }
         return runtime.withModelInForeground(work).orElseThrow(() -> new ApiException(503, "unavailable",
                 Optional.empty(), "no model is loaded"));
     }
