@@ -74,6 +74,8 @@ public final class CanopyDesktop extends Application {
         MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);
         MemoryView memory = new MemoryView(memoryVm);
         SettingsView settingsView = new SettingsView(new SettingsViewModel(settings, CanopyDesktop::applyTheme));
+        services.localApi().startIfEnabled().ifPresent(problem -> System.getLogger("canopy").log(System.Logger.Level.WARNING, problem));
+        settingsView.addSection(new dev.canopy.ui.settings.ApiServerPane(new dev.canopy.ui.settings.ApiServerViewModel(services.localApi(), threads)));
         Map<String, Node> sections = Map.of("CHAT", chat, "DOCUMENTS", documents, "MODELS", models, "MEMORY", memory,
                 "SETTINGS", settingsView);
 

@@ -74,8 +74,9 @@ class ModuleDependencyTest {
     @Test
     void oneLoggingApi() {
         // System.Logger writes every log line. java.util.logging is only the backend that quiets
-        // other loggers: PDFBox's (PdfLoader) and the extractor's in bench-memory.
+        // other loggers: PDFBox's (PdfLoader), Jetty's and Javalin's (ApiServer) and the extractor's in bench-memory.
         noClasses().that().doNotHaveFullyQualifiedName("dev.canopy.app.documents.PdfLoader")
+                .and().doNotHaveFullyQualifiedName("dev.canopy.app.api.ApiServer")
                 .and().doNotHaveFullyQualifiedName("dev.canopy.app.cli.BenchMemoryCommand")
                 .should().dependOnClassesThat().resideInAPackage("java.util.logging..")
                 .orShould().dependOnClassesThat().resideInAPackage("org.slf4j..")

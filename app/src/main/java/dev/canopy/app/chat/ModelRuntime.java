@@ -10,6 +10,9 @@ import dev.canopy.engine.TieredKv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -41,6 +44,7 @@ public final class ModelRuntime implements AutoCloseable {
     private int foreground;             // chat answers and document work holding a lease: background work stays away
     private boolean unloading;
     private final Set<BackgroundLease> background = new HashSet<>();
+    private final List<Consumer<InferenceModel>> unloadListeners = new CopyOnWriteArrayList<>();
 
     /** The model and the chat session one answer uses; closing it lets unloading proceed. */
     public final class Lease implements AutoCloseable {
@@ -253,9 +257,41 @@ public final class ModelRuntime implements AutoCloseable {
         SessionKey key = tiered ? new SessionKey(conversationId, tiers.get()) : new SessionKey(SHARED, null);
         if (session != null && key.equals(sessionKey)) return new ChatSession(session, sessionNotice);
         closeSession();
+        ChatSession opened = open(conversationId, tiered ? tiers : Optional.empty());
+        session = opened.session();
+        sessionKey = key;
+        sessionNotice = opened.notice();
+        return opened;
+    }
+
+    /**
+     * A session of the caller's own on the loaded model (the local API server's slots), with
+     * {@code key}'s KV in {@code tiers} when given (saved when the session is closed, reopened by a
+     * later one with the same key). The caller owns it and must close it before the model is
+     * unloaded: see {@link #onUnload}. Call it while holding a lease or inside {@link #withModel}.
+     */
+    public synchronized ChatSession openOwnSession(String key, Optional<KvTiers> tiers) {
+        if (model == null) throw new IllegalStateException("no model loaded");
+        return open(key, tiers);
+    }
+
+    /**
+     * Runs {@code beforeClose} with the model being unloaded, once every lease is back and before
+     * its memory is freed (owners of {@link #openOwnSession} sessions close them there).
+     */
+    public void onUnload(Consumer<InferenceModel> beforeClose) {
+        unloadListeners.add(beforeClose);
+    }
+
+    public void removeOnUnload(Consumer<InferenceModel> beforeClose) {
+        unloadListeners.remove(beforeClose);
+    }
+
+    private ChatSession open(String conversationId, Optional<KvTiers> tiers) {
+        Optional<TieredKv> tieredKv = tiers.isPresent() ? model.tieredKv() : Optional.empty();
         Optional<String> notice = Optional.empty();
         GenerationSession opened = null;
-        if (tiered) {
+        if (tieredKv.isPresent()) {
             try {
                 Files.createDirectories(tiers.get().folder());
                 opened = tieredKv.get().openSession(tiers.get().offload(conversationId));
@@ -264,10 +300,7 @@ public final class ModelRuntime implements AutoCloseable {
             }
         }
         if (opened == null) opened = model.openSession();
-        session = opened;
-        sessionKey = key;
-        sessionNotice = notice;
-        return new ChatSession(session, notice);
+        return new ChatSession(opened, notice);
     }
 
     /** Closes {@code conversationId}'s own session if it is the open one (before its saved KV is deleted). */
@@ -292,6 +325,7 @@ public final class ModelRuntime implements AutoCloseable {
             closeSession();
             if (model != null) {
                 awaitIdle();
+                for (Consumer<InferenceModel> l : unloadListeners) l.accept(model);
                 model.close();
             }
             model = null;

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
         subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, SummarizeCommand.class,
                 MemoryCommand.class, EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class,
-                RandomModelCommand.class, BenchBatchCommand.class})
+                RandomModelCommand.class, BenchBatchCommand.class, ServeCommand.class, BenchServeCommand.class})
 public final class CanopyCli implements Runnable {
 
     /** Runs the CLI with {@code args} and returns the process exit code. */

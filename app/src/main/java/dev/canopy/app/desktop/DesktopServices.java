@@ -39,6 +39,7 @@ public final class DesktopServices implements AutoCloseable {
     private final MemoryService memory;
     private final ModelRuntime runtime;
     private final ChatService chat;
+    private final dev.canopy.app.api.LocalApiService localApi; // owned: the "Local API server" of Settings
     private final Optional<MemoryStore> store; // owned: the user's database, when it opened
     private final Optional<SummaryStore> summaries; // over the store's database
     private final Optional<BackgroundExtraction> extraction; // owned, over the store and the runtime
@@ -64,6 +65,14 @@ public final class DesktopServices implements AutoCloseable {
         this.memory = memory;
         this.runtime = runtime;
         this.chat = new ChatService(conversations, memory, settings, runtime);
+        this.localApi = new dev.canopy.app.api.LocalApiService(settings.paths().home().resolve("api-server.json"),
+                new dev.canopy.app.api.RuntimeModelAccess(runtime, chat::preload,
+                        () -> dev.canopy.app.chat.KvTiers.of(settings.settings(), settings.paths().kvDir())),
+                () -> {
+                    String active = settings.settings().activeModel();
+                    String name = active.isBlank() ? "none" : Path.of(active).getFileName().toString();
+                    return name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+                });
     }
 
     /** The services over the data folder {@code home} (see {@link dev.canopy.natives.UserDirs#data()}). */
@@ -96,6 +105,7 @@ public final class DesktopServices implements AutoCloseable {
     public ConversationRepository conversations() { return conversations; }
     public MemoryService memory() { return memory; }
     public ChatService chat() { return chat; }
+    public dev.canopy.app.api.LocalApiService localApi() { return localApi; }
 
     /** Document summaries, in the same database as conversations and memory. */
     public SummaryStore summaries() {
@@ -106,6 +116,7 @@ public final class DesktopServices implements AutoCloseable {
     @Override
     public void close() {
         extraction.ifPresent(BackgroundExtraction::close);
+        localApi.close();
         runtime.close();
         store.ifPresent(MemoryStore::close);
     }

@@ -17,7 +17,7 @@ final class TokenSampler implements AutoCloseable {
     }
 
     static TokenSampler create(LlamaVocab vocab, SamplerSettings s) {
-        boolean plainGreedy = s.temperature() <= 0f && s.repeatPenalty() == 1f && (s.grammar() == null || s.grammar().isBlank());
+        boolean plainGreedy = s.temperature() <= 0f && !s.penalized() && !s.constrained();
         return new TokenSampler(plainGreedy ? null : LlamaSampler.create(vocab, s));
     }
 

@@ -10,33 +10,41 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** A libllama sampler chain built from {@link SamplerSettings}. Owns the native chain. */
+/**
+ * A libllama sampler chain built from {@link SamplerSettings}. Owns the native chain and the grammar.
+ * The grammar sampler stays outside the chain: {@link #accept} feeds prompt tokens to the penalties
+ * only (a grammar handed a token it does not allow aborts the process), and sampling applies the
+ * grammar first, then the chain.
+ */
 public final class LlamaSampler implements AutoCloseable {
-    private MemorySegment chain; // owned: llama_sampler* (chain), freed in close()
+    private MemorySegment chain;   // owned: llama_sampler* (chain), freed in close()
+    private MemorySegment grammar; // owned: llama_sampler* (grammar) or NULL, freed in close()
 
-    private LlamaSampler(MemorySegment chain) {
+    private LlamaSampler(MemorySegment chain, MemorySegment grammar) {
         this.chain = chain;
+        this.grammar = grammar;
     }
 
     public static LlamaSampler create(LlamaVocab vocab, SamplerSettings s) {
         MemorySegment chain;
+        MemorySegment grammar;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = llama_h.llama_sampler_chain_default_params(arena);
             llama_sampler_chain_params.no_perf(p, true);
-            chain = llama_h.llama_sampler_chain_init(p);
-            if (s.grammar() != null && !s.grammar().isBlank()) {
+            if (s.constrained()) {
                 NativeLog.drain();
-                MemorySegment g = llama_h.llama_sampler_init_grammar(vocab.pointer(),
+                grammar = llama_h.llama_sampler_init_grammar(vocab.pointer(),
                         arena.allocateFrom(s.grammar()), arena.allocateFrom("root"));
-                if (g.equals(MemorySegment.NULL)) {
-                    llama_h.llama_sampler_free(chain);
+                if (grammar.equals(MemorySegment.NULL)) {
                     throw new IllegalArgumentException("invalid GBNF grammar" + NativeLog.drainAsSuffix());
                 }
-                llama_h.llama_sampler_chain_add(chain, g);
+            } else {
+                grammar = MemorySegment.NULL;
             }
-            if (s.repeatPenalty() != 1f) {
-                llama_h.llama_sampler_chain_add(chain,
-                        llama_h.llama_sampler_init_penalties(vocab.size(), s.repeatLastN(), s.repeatPenalty(), 0f, 0f));
+            chain = llama_h.llama_sampler_chain_init(p);
+            if (s.penalized()) {
+                llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_penalties(vocab.size(), s.repeatLastN(),
+                        s.repeatPenalty(), s.frequencyPenalty(), s.presencePenalty()));
             }
             if (s.temperature() <= 0f) {
                 llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_greedy());
@@ -48,11 +56,12 @@ public final class LlamaSampler implements AutoCloseable {
                 llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_dist((int) s.seed()));
             }
         }
-        return new LlamaSampler(chain);
+        return new LlamaSampler(chain, grammar);
     }
 
     /** Samples from the logits of output {@code idx} of the context's last decode and accepts the token. */
     public int sample(LlamaContext ctx, int idx) {
+        if (!grammar.equals(MemorySegment.NULL)) return sample(ctx.logits(idx));
         return llama_h.llama_sampler_sample(handle(), ctx.handle(), idx);
     }
 
@@ -76,6 +85,7 @@ public final class LlamaSampler implements AutoCloseable {
             llama_token_data_array.size(arr, n);
             llama_token_data_array.selected(arr, -1L);
             llama_token_data_array.sorted(arr, false);
+            if (!grammar.equals(MemorySegment.NULL)) llama_h.llama_sampler_apply(grammar, arr);
             llama_h.llama_sampler_apply(handle(), arr);
             long sel = llama_token_data_array.selected(arr);
             if (sel < 0 || sel >= llama_token_data_array.size(arr)) {
@@ -83,17 +93,19 @@ public final class LlamaSampler implements AutoCloseable {
             }
             int token = data.asSlice(sel * stride, stride).get(ValueLayout.JAVA_INT, llama_token_data.id$offset());
             llama_h.llama_sampler_accept(handle(), token);
+            if (!grammar.equals(MemorySegment.NULL)) llama_h.llama_sampler_accept(grammar, token);
             return token;
         }
     }
 
-    /** Tells the chain about a token chosen outside it (prompt tokens for repetition penalties). */
+    /** Tells the penalties about a token chosen outside the chain (prompt tokens); the grammar never sees it. */
     public void accept(int token) {
         llama_h.llama_sampler_accept(handle(), token);
     }
 
     public void reset() {
         llama_h.llama_sampler_reset(handle());
+        if (!grammar.equals(MemorySegment.NULL)) llama_h.llama_sampler_reset(grammar);
     }
 
     private MemorySegment handle() {
@@ -107,5 +119,7 @@ public final class LlamaSampler implements AutoCloseable {
             llama_h.llama_sampler_free(chain);
             chain = null;
         }
+        if (grammar != null && !grammar.equals(MemorySegment.NULL)) llama_h.llama_sampler_free(grammar);
+        grammar = null;
     }
 }

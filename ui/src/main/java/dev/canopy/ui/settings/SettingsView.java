@@ -20,6 +20,8 @@ import javafx.scene.layout.VBox;
 
 /** Settings; binds to {@link SettingsViewModel}. */
 public final class SettingsView extends VBox {
+    private final VBox sections = new VBox(20);
+
     public SettingsView(SettingsViewModel vm) {
         super(12);
         setPadding(new Insets(16));
@@ -96,11 +98,17 @@ public final class SettingsView extends VBox {
         msg.setId("settings-message");
         msg.setWrapText(true);
         msg.textProperty().bind(vm.message);
-        ScrollPane form = new ScrollPane(g);   // Save stays in sight however small the window
+        sections.getChildren().add(g);
+        ScrollPane form = new ScrollPane(sections);   // Save stays in sight however small the window
         form.setId("settings-form");
         form.setFitToWidth(true);
         VBox.setVgrow(form, Priority.ALWAYS);
         getChildren().addAll(title, form, new HBox(8, save, reset), msg);
+    }
+
+    /** Adds a section of its own (with its own apply button) below the settings form. */
+    public void addSection(javafx.scene.Node section) {
+        sections.getChildren().add(section);
     }
 
     private static TextField field(javafx.beans.property.StringProperty p, String id) {

@@ -1,0 +1,57 @@
+package dev.canopy.app.api;
+
+import dev.canopy.app.chat.ChatSession;
+import dev.canopy.app.chat.KvTiers;
+import dev.canopy.app.chat.ModelRuntime;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The API on a {@link ModelRuntime}: requests hold a foreground lease (memory extraction gives way
+ * as it does to a chat answer), and slot sessions are the runtime's own sessions with the KV tiers
+ * {@code tiers} supplies.
+ */
+public final class RuntimeModelAccess implements ModelAccess {
+    private static final System.Logger LOG = System.getLogger(RuntimeModelAccess.class.getName());
+
+    private final ModelRuntime runtime;         // borrowed
+    private final Runnable ensureLoaded;
+    private final Supplier<Optional<KvTiers>> tiers;
+
+    /**
+     * @param ensureLoaded loads the model when none is (the desktop's active model), or does nothing
+     * @param tiers        where slots keep their KV, or empty for memory only
+     */
+    public RuntimeModelAccess(ModelRuntime runtime, Runnable ensureLoaded, Supplier<Optional<KvTiers>> tiers) {
+        this.runtime = runtime;
+        this.ensureLoaded = ensureLoaded;
+        this.tiers = tiers;
+    }
+
+    @Override
+    public <T> T withModel(Function<InferenceModel, T> work) {
+        try {
+            ensureLoaded.run();
+        } catch (dev.canopy.app.errors.UserFacingException e) {   // no model chosen, file missing
+            throw new ApiException(503, "unavailable", Optional.empty(), e.getMessage());
+        }
+        return runtime.withModelInForeground(work).orElseThrow(() -> new ApiException(503, "unavailable",
+                Optional.empty(), "no model is loaded"));
+    }
+
+    @Override
+    public GenerationSession openSession(String key) {
+        ChatSession s = runtime.openOwnSession(key, tiers.get());
+        s.notice().ifPresent(n -> LOG.log(Level.WARNING, "API slot " + key + ": " + n));
+        return s.session();
+    }
+
+    @Override public void onUnload(Consumer<InferenceModel> beforeClose) { runtime.onUnload(beforeClose); }
+    @Override public void removeOnUnload(Consumer<InferenceModel> beforeClose) { runtime.removeOnUnload(beforeClose); }
+}

@@ -1,0 +1,232 @@
+package dev.canopy.app.api;
+
+import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.InferenceModel;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The API's answer slots: {@code parallel} sessions, each with its own KV (and, with KV tiers, its
+ * own saved KV file {@code api-slot-N}), and a bounded FIFO of requests waiting for one.
+ *
+ * <p>A request goes to the free slot whose KV shares the longest prefix with its prompt (ties: the
+ * least recently used), so a prompt that extends an earlier one prefills only its new tokens. The
+ * slots' answers run at the same time but take turns on the cores: one forward pass (a prefill
+ * chunk or a token) at a time under a fair lock, handed over between passes. Text is handed to the
+ * client outside the lock, so a slow reader holds up only its own answer.
+ */
+final class Slots implements AutoCloseable {
+    private static final class Slot {
+        final int index;
+        GenerationSession session;  // owned, opened on first use
+        InferenceModel model;       // borrowed: the model the session belongs to
+        int[] history = new int[0]; // tokens the session's KV holds, as far as we know
+        long lastUsed;
+        CancellationToken running;  // the answer in this slot, or null when free
+
+        Slot(int index) { this.index = index; }
+    }
+
+    private final ModelAccess access;            // borrowed
+    private final Slot[] slots;
+    private final int queueLimit;
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private final ReentrantLock compute = new ReentrantLock(true);
+    private final Consumer<InferenceModel> unloadHook = this::closeSessionsOf;
+    private long clock;
+    private boolean closed;
+
+    Slots(ModelAccess access, int parallel, int queueLimit) {
+        this.access = access;
+        this.slots = new Slot[parallel];
+        for (int i = 0; i < parallel; i++) slots[i] = new Slot(i);
+        this.queueLimit = queueLimit;
+        access.onUnload(unloadHook);
+    }
+
+    /** Answers running plus requests waiting. */
+    synchronized int active() {
+        int busy = 0;
+        for (Slot s : slots) if (s.running != null) busy++;
+        return busy + waiting.size();
+    }
+
+    /**
+     * Runs {@code request} (whose prompt is {@code promptTokens}) in a slot of {@code model}, waiting
+     * in the queue for one. Throws 503 when the queue is full, 400 naming {@code promptParam} when
+     * the prompt does not fit the context. {@code onSlot} runs once the slot is taken and the prompt fits.
+     */
+    GenerationResult generate(InferenceModel model, int[] promptTokens, String promptParam, GenerationRequest request,
+                              Runnable onSlot, GenerationListener listener) {
+        Slot slot = acquire(promptTokens, request.cancel());
+        boolean ok = false;
+        try {
+            GenerationSession session = session(slot, model);
+            if (promptTokens.length >= session.contextTokens()) {
+                throw ApiException.invalid(promptParam, "the prompt has " + promptTokens.length
+                        + " tokens but the context window is " + session.contextTokens() + " tokens");
+            }
+            onSlot.run();
+            compute.lock();
+            GenerationResult r;
+            try {
+                r = session.generate(request, new TakingTurns(listener));
+            } finally {
+                if (compute.isHeldByCurrentThread()) compute.unlock();
+            }
+            int[] held = Arrays.copyOf(promptTokens, promptTokens.length + r.tokens().length);
+            System.arraycopy(r.tokens(), 0, held, promptTokens.length, r.tokens().length);
+            slot.history = held;
+            ok = true;
+            return r;
+        } finally {
+            if (!ok) slot.history = new int[0];
+            release(slot);
+        }
+    }
+
+    /** Hands the cores to the next slot between forward passes, and calls the client without holding them. */
+    private final class TakingTurns implements GenerationListener {
+        private final GenerationListener client;
+
+        TakingTurns(GenerationListener client) { this.client = client; }
+
+        @Override
+        public void onPrefillProgress(int done, int total) {
+            compute.unlock();
+            try {
+                client.onPrefillProgress(done, total);
+            } finally {
+                compute.lock();
+            }
+        }
+
+        @Override
+        public void onText(String delta) {
+            compute.unlock();
+            try {
+                client.onText(delta);
+            } finally {
+                compute.lock();
+            }
+        }
+    }
+
+    private synchronized Slot acquire(int[] prompt, CancellationToken cancel) {
+        if (closed) throw shuttingDown();
+        Optional<Slot> free = waiting.isEmpty() ? best(prompt) : Optional.empty();
+        if (free.isEmpty() && waiting.size() >= queueLimit) {
+            throw new ApiException(503, "overloaded", Optional.empty(), "all " + slots.length
+                    + " answer slots are busy and " + waiting.size() + " requests wait already; try again shortly");
+        }
+        Object ticket = new Object();
+        if (free.isEmpty()) waiting.add(ticket);
+        try {
+            while (free.isEmpty()) {
+                wait();
+                if (closed) throw shuttingDown();
+                if (waiting.peek() == ticket) free = best(prompt);
+            }
+            Slot s = free.get();
+            s.running = cancel;
+            s.lastUsed = ++clock;
+            return s;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw shuttingDown();
+        } finally {
+            waiting.remove(ticket);
+            notifyAll();
+        }
+    }
+
+    private Optional<Slot> best(int[] prompt) {
+        Slot best = null;
+        int bestShared = -1;
+        for (Slot s : slots) {
+            if (s.running != null) continue;
+            int shared = commonPrefix(s.history, prompt);
+            if (shared > bestShared || (shared == bestShared && s.lastUsed < best.lastUsed)) {
+                best = s;
+                bestShared = shared;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private synchronized void release(Slot s) {
+        s.running = null;
+        notifyAll();
+    }
+
+    private GenerationSession session(Slot s, InferenceModel model) {
+        if (s.session != null && s.model == model) return s.session;
+        if (s.session != null) s.session.close();
+        s.session = null;
+        s.history = new int[0];
+        s.session = access.openSession("api-slot-" + s.index);
+        s.model = model;
+        return s.session;
+    }
+
+    /** The model goes: its sessions are closed (saving their KV when it is tiered). No slot runs now. */
+    private synchronized void closeSessionsOf(InferenceModel model) {
+        for (Slot s : slots) {
+            if (s.session != null && s.model == model) {
+                s.session.close();
+                s.session = null;
+                s.model = null;
+                s.history = new int[0];
+            }
+        }
+    }
+
+    /** Cancels the running answers (they end at their next token) and turns new requests away. */
+    synchronized void cancelAll() {
+        closed = true;
+        for (Slot s : slots) if (s.running != null) s.running.cancel();
+        notifyAll();
+    }
+
+    /** Waits up to {@code millis} for the running answers to end; true when none runs. */
+    synchronized boolean awaitIdle(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (Arrays.stream(slots).anyMatch(s -> s.running != null)) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
+    }
+
+    /** Closes the sessions (saving tiered KV); call after {@link #cancelAll} and {@link #awaitIdle}, while the model is loaded. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        access.removeOnUnload(unloadHook);
+        for (Slot s : slots) {
+            if (s.session != null && s.running == null) s.session.close();
+            s.session = null;
+            s.model = null;
+        }
+        notifyAll();
+    }
+
+    private static ApiException shuttingDown() {
+        return new ApiException(503, "unavailable", Optional.empty(), "the server is shutting down");
+    }
+
+    static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length), i = 0;
+        while (i < n && a[i] == b[i]) i++;
+        return i;
+    }
+}
