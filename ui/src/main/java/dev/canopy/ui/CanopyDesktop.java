@@ -160,10 +160,12 @@ public final class CanopyDesktop extends Application {
             main.setTop(warn);
         });
         main.setLeft(sidebar);
-        // No model yet: a welcome page with the suggested downloads takes the chat's place until one is added.
+        // No model and no conversation yet: a welcome page with the suggested downloads takes the chat's place until one is added.
         WelcomeView welcome = new WelcomeView(modelsVm, () -> buttons.get("MODELS").fire());
-        welcome.visibleProperty().bind(chatVm.hasModelProperty().not());
-        chat.visibleProperty().bind(chatVm.hasModelProperty());
+        // (earlier conversations stay readable without a model: then the chat shows, with its hint)
+        var showWelcome = chatVm.hasModelProperty().not().and(javafx.beans.binding.Bindings.isEmpty(chatVm.conversations()));
+        welcome.visibleProperty().bind(showWelcome);
+        chat.visibleProperty().bind(showWelcome.not());
         chatSection.getChildren().add(welcome);
         modelsVm.downloads().setNotices(notices);
         chat.setOnOpenMemory(id -> {

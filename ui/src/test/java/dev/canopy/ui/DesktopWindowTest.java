@@ -273,7 +273,7 @@ class DesktopWindowTest {
         ui.waitUntil("the Settings view is shown", () -> ui.lookup("#kv-tiers", javafx.scene.Node.class).isVisible());
         javafx.scene.control.TextField ram = ui.lookup("#kv-ram-mb", javafx.scene.control.TextField.class);
         assertThat(ram.isDisabled()).as("the KV fields wait for the switch").isTrue();
-        ui.robot.clickOn("#kv-tiers");
+        ui.robot.clickOn("#kv-tiers .thumb-area");
         ui.waitUntil("the KV fields are enabled", () -> !ram.isDisabled());
         DesktopDriver.fx(() -> {
             ram.setText("300");

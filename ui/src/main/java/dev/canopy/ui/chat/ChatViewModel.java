@@ -355,6 +355,7 @@ public final class ChatViewModel {
     private void done() {
         running = null;
         loadingModel.set(false);
+        hasModel.set(chat.hasActiveModel());
         prefill.set(-1);
         busy.set(false);
         updateContextMeter();

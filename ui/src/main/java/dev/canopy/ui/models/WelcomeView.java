@@ -53,8 +53,8 @@ public final class WelcomeView extends ScrollPane {
         Button own = Ui.button("Add a model you already have…", Feather.FOLDER, "Import a .gguf file, type its path or scan a folder");
         own.setId("welcome-open-models");
         own.setOnAction(e -> openModels.run());
-        VBox box = new VBox(Ui.M, title, what, edge, pick, cards, progress, new HBox(Ui.S, status, cancel),
-                Ui.error(downloads.errorProperty()), own);
+        VBox box = new VBox(Ui.M, title, what, edge, own, pick, progress, new HBox(Ui.S, status, cancel),
+                Ui.error(downloads.errorProperty()), cards);
         box.setPadding(new Insets(Ui.XL));
         box.setMaxWidth(760);
         VBox outer = new VBox(box);
