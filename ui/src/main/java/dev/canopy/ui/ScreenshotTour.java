@@ -27,6 +27,8 @@ import java.util.List;
  * runs it under Xvfb, or headless on Monocle through {@code ScreenshotsTest}).
  */
 final class ScreenshotTour {
+    static final List<String> SECTIONS = List.of("CHAT", "DOCUMENTS", "MODELS", "MEMORY", "SETTINGS");
+
     private ScreenshotTour() {}
 
     static void run(Scene scene, Path dir, List<String> sections) {

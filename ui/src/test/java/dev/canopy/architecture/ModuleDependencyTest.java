@@ -1,15 +1,23 @@
 package dev.canopy.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.canopy.app.chat.ChatService;
+import dev.canopy.ui.archfixture.ShortcutView;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Dependencies between modules go one way: ui -> app -> (engine, memory) -> (kv-offload,
@@ -63,6 +71,23 @@ class ModuleDependencyTest {
                 .check(classes);
     }
 
+    /**
+     * App services: what does work or holds state in the app layer (ChatService, ModelService,
+     * SettingsStore, ConversationRepository, ModelDownloader, DesktopServices, SummaryStore…), as
+     * opposed to its values (records, enums) that views may show.
+     */
+    static final DescribedPredicate<JavaClass> APP_SERVICES = resideInAPackage("dev.canopy.app..")
+            .and(simpleNameEndingWith("Service").or(simpleNameEndingWith("Services")).or(simpleNameEndingWith("Store"))
+                    .or(simpleNameEndingWith("Repository")).or(simpleNameEndingWith("Downloader"))
+                    .or(simpleNameEndingWith("Runtime")).or(simpleNameEndingWith("Pipeline"))
+                    .or(simpleNameEndingWith("Transfer")).or(simpleNameEndingWith("Library")))
+            .as("app services");
+
+    /** MVVM: views (…View, …Pane, and their inner classes) bind to view-models; only view-models call app services. */
+    static final ArchRule VIEWS_DO_NOT_CALL_SERVICES = noClasses()
+            .that().resideInAPackage("dev.canopy.ui..").and().haveNameMatching(".*(View|Pane)(\\$.*)?")
+            .should().dependOnClassesThat(APP_SERVICES);
+
     @Test
     void appAndUiUseTheEngineOnlyThroughItsApi() {
         // Decision 0003: callers see InferenceModel and its capabilities (TieredKv), never an implementation.
@@ -97,10 +122,16 @@ class ModuleDependencyTest {
 
     @Test
     void viewsDoNotCallApplicationServicesDirectly() {
-        // MVVM: only view-models (…ui..viewmodel..) talk to app services; views bind to view-models.
-        noClasses().that().resideInAPackage("dev.canopy.ui..view..")
-                .should().dependOnClassesThat().resideInAPackage("dev.canopy.app..")
-                .allowEmptyShould(true)
-                .check(classes);
+        assertThat(classes.stream().filter(c -> c.getPackageName().startsWith("dev.canopy.ui")
+                && c.getName().matches(".*(View|Pane)(\\$.*)?"))).as("the rule has views to check").hasSizeGreaterThan(5);
+        VIEWS_DO_NOT_CALL_SERVICES.check(classes);
+    }
+
+    @Test
+    void theViewRuleCatchesAViewThatCallsAService() {
+        JavaClasses withViolation = new ClassFileImporter().importClasses(ShortcutView.class, ChatService.class);
+        assertThatThrownBy(() -> VIEWS_DO_NOT_CALL_SERVICES.check(withViolation))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ShortcutView").hasMessageContaining("ChatService");
     }
 }

@@ -49,7 +49,9 @@ class DesktopWindowTest {
     @Test
     void importingAModelByItsPathListsItWithItsMetadataAndMemoryNeed() throws Exception {
         ui.launch(home);
-        // No model yet: the window opens on Models.
+        // No model yet: the window opens on the welcome page, which leads to Models.
+        ui.waitUntil("the welcome page is shown", () -> ui.lookup("#welcome", javafx.scene.Node.class).isVisible());
+        ui.robot.clickOn("#welcome-open-models");
         ui.waitUntil("the Models view is shown", () -> ui.lookup("#model-source", javafx.scene.Node.class).isVisible());
         ui.robot.clickOn("#model-source").write(model.toString());
         ui.robot.clickOn("#add-model");
@@ -92,7 +94,8 @@ class DesktopWindowTest {
         assertThat(shown.get(0)).isEqualTo(new Bubble(true, "Hello there, how are you?", ""));
         assertThat(shown.get(1).user()).isFalse();
         assertThat(shown.get(1).text()).isNotBlank();
-        assertThat(shown.get(1).footer()).matches("\\d+ tokens · .* tok/s · first token \\d+ ms").doesNotContain("stopped");
+        assertThat(shown.get(1).footer()).matches("\\d+ tokens · .* tok/s · first token \\d+ ms · prompt [\\d,]+ tokens.* tok/s")
+                .doesNotContain("stopped");
         // The answer grew in the window while it was being written, not only at the end.
         assertThat(DesktopDriver.fx(() -> List.copyOf(partialLengths))).hasSizeGreaterThan(1);
         assertThat(DesktopDriver.fx(() -> ui.lookup("#composer", javafx.scene.control.TextArea.class).getText())).isEmpty();
@@ -267,10 +270,10 @@ class DesktopWindowTest {
         store.save(store.settings().withActiveModel(model.toString()));
         ui.launch(home);
         ui.robot.clickOn("#nav-settings");
-        ui.waitUntil("the Settings view is shown", () -> ui.lookup("#kv-tiers", javafx.scene.control.CheckBox.class).isVisible());
+        ui.waitUntil("the Settings view is shown", () -> ui.lookup("#kv-tiers", javafx.scene.Node.class).isVisible());
         javafx.scene.control.TextField ram = ui.lookup("#kv-ram-mb", javafx.scene.control.TextField.class);
         assertThat(ram.isDisabled()).as("the KV fields wait for the switch").isTrue();
-        ui.robot.clickOn("#kv-tiers");
+        ui.robot.clickOn("#kv-tiers .thumb-area");
         ui.waitUntil("the KV fields are enabled", () -> !ram.isDisabled());
         DesktopDriver.fx(() -> {
             ram.setText("300");

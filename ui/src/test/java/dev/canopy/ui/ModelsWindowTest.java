@@ -34,6 +34,7 @@ class ModelsWindowTest {
         try (LoopbackFileServer server = new LoopbackFileServer(bytes)) {
             server.etag = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
             ui.launch(home);
+            ui.robot.clickOn("#nav-models");
             ui.robot.clickOn("#model-source").write(server.url("tiny-llama.gguf"));
             ui.robot.clickOn("#add-model");
 

@@ -13,6 +13,12 @@ public interface ChatListener {
     /** The facts recalled for this answer. */
     default void onMemories(List<MemoryFact> facts) {}
 
+    /**
+     * The prompt is built: it takes {@code promptTokens} of the {@code contextTokens} window; the
+     * answer grows from there (one token per {@link #onText} call, roughly).
+     */
+    default void onContext(int promptTokens, int contextTokens) {}
+
     /** {@code done} of {@code total} new prompt tokens computed. */
     default void onPrefill(int done, int total) {}
 

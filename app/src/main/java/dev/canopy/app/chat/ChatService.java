@@ -113,6 +113,7 @@ public final class ChatService {
         chatSession.notice().ifPresent(listener::onNotice);
         GenerationSession session = chatSession.session();
         PromptBuilder.Prompt prompt = PromptBuilder.build(model, session.contextTokens(), c.systemPrompt(), facts, history);
+        listener.onContext(prompt.tokens(), session.contextTokens());
         listener.onPhase(ChatPhase.READING_PROMPT);
         int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
         GenerationRequest request = new GenerationRequest(prompt.text(), maxTokens,
@@ -138,7 +139,8 @@ public final class ChatService {
         var st = r.stats();
         ReplyStats stats = new ReplyStats(st.promptTokens(), st.generatedTokens(), st.decodeTokensPerSecond(),
                 st.timeToFirstTokenMillis(), session.usedTokens(), session.contextTokens(), r.stopReason().name(),
-                facts.stream().map(MemoryFact::text).toList());
+                facts.stream().map(MemoryFact::text).toList(), st.prefilledTokens(), st.prefillTokensPerSecond(),
+                facts.stream().map(MemoryFact::id).toList());
         Optional<StoredMessage> answer = Optional.empty();
         if (r.text().isBlank()) {
             draft.abandon();
@@ -187,6 +189,12 @@ public final class ChatService {
     public boolean hasActiveModel() {
         String a = settings.settings().activeModel();
         return !a.isBlank() && Files.isRegularFile(Path.of(a));
+    }
+
+    /** Whether the active model is loaded with the current settings (the next answer starts without loading it). */
+    public boolean isActiveModelLoaded() {
+        AppSettings s = settings.settings();
+        return hasActiveModel() && runtime.isLoaded(Path.of(s.activeModel()), s.engineOptions());
     }
 
     /** Loads the active model now (so the first answer starts at once). */

@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import java.util.List;
+
 /**
  * How an answer was produced, shown under it.
  *
@@ -10,11 +12,34 @@ package dev.canopy.app.chat;
  * @param contextUsed       tokens in the context window after the answer
  * @param contextSize       the context window
  * @param stopReason        END_OF_TEXT, MAX_TOKENS, CANCELLED, CONTEXT_FULL, STOP_STRING
- * @param memoriesUsed      facts recalled for the answer
+ * @param memoriesUsed      facts recalled for the answer (their text, as the prompt held them)
+ * @param computedTokens    prompt tokens computed for this answer; the rest came from the saved KV
+ * @param prefillTokensPerSecond speed of computing them; 0 when not recorded (an answer stored
+ *                          before these figures were kept), and then {@code computedTokens} means nothing
+ * @param memoryIds         ids of the facts in {@code memoriesUsed}, in the same order
  */
 public record ReplyStats(int promptTokens, int generatedTokens, double tokensPerSecond, double firstTokenMillis,
-                         int contextUsed, int contextSize, String stopReason, java.util.List<String> memoriesUsed) {
+                         int contextUsed, int contextSize, String stopReason, List<String> memoriesUsed,
+                         int computedTokens, double prefillTokensPerSecond, List<String> memoryIds) {
     public ReplyStats {
-        memoriesUsed = memoriesUsed == null ? java.util.List.of() : java.util.List.copyOf(memoriesUsed);
+        memoriesUsed = memoriesUsed == null ? List.of() : List.copyOf(memoriesUsed);
+        memoryIds = memoryIds == null ? List.of() : List.copyOf(memoryIds);
+    }
+
+    /** Without the prefill figures and fact ids (answers stored before they were kept). */
+    public ReplyStats(int promptTokens, int generatedTokens, double tokensPerSecond, double firstTokenMillis,
+                      int contextUsed, int contextSize, String stopReason, List<String> memoriesUsed) {
+        this(promptTokens, generatedTokens, tokensPerSecond, firstTokenMillis, contextUsed, contextSize, stopReason,
+                memoriesUsed, 0, 0, List.of());
+    }
+
+    /** Whether the prefill figures were recorded (not for answers stored before they were kept). */
+    public boolean hasPrefillFigures() {
+        return prefillTokensPerSecond > 0;
+    }
+
+    /** Prompt tokens that came from the KV saved with the conversation instead of being computed. */
+    public int reusedTokens() {
+        return Math.max(0, promptTokens - computedTokens);
     }
 }

@@ -58,7 +58,7 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     }
 
     public static AppSettings defaults() {
-        return new AppSettings(Theme.LIGHT, ComputeDevice.GPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
+        return new AppSettings(Theme.SYSTEM, ComputeDevice.GPU, -1, 0, 0, 0, AttentionMode.DENSE, 2048,
                 1024, 4096, 16384, "", false, "", "", true, "");
     }
 

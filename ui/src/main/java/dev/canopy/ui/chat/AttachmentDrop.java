@@ -34,9 +34,11 @@ final class AttachmentDrop {
     static HBox chip(ChatViewModel vm) {
         Label name = new Label();
         name.setId("attachment");
-        Button remove = new Button("Remove");
+        Button remove = dev.canopy.ui.common.Ui.button("Remove", org.kordamp.ikonli.feather.Feather.X, "Do not send this attachment");
         remove.setOnAction(e -> vm.attachmentProperty().set(null));
-        HBox chip = new HBox(8, name, remove);
+        name.setGraphic(dev.canopy.ui.common.Ui.icon(org.kordamp.ikonli.feather.Feather.PAPERCLIP));
+        HBox chip = new HBox(dev.canopy.ui.common.Ui.S, name, remove);
+        chip.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         vm.attachmentProperty().addListener((o, was, d) -> name.setText(describe(d)));
         chip.visibleProperty().bind(vm.attachmentProperty().isNotNull());
         chip.managedProperty().bind(chip.visibleProperty());
@@ -45,7 +47,7 @@ final class AttachmentDrop {
 
     static String describe(AttachedDocument d) {
         if (d == null) return "";
-        return "\uD83D\uDCCE " + d.name() + (d.truncated() ? " (the first part: the rest does not fit)" : "")
+        return d.name() + (d.truncated() ? " (the first part: the rest does not fit)" : "")
                 + " — the next message asks about it";
     }
 }

@@ -8,6 +8,8 @@ import dev.canopy.app.chat.ChatReply;
 import dev.canopy.app.chat.ChatService;
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ContextUsage;
+import dev.canopy.app.chat.ConversationFormat;
+import dev.canopy.app.chat.ConversationTransfer;
 import dev.canopy.app.chat.DocumentReader;
 import dev.canopy.app.chat.ReplyStats;
 import dev.canopy.memory.conversation.MessageStatus;
@@ -16,6 +18,7 @@ import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.app.errors.UserMessages;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.ui.common.Notices;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -55,9 +58,12 @@ public final class ChatViewModel {
     private final StringProperty status = new SimpleStringProperty("");
     private final DoubleProperty prefill = new SimpleDoubleProperty(-1);
     private final StringProperty error = new SimpleStringProperty("");
-    private final StringProperty contextMeter = new SimpleStringProperty("");
-    private final ObservableList<String> memoriesUsed = FXCollections.observableArrayList();
+    private final ContextGauge gauge = new ContextGauge();
+    private final BooleanProperty hasModel = new SimpleBooleanProperty(false);
+    private final BooleanProperty loadingModel = new SimpleBooleanProperty(false);
     private final ConversationSettingsViewModel settings;
+    private final ConversationTransfer transfer;
+    private Notices notices = new Notices();
     private volatile CancellationToken running;
 
     public ChatViewModel(ChatService chat, UiThreads threads, Consumer<String> rememberLastConversation) {
@@ -66,6 +72,68 @@ public final class ChatViewModel {
         this.rememberLastConversation = rememberLastConversation;
         this.settings = new ConversationSettingsViewModel(chat, c -> { current.set(c); refreshList(); updateContextMeter(); });
         search.addListener((o, a, b) -> refreshList());
+        hasModel.set(chat.hasActiveModel());
+        this.transfer = new ConversationTransfer(chat.conversations());
+    }
+
+    /** Where finished background work is announced (the window shows notifications). */
+    public void setNotices(Notices n) { this.notices = n; }
+
+    /** Text longer than this, pasted into the composer, is attached as a document instead. */
+    static final int LARGE_PASTE_CHARS = 20_000;
+
+    /**
+     * A paste of {@code text}: a long one (a log, a chapter) is attached to the next message like a
+     * dropped document (cut to what fits the context window), because a text field that holds a
+     * megabyte stalls the window at every keystroke. Returns whether it took the paste.
+     */
+    public boolean pasteText(String text) {
+        if (text == null || text.length() <= LARGE_PASTE_CHARS) return false;
+        int budget = chat.documentBudgetChars();
+        boolean cut = text.length() > budget;
+        attachment.set(new AttachedDocument("Pasted text", cut ? text.substring(0, budget) : text, text.length(), cut));
+        error.set("");
+        status.set(String.format(Locale.ROOT, "Attached the pasted text (%,d characters)%s.", text.length(),
+                cut ? ": the first part, the rest does not fit the context window" : ""));
+        return true;
+    }
+
+    /** A new conversation with the messages up to {@code m} (the original stays); it opens. */
+    public void branchFrom(MessageItem m) {
+        if (busy.get() || current.get() == null || m.id().isEmpty()) return;
+        try {
+            Conversation b = transfer.branch(current.get().id(), m.id());
+            refreshList();
+            open(b);
+            status.set("Branched into \"" + b.title() + "\". The original conversation is unchanged.");
+        } catch (RuntimeException e) {
+            error.set(UserMessages.describe("branch", e).text());
+        }
+    }
+
+    /** Writes the open conversation to {@code file}. */
+    public void export(Path file, ConversationFormat format) {
+        Conversation c = current.get();
+        if (c == null) return;
+        try {
+            transfer.export(c.id(), file, format);
+            notices.post("Conversation exported", "Saved \"" + c.title() + "\" as " + format.label() + " in " + file.getFileName() + ".");
+        } catch (java.io.IOException | RuntimeException e) {
+            error.set(UserMessages.describe("export", e).text());
+        }
+    }
+
+    /** Imports a conversation exported as JSON; it opens. */
+    public void importJson(Path file) {
+        if (busy.get()) return;
+        try {
+            Conversation c = transfer.importFile(file);
+            refreshList();
+            open(c);
+            status.set("Imported \"" + c.title() + "\".");
+        } catch (java.io.IOException | RuntimeException e) {
+            error.set(UserMessages.describe("conversation file", e).text());
+        }
     }
 
     /** The open conversation's system prompt and sampling preset. */
@@ -81,10 +149,20 @@ public final class ChatViewModel {
     /** Prompt reading progress 0..1, or -1 when not reading a prompt. */
     public DoubleProperty prefillProperty() { return prefill; }
     public StringProperty errorProperty() { return error; }
-    public StringProperty contextMeterProperty() { return contextMeter; }
-    public ObservableList<String> memoriesUsed() { return memoriesUsed; }
+    /** How full the open conversation's context window is; follows an answer as it is written. */
+    public ContextGauge contextGauge() { return gauge; }
 
-    public boolean hasModel() { return chat.hasActiveModel(); }
+    /** Whether a model is chosen (and its file is there); follows {@link #modelChanged}. */
+    public javafx.beans.property.ReadOnlyBooleanProperty hasModelProperty() { return hasModel; }
+    public boolean hasModel() { return hasModel.get(); }
+    /** Whether the answer being written is waiting for the model to load. */
+    public javafx.beans.property.ReadOnlyBooleanProperty loadingModelProperty() { return loadingModel; }
+
+    /** The chosen model or the settings changed (call on the UI thread): the chat shows it at once. */
+    public void modelChanged() {
+        hasModel.set(chat.hasActiveModel());
+        if (!busy.get()) updateContextMeter();
+    }
 
     /** Loads the list and opens {@code lastConversationId} (or the newest) as at start-up. */
     public void start(String lastConversationId) {
@@ -213,7 +291,6 @@ public final class ChatViewModel {
         busy.set(true);
         MessageItem answer = new MessageItem("", Role.ASSISTANT, "", "");
         messages.add(answer);
-        memoriesUsed.clear();
         threads.inBackground(() -> {
             try {
                 ChatReply r = chat.reply(conversationId, listener(answer), cancel);
@@ -230,13 +307,22 @@ public final class ChatViewModel {
 
     private ChatListener listener(MessageItem answer) {
         return new ChatListener() {
-            @Override public void onPhase(ChatPhase p) { threads.onUi(() -> status.set(phaseText(p))); }
+            @Override public void onPhase(ChatPhase p) {
+                threads.onUi(() -> {
+                    status.set(phaseText(p));
+                    loadingModel.set(p == ChatPhase.LOADING_MODEL);
+                });
+            }
 
             @Override public void onNotice(String text) { threads.onUi(() -> status.set(text)); }
 
             @Override public void onMemories(List<MemoryFact> facts) {
-                List<String> texts = facts.stream().map(MemoryFact::text).toList();
-                threads.onUi(() -> memoriesUsed.setAll(texts));
+                List<MemoryRef> used = facts.stream().map(f -> new MemoryRef(f.id(), f.text())).toList();
+                threads.onUi(() -> answer.setMemories(used));
+            }
+
+            @Override public void onContext(int promptTokens, int contextTokens) {
+                threads.onUi(() -> gauge.show(promptTokens, contextTokens, false));
             }
 
             @Override public void onPrefill(int done, int total) {
@@ -247,6 +333,7 @@ public final class ChatViewModel {
                 threads.onUi(() -> {
                     prefill.set(-1);
                     answer.append(delta);
+                    gauge.grow(1);
                 });
             }
         };
@@ -268,18 +355,25 @@ public final class ChatViewModel {
 
     private void done() {
         running = null;
+        loadingModel.set(false);
+        hasModel.set(chat.hasActiveModel());
         prefill.set(-1);
-        updateContextMeter();   // tokenizes with the model: before busy clears, so no one closes it meanwhile
         busy.set(false);
+        updateContextMeter();
     }
 
     private void reloadMessages() {
         Conversation c = current.get();
         if (c == null) { messages.clear(); return; }
         messages.setAll(chat.conversations().messages(c.id()).stream()
-                .map(m -> new MessageItem(m.id(), m.role(), shown(m), m.stats().map(ChatViewModel::footer).orElse("")))
-                .toList());
+                .map(ChatViewModel::item).toList());
         updateContextMeter();
+    }
+
+    private static MessageItem item(StoredMessage m) {
+        MessageItem i = new MessageItem(m.id(), m.role(), shown(m), m.stats().map(ChatViewModel::footer).orElse(""));
+        m.stats().ifPresent(s -> i.setMemories(MemoryRef.of(s)));
+        return i;
     }
 
     /** A stored message as the chat shows it: an answer Canopy stopped writing says so. */
@@ -288,15 +382,27 @@ public final class ChatViewModel {
                 ? m.content() + "\n\n*(interrupted: Canopy stopped while writing this answer)*" : m.content();
     }
 
+    /**
+     * Counts the open conversation's tokens on the worker (counting may wait for a model being
+     * loaded; the window must not) and shows them, unless another conversation was opened meanwhile.
+     */
     private void updateContextMeter() {
         Conversation c = current.get();
-        if (c == null) { contextMeter.set(""); return; }
-        try {
-            ContextUsage u = chat.contextUsage(c.id());
-            contextMeter.set((u.estimated() ? "≈" : "") + String.format(Locale.ROOT, "%,d / %,d tokens", u.used(), u.size()));
-        } catch (RuntimeException e) {
-            contextMeter.set("");
-        }
+        if (c == null) { gauge.clear(); return; }
+        threads.inBackground(() -> {
+            ContextUsage u;
+            try {
+                u = chat.contextUsage(c.id());
+            } catch (RuntimeException e) {
+                u = null;
+            }
+            ContextUsage counted = u;
+            threads.onUi(() -> {
+                if (current.get() == null || !current.get().id().equals(c.id()) || busy.get()) return;
+                if (counted == null) gauge.clear();
+                else gauge.show(counted.used(), counted.size(), counted.estimated());
+            });
+        });
     }
 
     private void refreshList() {
@@ -304,9 +410,21 @@ public final class ChatViewModel {
         conversations.setAll(chat.conversations().search(q));
     }
 
+    /**
+     * An answer's figures: "42 tokens · 12.3 tok/s · first token 80 ms · prompt 1,002 tokens: 960 from
+     * the saved KV, 42 computed at 850 tok/s".
+     */
     static String footer(ReplyStats s) {
-        return String.format(Locale.ROOT, "%d tokens · %.1f tok/s · first token %.0f ms%s", s.generatedTokens(),
-                s.tokensPerSecond(), s.firstTokenMillis(), s.stopReason().equals("CANCELLED") ? " · stopped" : "");
+        String base = String.format(Locale.ROOT, "%d tokens · %.1f tok/s · first token %.0f ms", s.generatedTokens(),
+                s.tokensPerSecond(), s.firstTokenMillis());
+        if (s.hasPrefillFigures()) {
+            base += s.reusedTokens() > 0
+                    ? String.format(Locale.ROOT, " · prompt %,d tokens: %,d from the saved KV, %,d computed at %.0f tok/s",
+                            s.promptTokens(), s.reusedTokens(), s.computedTokens(), s.prefillTokensPerSecond())
+                    : String.format(Locale.ROOT, " · prompt %,d tokens computed at %.0f tok/s", s.promptTokens(),
+                            s.prefillTokensPerSecond());
+        }
+        return base + (s.stopReason().equals("CANCELLED") ? " · stopped" : "");
     }
 
     static String phaseText(ChatPhase p) {

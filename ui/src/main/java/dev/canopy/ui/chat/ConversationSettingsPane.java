@@ -1,7 +1,10 @@
 package dev.canopy.ui.chat;
 
 import dev.canopy.app.chat.SamplingPreset;
+import atlantafx.base.theme.Styles;
+import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -17,6 +20,7 @@ import javafx.scene.layout.VBox;
 final class ConversationSettingsPane extends TitledPane {
     ConversationSettingsPane(ConversationSettingsViewModel vm) {
         setText("This conversation: instructions and style");
+        setGraphic(Ui.icon(Feather.SLIDERS));
         setId("conversation-settings");
         setExpanded(false);
         disableProperty().bind(vm.availableProperty().not());
@@ -34,23 +38,23 @@ final class ConversationSettingsPane extends TitledPane {
         preset.valueProperty().bindBidirectional(vm.presetProperty());
         preset.setCellFactory(v -> new PresetCell(true));
         preset.setButtonCell(new PresetCell(false));
-        Button save = new Button("Save instructions");
+        Button save = Ui.button("Save instructions", Feather.CHECK, "Save this conversation's instructions");
         save.setId("save-conversation-settings");
         save.disableProperty().bind(vm.changedProperty().not());
         save.setOnAction(e -> vm.save());
-        Button revert = new Button("Revert");
+        Button revert = Ui.button("Revert", Feather.ROTATE_CCW, "Back to the saved instructions");
         revert.disableProperty().bind(vm.changedProperty().not());
         revert.setOnAction(e -> vm.revert());
         Label message = new Label();
         message.setId("conversation-settings-message");
-        message.getStyleClass().add("footer");
+        message.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
         message.textProperty().bind(vm.messageProperty());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox row = new HBox(8, new Label("Style"), preset, grow, message, revert, save);
+        HBox row = new HBox(Ui.S, new Label("Style"), preset, grow, message, revert, save);
         row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        VBox box = new VBox(6, prompt, row);
-        box.setPadding(new Insets(6));
+        VBox box = new VBox(Ui.S, prompt, row);
+        box.setPadding(new Insets(Ui.S));
         setContent(box);
     }
 

@@ -16,6 +16,7 @@ public final class MessageItem {
     private final String content;   // as stored (a user message's attached document included)
     private final StringProperty text = new SimpleStringProperty("");
     private final StringProperty footer = new SimpleStringProperty("");
+    private final javafx.collections.ObservableList<MemoryRef> memories = javafx.collections.FXCollections.observableArrayList();
 
     public MessageItem(String id, Role role, String content, String footer) {
         this.id = id;
@@ -42,6 +43,10 @@ public final class MessageItem {
     public ReadOnlyStringProperty footerProperty() { return footer; }
     public String footer() { return footer.get(); }
 
+    /** For an answer: the memory facts its prompt held. */
+    public javafx.collections.ObservableList<MemoryRef> memories() { return memories; }
+
     void append(String delta) { text.set(text.get() + delta); }
+    void setMemories(java.util.List<MemoryRef> used) { memories.setAll(used); }
     void setFooter(String f) { footer.set(f); }
 }

@@ -45,6 +45,18 @@ public final class DocumentsViewModel {
     private final StringProperty status = new SimpleStringProperty("");
     private final StringProperty result = new SimpleStringProperty("");
     private volatile CancellationToken running;
+    private final javafx.collections.ObservableList<PastSummary> history = javafx.collections.FXCollections.observableArrayList();
+    private dev.canopy.ui.common.Notices notices = new dev.canopy.ui.common.Notices();
+
+    /**
+     * A finished summary kept in the database, for the list of earlier summaries.
+     *
+     * @param title    the document's title
+     * @param style    the summary's style, in words
+     * @param when     when it was written
+     * @param markdown the summary with its citations
+     */
+    public record PastSummary(String title, String style, java.time.Instant when, String markdown) {}
 
     public DocumentsViewModel(ChatService chat, Supplier<SummaryStore> store, UiThreads threads) {
         this.chat = chat;
@@ -60,6 +72,59 @@ public final class DocumentsViewModel {
     public StringProperty statusProperty() { return status; }
     /** The summary as Markdown, with citations. */
     public StringProperty resultProperty() { return result; }
+    /** Summaries written earlier, newest first (see {@link #loadHistory}). */
+    public javafx.collections.ObservableList<PastSummary> history() { return history; }
+    /** Where a finished summary is announced. */
+    public void setNotices(dev.canopy.ui.common.Notices n) { this.notices = n; }
+
+    /** Reads the earlier summaries in the background. */
+    public void loadHistory() {
+        threads.inBackground(() -> {
+            try {
+                SummaryStore st = store.get();
+                java.util.List<PastSummary> past = new java.util.ArrayList<>();
+                for (var d : st.documents()) {
+                    for (var r : st.results(d.contentHash())) {
+                        past.add(new PastSummary(d.title().isBlank() ? Path.of(d.sourcePath()).getFileName().toString() : d.title(),
+                                r.style().label(), r.createdAt(), r.markdown()));
+                    }
+                }
+                past.sort(java.util.Comparator.comparing(PastSummary::when).reversed());
+                threads.onUi(() -> history.setAll(past));
+            } catch (RuntimeException e) {
+                threads.onUi(() -> status.set(UserMessages.describe("summaries", e).text()));
+            }
+        });
+    }
+
+    /** Shows an earlier summary. */
+    public void show(PastSummary p) {
+        if (p == null || busy.get()) return;
+        result.set(p.markdown());
+        progress.set(0);
+        status.set("\"" + p.title() + "\", " + p.style().toLowerCase(java.util.Locale.ROOT) + ", written "
+                + java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm").withZone(java.time.ZoneId.systemDefault()).format(p.when()) + ".");
+    }
+
+    /** "Part 4 of 12 · 35 tok/s · about 2 min left": progress per piece with an estimate of the time left. */
+    static String progressText(SummaryProgress p) {
+        String what = switch (p.phase()) {
+            case CHUNKING -> "Splitting the document into parts";
+            case SUMMARIZING_CHUNKS -> "Part " + Math.min(p.chunksDone() + 1, p.chunksTotal()) + " of " + p.chunksTotal();
+            case MERGING -> "Merging the parts' summaries (level " + p.level() + ": " + p.done() + " of " + p.total() + ")";
+            case WRITING_FINAL -> "Writing the final summary";
+            case DONE -> "Done";
+            case CANCELLED -> "Cancelled";
+        };
+        String speed = p.tokensPerSecond() > 0 ? String.format(java.util.Locale.ROOT, " · %.0f tok/s", p.tokensPerSecond()) : "";
+        double f = p.chunkFraction();
+        String left = "";
+        if (p.phase() == dev.canopy.app.summarize.SummaryPhase.SUMMARIZING_CHUNKS && f > 0 && f < 1) {
+            long secs = Math.round(p.elapsed().toSeconds() * (1 - f) / f);
+            left = secs < 60 ? " · less than a minute left" : " · about " + Math.round(secs / 60.0) + " min left";
+        }
+        return what + speed + left;
+    }
 
     public void summarize() {
         Path f = file.get();
@@ -80,7 +145,7 @@ public final class DocumentsViewModel {
                 SummaryResult r = chat.withActiveModel(model -> new SummarizationPipeline(model, store.get(), o).run(doc,
                         new SummaryListener() {
                             @Override public void onProgress(SummaryProgress p) {
-                                threads.onUi(() -> { progress.set(p.chunkFraction()); status.set(p.describe()); });
+                                threads.onUi(() -> { progress.set(p.chunkFraction()); status.set(progressText(p)); });
                             }
                         }, cancel));
                 threads.onUi(() -> {
@@ -89,6 +154,8 @@ public final class DocumentsViewModel {
                         status.set("Done: " + r.stats().chunks() + " parts, " + r.stats().levels() + " merge levels, "
                                 + r.stats().reused() + " reused from an earlier run.");
                         progress.set(1);
+                        notices.post("Summary ready", "The summary of " + f.getFileName() + " is ready.");
+                        loadHistory();
                     } else {
                         status.set("Cancelled. " + r.chunkSummaries().size() + " finished parts are saved; Summarize again to resume.");
                     }

@@ -5,9 +5,13 @@ import dev.canopy.app.memories.MemoryNode;
 import dev.canopy.app.memories.MemoryTree;
 import dev.canopy.app.memories.SourceMessage;
 import javafx.collections.ListChangeListener;
+import atlantafx.base.theme.Styles;
+import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
+import org.controlsfx.control.ToggleSwitch;
+import org.controlsfx.control.textfield.TextFields;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -29,16 +33,15 @@ public final class MemoryView extends VBox {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.systemDefault());
 
     public MemoryView(MemoryViewModel vm) {
-        super(10);
-        setPadding(new Insets(16));
-        Label title = new Label("Memory");
-        title.getStyleClass().add("title-2");
-        Label where = new Label(vm.description());
-        where.getStyleClass().add("footer");
-        CheckBox on = new CheckBox("Remember things from chats and use them in answers");
+        super(Ui.M);
+        setPadding(new Insets(Ui.L));
+        Label title = Ui.title("Memory");
+        Label where = Ui.muted(vm.description());
+        ToggleSwitch on = new ToggleSwitch("Remember things from chats and use them in answers");
         on.setId("memory-enabled");
         on.selectedProperty().bindBidirectional(vm.enabledProperty());
-        TextField filter = new TextField();
+        TextField filter = TextFields.createClearableTextField();
+        filter.setId("memory-search");
         filter.setPromptText("Find memories");
         filter.textProperty().bindBidirectional(vm.filterProperty());
 
@@ -51,11 +54,19 @@ public final class MemoryView extends VBox {
                 setText(empty || f == null ? null : DAY.format(f.time()) + "  " + f.text());
             }
         });
-        facts.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.select(b));
-        Button edit = new Button("Edit…");
-        Button delete = new Button("Delete");
+        facts.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> { if (b != vm.selectedProperty().get()) vm.select(b); });
+        vm.selectedProperty().addListener((o, a, b) -> {
+            if (b != null && facts.getSelectionModel().getSelectedItem() != b) {
+                facts.getSelectionModel().select(b);
+                facts.scrollTo(b);
+            }
+        });
+        Button edit = Ui.button("Edit…", Feather.EDIT_2, "Change what this memory says");
+        edit.setId("edit-fact");
+        Button delete = Ui.button("Delete", Feather.TRASH_2, "Forget this memory");
         delete.setId("delete-fact");
-        Button forget = new Button("Forget its conversation");
+        delete.getStyleClass().add(Styles.DANGER);
+        Button forget = Ui.button("Forget its conversation", Feather.X_SQUARE, "Forget every memory learned from its conversation");
         edit.disableProperty().bind(facts.getSelectionModel().selectedItemProperty().isNull());
         delete.disableProperty().bind(edit.disableProperty());
         forget.disableProperty().bind(edit.disableProperty());
@@ -67,12 +78,13 @@ public final class MemoryView extends VBox {
         });
         delete.setOnAction(e -> vm.delete(facts.getSelectionModel().getSelectedItem()));
         forget.setOnAction(e -> vm.forgetConversation(facts.getSelectionModel().getSelectedItem().conversationId()));
-        Label sources = new Label();
-        sources.setWrapText(true);
+        Label sources = Ui.muted("");
+        sources.setId("fact-sources");
         vm.sources().addListener((ListChangeListener<SourceMessage>) c -> sources.setText(vm.sources().isEmpty() ? ""
                 : "From \"" + vm.sources().getFirst().conversationTitle() + "\": "
                 + String.join(" / ", vm.sources().stream().map(SourceMessage::text).toList())));
-        VBox timeline = new VBox(8, new HBox(8, edit, delete, forget), facts, sources);
+        VBox timeline = new VBox(Ui.S, new HBox(Ui.S, edit, delete, forget), facts, sources);
+        timeline.setPadding(new Insets(Ui.S, 0, 0, 0));
         VBox.setVgrow(facts, Priority.ALWAYS);
 
         TreeView<String> trees = new TreeView<>(new TreeItem<>("Forest"));
@@ -80,7 +92,11 @@ public final class MemoryView extends VBox {
         vm.forest().addListener((ListChangeListener<MemoryTree>) c -> fill(trees, vm));
         fill(trees, vm);
 
-        TabPane tabs = new TabPane(new Tab("Timeline", timeline), new Tab("Trees", trees));
+        Tab timelineTab = new Tab("Timeline", timeline);
+        timelineTab.setGraphic(Ui.icon(Feather.CLOCK));
+        Tab treesTab = new Tab("Trees", trees);
+        treesTab.setGraphic(Ui.icon(Feather.GIT_MERGE));
+        TabPane tabs = new TabPane(timelineTab, treesTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox.setVgrow(tabs, Priority.ALWAYS);
         Label msg = new Label();
@@ -93,10 +109,18 @@ public final class MemoryView extends VBox {
         view.getRoot().getChildren().clear();
         for (MemoryTree t : vm.forest()) {
             TreeItem<String> item = node(t.root());
-            item.setValue(t.kind().name().toLowerCase() + ": " + t.title() + " (" + DAY.format(t.root().start()) + " – "
+            item.setValue(kind(t.kind()) + ": " + t.title() + " (" + DAY.format(t.root().start()) + " – "
                     + DAY.format(t.root().end()) + ")");
             view.getRoot().getChildren().add(item);
         }
+    }
+
+    private static String kind(dev.canopy.memory.forest.TreeKind k) {
+        return switch (k) {
+            case SESSION -> "Conversation";
+            case ENTITY -> "About";
+            case SCENE -> "Topic";
+        };
     }
 
     private static TreeItem<String> node(MemoryNode n) {

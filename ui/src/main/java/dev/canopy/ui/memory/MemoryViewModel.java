@@ -28,6 +28,7 @@ public final class MemoryViewModel {
     private final StringProperty filter = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final BooleanProperty enabled = new SimpleBooleanProperty(true);
+    private final javafx.beans.property.ObjectProperty<MemoryFact> selected = new javafx.beans.property.SimpleObjectProperty<>();
 
     public MemoryViewModel(MemoryService memory, SettingsStore settings) {
         this.memory = memory;
@@ -54,8 +55,25 @@ public final class MemoryViewModel {
         forest.setAll(memory.forest());
     }
 
+    /** The fact shown with its sources (the list selects it). */
+    public javafx.beans.property.ObjectProperty<MemoryFact> selectedProperty() { return selected; }
+
     public void select(MemoryFact f) {
+        selected.set(f);
         sources.setAll(f == null ? List.of() : memory.sources(f.id()));
+    }
+
+    /** Shows the fact {@code factId} (a link from an answer's "Memories used"); says so when it was deleted since. */
+    public void reveal(String factId) {
+        filter.set("");
+        refresh();
+        timeline.stream().filter(f -> f.id().equals(factId)).findFirst().ifPresentOrElse(f -> {
+            select(f);
+            message.set("");
+        }, () -> {
+            select(null);
+            message.set("That memory was edited away or deleted since the answer used it.");
+        });
     }
 
     public void edit(MemoryFact f, String text) {

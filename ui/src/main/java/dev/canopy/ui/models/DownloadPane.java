@@ -1,7 +1,10 @@
 package dev.canopy.ui.models;
 
 import dev.canopy.app.models.CuratedModel;
+import atlantafx.base.theme.Styles;
+import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -14,10 +17,10 @@ import javafx.scene.layout.VBox;
 /** The curated list, download progress and Cancel. Binds to {@link DownloadViewModel}. */
 final class DownloadPane extends VBox {
     DownloadPane(DownloadViewModel vm) {
-        super(6);
-        setPadding(new Insets(8, 0, 8, 0));
+        super(Ui.XS);
+        setPadding(new Insets(Ui.S, 0, Ui.S, 0));
         Label title = new Label("Download a small model");
-        title.getStyleClass().add("title-4");
+        title.getStyleClass().add(Styles.TITLE_4);
         ComboBox<CuratedModel> curated = new ComboBox<>(vm.curated());
         curated.setId("curated-models");
         curated.setPromptText("Choose a suggested model");
@@ -25,11 +28,11 @@ final class DownloadPane extends VBox {
         curated.setCellFactory(v -> new CuratedCell(true));
         curated.setButtonCell(new CuratedCell(false));
         HBox.setHgrow(curated, Priority.ALWAYS);
-        Button download = new Button("Download");
+        Button download = Ui.button("Download", Feather.DOWNLOAD, "Download the chosen model (sha256-checked)");
         download.setId("download-curated");
         download.disableProperty().bind(vm.busyProperty().or(curated.valueProperty().isNull()));
         download.setOnAction(e -> vm.download(curated.getValue()));
-        Button cancel = new Button("Cancel download");
+        Button cancel = Ui.button("Cancel download", Feather.X_CIRCLE, "Stop; starting it again resumes");
         cancel.setId("cancel-download");
         cancel.disableProperty().bind(vm.busyProperty().not());
         cancel.setOnAction(e -> vm.cancel());
@@ -48,12 +51,12 @@ final class DownloadPane extends VBox {
         status.managedProperty().bind(status.visibleProperty());
         Label error = new Label();
         error.setId("download-error");
-        error.getStyleClass().add("error-text");
+        error.getStyleClass().add(Styles.DANGER);
         error.setWrapText(true);
         error.textProperty().bind(vm.errorProperty());
         error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
         error.managedProperty().bind(error.visibleProperty());
-        getChildren().addAll(title, new HBox(8, curated, download, cancel), progress, status, error);
+        getChildren().addAll(title, new HBox(Ui.S, curated, download, cancel), progress, status, error);
     }
 
     private static final class CuratedCell extends ListCell<CuratedModel> {

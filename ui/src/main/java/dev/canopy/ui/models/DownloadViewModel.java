@@ -42,6 +42,7 @@ public final class DownloadViewModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private volatile CancelSignal running;
+    private dev.canopy.ui.common.Notices notices = new dev.canopy.ui.common.Notices();
 
     public DownloadViewModel(ModelDownloader downloader, Path folder, UiThreads threads, Consumer<Path> onDownloaded) {
         this.downloader = downloader;
@@ -52,6 +53,8 @@ public final class DownloadViewModel {
     }
 
     public ObservableList<CuratedModel> curated() { return curated; }
+    /** Where a finished download is announced. */
+    public void setNotices(dev.canopy.ui.common.Notices n) { this.notices = n; }
     /** The typed web address. */
     public StringProperty addressProperty() { return address; }
     /** 0..1 while the size is known, -1 otherwise. */
@@ -106,6 +109,7 @@ public final class DownloadViewModel {
                             + (r.resumed() ? ", resumed" : "") + (r.verified() ? ", sha256 checked." : ", no checksum to check."));
                     address.set("");
                     onDownloaded.accept(r.file()); // before done(): the import is under way when busy clears
+                    notices.post("Download finished", name + " (" + ModelsViewModel.size(r.bytes()) + ") is ready to chat.");
                     done();
                 });
             } catch (CancellationException | InterruptedException e) {

@@ -1,7 +1,10 @@
 package dev.canopy.ui.models;
 
 import dev.canopy.app.models.ModelEntry;
+import atlantafx.base.theme.Styles;
+import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -23,14 +26,13 @@ import java.io.File;
  */
 public final class ModelsView extends VBox {
     public ModelsView(ModelsViewModel vm) {
-        super(10);
-        setPadding(new Insets(16));
-        Label title = new Label("Models");
-        title.getStyleClass().add("title-2");
-        Label hint = new Label("GGUF files on this computer: import one, drop it here, type its path, scan a folder or download one. "
+        super(Ui.M);
+        setPadding(new Insets(Ui.L));
+        Label title = Ui.title("Models");
+        Label hint = Ui.muted("GGUF files on this computer: import one, drop it here, type its path, scan a folder or download one. "
                 + "The selected model answers in Chat.");
         hint.setWrapText(true);
-        Button importButton = new Button("Import GGUF…");
+        Button importButton = Ui.button("Import GGUF…", Feather.FILE_PLUS, "Import a .gguf file");
         importButton.setId("import-model");
         importButton.disableProperty().bind(vm.busyProperty());
         importButton.setOnAction(e -> {
@@ -40,7 +42,7 @@ public final class ModelsView extends VBox {
             File f = fc.showOpenDialog(getScene().getWindow());
             if (f != null) vm.importFile(f.toPath());
         });
-        Button scan = new Button("Scan a folder…");
+        Button scan = Ui.button("Scan a folder…", Feather.FOLDER, "Find the .gguf files in a folder");
         scan.setId("scan-folder");
         scan.disableProperty().bind(vm.busyProperty());
         scan.setOnAction(e -> {
@@ -50,7 +52,7 @@ public final class ModelsView extends VBox {
             File d = dc.showDialog(getScene().getWindow());
             if (d != null) vm.scanFolder(d.toPath());
         });
-        Button stopScan = new Button("Stop scanning");
+        Button stopScan = Ui.button("Stop scanning", Feather.X_CIRCLE, "Stop after the file being read");
         stopScan.visibleProperty().bind(vm.scanningProperty());
         stopScan.managedProperty().bind(stopScan.visibleProperty());
         stopScan.setOnAction(e -> vm.cancelScan());
@@ -60,13 +62,13 @@ public final class ModelsView extends VBox {
         source.textProperty().bindBidirectional(vm.sourceProperty());
         source.setOnAction(e -> vm.addTyped());
         HBox.setHgrow(source, Priority.ALWAYS);
-        Button add = new Button("Add");
+        Button add = Ui.accent(Ui.button("Add", Feather.PLUS, "Add the typed file, folder or link (Enter)"));
         add.setId("add-model");
         add.disableProperty().bind(vm.busyProperty());
         add.setOnAction(e -> vm.addTyped());
         Label error = new Label();
         error.setId("models-error");
-        error.getStyleClass().add("error-text");
+        error.getStyleClass().add(Styles.DANGER);
         error.setWrapText(true);
         error.textProperty().bind(vm.errorProperty());
         Label message = new Label();
@@ -86,19 +88,23 @@ public final class ModelsView extends VBox {
                 if (empty || e == null) { setGraphic(null); setText(null); return; }
                 boolean isActive = e.file().toString().equals(vm.activeProperty().get());
                 Label name = new Label((isActive ? "● " : "") + e.displayName());
-                name.getStyleClass().add("model-name");
+                name.getStyleClass().addAll("model-name", Styles.TEXT_BOLD);
                 Label meta = new Label(ModelsViewModel.describe(e));
                 meta.getStyleClass().add("model-meta");
                 Label need = new Label(vm.memoryNeed(e));
-                need.getStyleClass().addAll("footer", "model-need");
-                Button use = new Button(isActive ? "In use" : "Use for chat");
+                need.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED, "model-need");
+                Button use = Ui.button(isActive ? "In use" : "Use for chat", isActive ? Feather.CHECK : Feather.MESSAGE_SQUARE,
+                        "The model that answers in Chat");
+                if (!isActive) use.getStyleClass().add(Styles.ACCENT);
                 use.setDisable(isActive || !e.usable());
                 use.setOnAction(a -> vm.use(e));
-                Button remove = new Button("Remove from list");
+                Button remove = Ui.button("Remove from list", Feather.TRASH_2, "Forget this file (it stays on disk)");
                 remove.setOnAction(a -> vm.remove(e));
                 Region grow = new Region();
                 HBox.setHgrow(grow, Priority.ALWAYS);
-                setGraphic(new HBox(10, new VBox(2, name, meta, need), grow, use, remove));
+                HBox row = new HBox(Ui.M, new VBox(2, name, meta, need), grow, use, remove);
+                row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+                setGraphic(row);
                 setText(null);
             }
         });
@@ -113,7 +119,7 @@ public final class ModelsView extends VBox {
             e.setDropCompleted(true);
             e.consume();
         });
-        getChildren().addAll(title, hint, new HBox(8, importButton, scan, stopScan), new HBox(8, source, add), error, message,
+        getChildren().addAll(title, hint, new HBox(Ui.S, importButton, scan, stopScan), new HBox(Ui.S, source, add), error, message,
                 new DownloadPane(vm.downloads()), list);
     }
 }

@@ -171,7 +171,21 @@ public final class ModelsViewModel {
         };
     }
 
-    static String size(long bytes) {
+    /** Whether a suggested download would fit this computer, in words ("Fits this computer"). */
+    public MemoryFit fit(dev.canopy.app.models.CuratedModel m) {
+        // weights, a KV window of 8K tokens for a small model, and the runtime's own overhead
+        return new dev.canopy.app.models.MemoryEstimate(m.approxBytes(), 256L << 20, 300L << 20, 8192).fitOn(models.resources());
+    }
+
+    public static String fitText(MemoryFit f) {
+        return switch (f) {
+            case FITS -> "Fits this computer";
+            case TIGHT -> "Tight: uses most of the free memory";
+            case TOO_BIG -> "Too big for this computer";
+        };
+    }
+
+    public static String size(long bytes) {
         return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%.0f MB", bytes / (double) (1L << 20));
     }

@@ -4,9 +4,13 @@ import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.Theme;
 import dev.canopy.engine.KvPrecision;
+import atlantafx.base.theme.Styles;
+import dev.canopy.ui.common.Labels;
+import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
+import org.controlsfx.control.ToggleSwitch;
+import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -23,27 +27,27 @@ public final class SettingsView extends VBox {
     private final VBox sections = new VBox(20);
 
     public SettingsView(SettingsViewModel vm) {
-        super(12);
-        setPadding(new Insets(16));
+        super(Ui.M);
+        setPadding(new Insets(Ui.L));
         Label title = new Label("Settings");
-        title.getStyleClass().add("title-2");
+        title.getStyleClass().add(Styles.TITLE_3);
         GridPane g = new GridPane();
-        g.setHgap(12);
-        g.setVgap(8);
+        g.setHgap(Ui.M);
+        g.setVgap(Ui.S);
         ColumnConstraints labels = new ColumnConstraints();
         labels.setMinWidth(Region.USE_PREF_SIZE);   // the hints give way, not the field names
         g.getColumnConstraints().add(labels);
         int r = 0;
         ChoiceBox<Theme> theme = new ChoiceBox<>();
+        theme.setId("theme");
         theme.getItems().setAll(Theme.values());
+        theme.setConverter(Labels.converter(Labels::of));
         theme.valueProperty().bindBidirectional(vm.theme);
         g.addRow(r++, new Label("Theme"), theme);
         ChoiceBox<ComputeDevice> device = new ChoiceBox<>();
+        device.setId("device");
         device.getItems().setAll(ComputeDevice.values());
-        device.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(ComputeDevice d) { return d == null ? "" : d.label(); }
-            @Override public ComputeDevice fromString(String s) { return null; }
-        });
+        device.setConverter(Labels.converter(Labels::of));
         device.valueProperty().bindBidirectional(vm.device);
         Label detected = hint("");
         detected.setId("detected-device");
@@ -56,10 +60,7 @@ public final class SettingsView extends VBox {
         ChoiceBox<AttentionMode> attention = new ChoiceBox<>();
         attention.setId("attention");
         attention.getItems().setAll(SettingsViewModel.ATTENTION_CHOICES);
-        attention.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(AttentionMode m) { return m == null ? "" : label(m); }
-            @Override public AttentionMode fromString(String s) { return null; }
-        });
+        attention.setConverter(Labels.converter(SettingsView::label));
         attention.valueProperty().bindBidirectional(vm.attention);
         g.addRow(r++, new Label("Long-context acceleration"), attention,
                 hint("DHSA skips most attention work on long prompts: up to 3x faster reading at 16K tokens on small models, less on large ones; answers may differ from dense"));
@@ -68,14 +69,11 @@ public final class SettingsView extends VBox {
         ChoiceBox<KvPrecision> kvPrecision = new ChoiceBox<>();
         kvPrecision.setId("kv-precision");
         kvPrecision.getItems().setAll(KvPrecision.values());
-        kvPrecision.setConverter(new javafx.util.StringConverter<>() {
-            @Override public String toString(KvPrecision p) { return p == null ? "" : p.label(); }
-            @Override public KvPrecision fromString(String s) { return null; }
-        });
+        kvPrecision.setConverter(Labels.converter(KvPrecision::label));
         kvPrecision.valueProperty().bindBidirectional(vm.kvPrecision);
         g.addRow(r++, new Label("KV precision"), kvPrecision,
                 hint("8-bit and 4-bit keep the attention memory smaller for long chats; answers may differ slightly from 16-bit"));
-        CheckBox kvTiers = new CheckBox("Keep the conversation's KV on disk");
+        ToggleSwitch kvTiers = new ToggleSwitch("Keep the conversation's KV on disk");
         kvTiers.setId("kv-tiers");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
         g.add(kvTiers, 1, r);
@@ -85,14 +83,15 @@ public final class SettingsView extends VBox {
         g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
         g.addRow(r++, new Label("KV folder"), kvField(vm.kvFolder, "kv-folder", vm), hint("empty = \"kv\" in the data folder"));
         g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
-        CheckBox memory = new CheckBox("Long-term memory in chats");
+        ToggleSwitch memory = new ToggleSwitch("Long-term memory in chats");
+        memory.setId("memory-enabled-setting");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
         g.add(memory, 1, r);
-        Button save = new Button("Save");
+        Button save = Ui.accent(Ui.button("Save", Feather.CHECK, "Save the settings"));
         save.setId("save-settings");
         save.setDefaultButton(true);
         save.setOnAction(e -> vm.save());
-        Button reset = new Button("Discard changes");
+        Button reset = Ui.button("Discard changes", Feather.ROTATE_CCW, "Back to the saved settings");
         reset.setOnAction(e -> vm.reset());
         Label msg = new Label();
         msg.setId("settings-message");
@@ -103,7 +102,7 @@ public final class SettingsView extends VBox {
         form.setId("settings-form");
         form.setFitToWidth(true);
         VBox.setVgrow(form, Priority.ALWAYS);
-        getChildren().addAll(title, form, new HBox(8, save, reset), msg);
+        getChildren().addAll(title, form, new HBox(Ui.S, save, reset), msg);
     }
 
     /** Adds a section of its own (with its own apply button) below the settings form. */
@@ -126,8 +125,8 @@ public final class SettingsView extends VBox {
     }
 
     private static Label hint(String s) {
-        Label l = new Label(s);
-        l.getStyleClass().add("footer");
+        Label l = Ui.muted(s);
+        l.setWrapText(false);
         return l;
     }
 

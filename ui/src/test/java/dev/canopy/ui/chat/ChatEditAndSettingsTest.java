@@ -89,14 +89,17 @@ class ChatEditAndSettingsTest {
         ConversationSettingsViewModel settings = vm.conversationSettings();
         assertThat(settings.availableProperty().get()).isTrue();
         assertThat(settings.presetProperty().get()).isEqualTo(SamplingPreset.BALANCED);
-        int before = tokens(vm.contextMeterProperty().get());
+        int before = tokens(vm.contextGauge().textProperty().get());
 
         settings.systemPromptProperty().set("You are a patient tutor. ".repeat(20));
         assertThat(settings.changedProperty().get()).isTrue();
         settings.save();
         assertThat(settings.changedProperty().get()).isFalse();
         assertThat(settings.messageProperty().get()).startsWith("Saved.");
-        assertThat(tokens(vm.contextMeterProperty().get())).isGreaterThan(before); // the prompt counts now
+        // the prompt counts now (counted on the worker)
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (tokens(vm.contextGauge().textProperty().get()) <= before && System.nanoTime() < until) Thread.sleep(20);
+        assertThat(tokens(vm.contextGauge().textProperty().get())).isGreaterThan(before);
         settings.presetProperty().set(SamplingPreset.PRECISE); // saved at once
         var stored = services.conversations().find(first.id()).orElseThrow();
         assertThat(stored.systemPrompt()).startsWith("You are a patient tutor.");

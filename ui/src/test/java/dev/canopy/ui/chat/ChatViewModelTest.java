@@ -91,7 +91,7 @@ class ChatViewModelTest {
         assertThat(vm.conversations()).hasSize(1);
         assertThat(vm.conversations().getFirst().title()).isEqualTo("Hello, who are you?");
         assertThat(lastConversation.get()).isEqualTo(vm.currentProperty().get().id());
-        assertThat(vm.contextMeterProperty().get()).contains("tokens");
+        assertThat(vm.contextGauge().textProperty().get()).contains("tokens");
     }
 
     @Test

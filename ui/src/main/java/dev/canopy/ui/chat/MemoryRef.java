@@ -1,0 +1,22 @@
+package dev.canopy.ui.chat;
+
+import dev.canopy.app.chat.ReplyStats;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A memory fact that went into an answer's prompt, as the chat lists it under the answer.
+ *
+ * @param id   the fact's id ("" when the answer was stored before ids were kept)
+ * @param text the fact as the prompt held it
+ */
+public record MemoryRef(String id, String text) {
+    static List<MemoryRef> of(ReplyStats s) {
+        List<MemoryRef> out = new ArrayList<>();
+        for (int i = 0; i < s.memoriesUsed().size(); i++) {
+            out.add(new MemoryRef(i < s.memoryIds().size() ? s.memoryIds().get(i) : "", s.memoriesUsed().get(i)));
+        }
+        return out;
+    }
+}
