@@ -52,7 +52,9 @@ class ChatWindowTest {
     @Test
     void aModelAddedInModelsIsTheChatsAtOnceAndTheGaugeFollowsTheFirstAnswer() throws Exception {
         SettingsStore s = new SettingsStore(home);
-        s.save(DesktopWindowTest.withComponent(s.settings(), "contextTokens", 192));   // short random answers
+        // short random answers, on the processor (the default is the GPU where one exists, as in CI's lavapipe)
+        s.save(DesktopWindowTest.withComponent(DesktopWindowTest.withComponent(s.settings(), "contextTokens", 192),
+                "device", dev.canopy.app.settings.ComputeDevice.CPU));
         ui.launch(home);
         // No model: the welcome page, with the suggested downloads and whether each fits this computer.
         ui.waitUntil("the welcome page is shown", () -> ui.lookup("#welcome", Node.class).isVisible());
