@@ -38,7 +38,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import org.controlsfx.control.textfield.TextFields;
 import org.kordamp.ikonli.feather.Feather;
 
 import java.io.File;
@@ -78,8 +77,7 @@ public final class ChatView extends SplitPane {
     public void setOnOpenMemory(Consumer<String> open) { this.openMemory = open; }
 
     private VBox sidebar() {
-        TextField search = TextFields.createClearableTextField();
-        search.setPromptText("Search conversations (Ctrl+F)");
+        TextField search = Ui.searchField("Search (Ctrl+F)");
         search.setId("conversation-search");
         search.textProperty().bindBidirectional(vm.searchProperty());
         Button add = Ui.accent(Ui.button("New chat", Feather.PLUS, "New chat (Ctrl+N)"));
@@ -129,6 +127,8 @@ public final class ChatView extends SplitPane {
         model.setPromptText("No model");
         model.valueProperty().bindBidirectional(bar.selectedProperty());
         model.setTooltip(new Tooltip("The model that answers (Models adds more)"));
+        model.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        model.setMaxWidth(260);
         ProgressBar loading = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
         loading.setId("model-loading");
         loading.setPrefWidth(80);
@@ -143,6 +143,10 @@ public final class ChatView extends SplitPane {
         details.setId("model-details");
         details.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         details.textProperty().bind(bar.detailsProperty());
+        Tooltip detailsTip = new Tooltip();
+        detailsTip.textProperty().bind(bar.detailsProperty());
+        details.setTooltip(detailsTip);
+        details.setMinWidth(40);   // the first to give way in a narrow window (the tooltip keeps it whole)
         Label error = Ui.error(bar.errorProperty());
         MenuItem md = new MenuItem("Markdown (.md)", Ui.icon(Feather.FILE_TEXT));
         md.setOnAction(e -> exportConversation(ConversationFormat.MARKDOWN));
@@ -151,6 +155,7 @@ public final class ChatView extends SplitPane {
         MenuButton export = new MenuButton("Export", Ui.icon(Feather.DOWNLOAD), md, json);
         export.setId("export-conversation");
         export.setTooltip(new Tooltip("Export this conversation (Ctrl+E)"));
+        export.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         export.disableProperty().bind(vm.currentProperty().isNull());
         HBox row = new HBox(Ui.S, Ui.icon(Feather.CPU), model, loading, state, details, error, Ui.grow(), export);
         row.setId("model-bar");
@@ -207,7 +212,7 @@ public final class ChatView extends SplitPane {
         send.setMaxWidth(Double.MAX_VALUE);
         send.disableProperty().bind(vm.busyProperty());
         send.setOnAction(e -> vm.send());
-        Button stop = Ui.button("Stop", Feather.SQUARE, "Stop the answer (Esc)");
+        Button stop = Ui.button("Stop", Feather.STOP_CIRCLE, "Stop the answer (Esc)");
         stop.setId("stop");
         stop.setMaxWidth(Double.MAX_VALUE);
         stop.disableProperty().bind(vm.busyProperty().not());

@@ -43,6 +43,7 @@ public final class ModelBarViewModel {
     private final ObjectProperty<Choice> selected = new SimpleObjectProperty<>();
     private final StringProperty details = new SimpleStringProperty("");
     private final StringProperty loadState = new SimpleStringProperty("");
+    private String engineText = "";
     private final BooleanProperty loading = new SimpleBooleanProperty(false);
     private final StringProperty error = new SimpleStringProperty("");
     private boolean updating;
@@ -60,7 +61,7 @@ public final class ModelBarViewModel {
     public ObjectProperty<Choice> selectedProperty() { return selected; }
     /** "Canopy engine · Processor (CPU) · 8 threads". */
     public StringProperty detailsProperty() { return details; }
-    /** "Loaded", "Loading…", or "Loads with your first message". */
+    /** "Loaded", "Loading…", or "Loads when you send". */
     public StringProperty loadStateProperty() { return loadState; }
     public BooleanProperty loadingProperty() { return loading; }
     public StringProperty errorProperty() { return error; }
@@ -78,8 +79,8 @@ public final class ModelBarViewModel {
             updating = false;
         }
         EngineKind engine = models.active().map(ModelEntry::engine).orElse(null);
-        details.set(engine == null ? "" : (engine == EngineKind.CANOPY ? "Canopy engine" : "llama.cpp fallback")
-                + " · " + Labels.of(settings.settings().device()));
+        engineText = engine == null ? "" : engine == EngineKind.CANOPY ? "Canopy engine" : "llama.cpp fallback";
+        details.set(engine == null ? "" : engineText + " · " + Labels.of(settings.settings().device()));
         if (!loading.get()) updateLoadState();
     }
 
@@ -115,7 +116,13 @@ public final class ModelBarViewModel {
         if (selected.get() == null) { loadState.set(""); return; }
         threads.inBackground(() -> {
             boolean loaded = chat.isActiveModelLoaded();
-            threads.onUi(() -> { if (!loading.get()) loadState.set(loaded ? "Loaded" : "Loads with your first message"); });
+            String where = loaded ? chat.runsOn().orElse("") : "";
+            threads.onUi(() -> {
+                if (loading.get()) return;
+                loadState.set(loaded ? "Loaded" : "Loads when you send");
+                // once loaded, where it really runs (a GPU setting on a machine without one runs on the CPU)
+                if (loaded && !where.isBlank() && !engineText.isEmpty()) details.set(engineText + " · " + where);
+            });
         });
     }
 }
