@@ -92,7 +92,8 @@ public final class MarkdownView {
         while (same < old.size() && same < pieces.size() && old.get(same).equals(pieces.get(same).key())
                 && same < box.getChildren().size()) same++;
         box.getChildren().remove(same, box.getChildren().size());
-        for (Piece p : pieces.subList(same, pieces.size())) box.getChildren().add(p.node().get());
+        // each block remembers its height, so a streamed answer measures only its changed last block again
+        for (Piece p : pieces.subList(same, pieces.size())) box.getChildren().add(new SettledBox(0, p.node().get()));
         box.getProperties().put(KEYS, pieces.stream().map(Piece::key).toList());
     }
 

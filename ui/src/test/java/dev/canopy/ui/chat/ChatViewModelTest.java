@@ -95,6 +95,34 @@ class ChatViewModelTest {
     }
 
     @Test
+    void exportThenImportRoundTripsAConversationAndABadFileIsOneSentence() throws Exception {
+        var repo = services.conversations();
+        String id = repo.create("Miso's plan").id();
+        repo.append(id, Role.USER, "A table please", java.util.Optional.empty());
+        repo.append(id, Role.ASSISTANT, "| day | food |\n|---|---|\n| Mon | wet |", java.util.Optional.empty());
+        vm.start(id);
+        java.util.List<String> before = vm.messages().stream().map(m -> m.role() + ":" + m.text()).toList();
+        var notices = new dev.canopy.ui.common.Notices();
+        vm.setNotices(notices);
+
+        Path json = home.resolve("miso.json");
+        vm.export(json, dev.canopy.app.chat.ConversationFormat.JSON);
+        assertThat(json).isNotEmptyFile();
+        assertThat(notices.posted()).singleElement().satisfies(n -> assertThat(n.title()).isEqualTo("Conversation exported"));
+        vm.importJson(json);
+
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.conversations()).hasSize(2);
+        assertThat(vm.currentProperty().get().id()).isNotEqualTo(id);
+        assertThat(vm.currentProperty().get().title()).isEqualTo("Miso's plan");
+        assertThat(vm.messages().stream().map(m -> m.role() + ":" + m.text()).toList()).isEqualTo(before);
+
+        vm.importJson(java.nio.file.Files.writeString(home.resolve("bad.json"), "{\"not\": \"a conversation\"}"));
+        assertThat(vm.errorProperty().get()).isNotBlank().doesNotContain("Exception");
+        assertThat(vm.conversations()).hasSize(2);
+    }
+
+    @Test
     void theMemoriesShownUnderAnAnswerAreTheFactsItsPromptHeld() throws Exception {
         var repo = services.conversations();
         String pets = repo.create("Pets").id();
