@@ -261,6 +261,8 @@ class DesktopWindowTest {
         DemoData.fill(home, model);
         ui.launch(home);
         ui.waitUntil("the answer lists its memories", () -> !ui.all(".memory-link", javafx.scene.control.Hyperlink.class).isEmpty());
+        assertThat(DesktopDriver.fx(() -> ui.all(".md-table .label", Label.class).stream().map(Label::getText).toList()))
+                .as("the answer's table shows its cells").contains("day", "Saturday", "senior wet food");
         String used = DesktopDriver.fx(() -> {
             var link = ui.all(".memory-link", javafx.scene.control.Hyperlink.class).getFirst();
             link.fire();

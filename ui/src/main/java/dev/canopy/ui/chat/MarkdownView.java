@@ -166,12 +166,19 @@ public final class MarkdownView {
             for (org.commonmark.node.Node row = part.getFirstChild(); row != null; row = row.getNext()) {
                 List<String> cells = new ArrayList<>();
                 for (org.commonmark.node.Node cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
-                    if (cell instanceof TableCell) cells.add(TEXT.render(cell).strip());
+                    if (cell instanceof TableCell) cells.add(cellText(cell));
                 }
                 rows.add(cells);
             }
         }
         return rows;
+    }
+
+    /** A cell's text: its inline children rendered one by one (the text renderer skips the table extension's nodes). */
+    private static String cellText(org.commonmark.node.Node cell) {
+        StringBuilder b = new StringBuilder();
+        for (org.commonmark.node.Node n = cell.getFirstChild(); n != null; n = n.getNext()) b.append(TEXT.render(n));
+        return b.toString().strip();
     }
 
     private static int headerRows(TableBlock t) {
