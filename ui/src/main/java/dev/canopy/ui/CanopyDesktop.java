@@ -69,6 +69,7 @@ public final class CanopyDesktop extends Application {
             new Section("SETTINGS", "Settings", Feather.SETTINGS));
 
     private DesktopServices services; // owned
+    private MemoryViewModel memoryVm; // its deletion not undone yet is kept at stop
     private final java.nio.file.Path home; // the data folder; null = the user's (UserDirs.data())
     private static Theme theme = Theme.LIGHT;
 
@@ -104,7 +105,12 @@ public final class CanopyDesktop extends Application {
         ModelsViewModel modelsVm = new ModelsViewModel(services.models(), services.downloader(), threads);
         ChatView chat = new ChatView(chatVm, modelBar);
         ModelsView models = new ModelsView(modelsVm);
-        MemoryViewModel memoryVm = new MemoryViewModel(services.memory(), settings);
+        memoryVm = new MemoryViewModel(services.memory(), settings, (wait, task) -> {
+            javafx.animation.PauseTransition t = new javafx.animation.PauseTransition(javafx.util.Duration.millis(wait.toMillis()));
+            t.setOnFinished(e -> task.run());
+            t.play();
+        });
+        memoryVm.setNotices(notices);
         MemoryView memory = new MemoryView(memoryVm);
         SettingsView settingsView = new SettingsView(new SettingsViewModel(settings, CanopyDesktop::applyTheme));
         services.localApi().startIfEnabled().ifPresent(problem -> System.getLogger("canopy").log(System.Logger.Level.WARNING, problem));
@@ -212,8 +218,11 @@ public final class CanopyDesktop extends Application {
         }
         notices.onNotice(n -> {
             try {
-                Notifications.create().owner(stage).title(n.title()).text(n.text()).graphic(Ui.icon(Feather.CHECK_CIRCLE))
-                        .hideAfter(javafx.util.Duration.seconds(5)).show();
+                Notifications note = Notifications.create().owner(stage).title(n.title()).text(n.text())
+                        .graphic(Ui.icon(Feather.CHECK_CIRCLE)).hideAfter(javafx.util.Duration.seconds(5));
+                n.action().ifPresent(a -> note.action(new org.controlsfx.control.action.Action(a.label(), e -> a.run().run()))
+                        .hideAfter(javafx.util.Duration.millis(MemoryViewModel.UNDO_FOR.toMillis())));
+                note.show();
             } catch (RuntimeException ex) {
                 System.getLogger("canopy").log(System.Logger.Level.DEBUG, "notification not shown", ex);
             }
@@ -232,6 +241,7 @@ public final class CanopyDesktop extends Application {
 
     @Override
     public void stop() {
+        if (memoryVm != null) memoryVm.commitPendingDelete();   // a deletion not undone is kept
         if (services != null) services.close();
     }
 

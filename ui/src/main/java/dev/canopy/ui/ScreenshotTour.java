@@ -6,6 +6,8 @@ import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
@@ -43,11 +45,26 @@ final class ScreenshotTour {
                     ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet()));
             for (String s : sections) {
                 steps.add(() -> ((ToggleButton) scene.lookup("#nav-" + s.toLowerCase(java.util.Locale.ROOT))).fire());
+                steps.add(() -> prepare(scene, s));
                 steps.add(() -> save(scene.snapshot(null), dir.resolve(s.toLowerCase(java.util.Locale.ROOT) + "-" + theme + ".png")));
             }
         }
         steps.add(done);
         next(steps);
+    }
+
+    /** What each picture shows beyond the view itself: the chat from its question, a citation opened, no stray focus ring. */
+    private static void prepare(Scene scene, String section) {
+        scene.getRoot().requestFocus();
+        switch (section) {
+            case "CHAT" -> {
+                if (scene.lookup("#messages") instanceof ScrollPane messages) messages.setVvalue(0);
+            }
+            case "DOCUMENTS" -> {
+                if (scene.lookup("#summary .citation") instanceof Hyperlink cite) cite.fire();
+            }
+            default -> { }
+        }
     }
 
     private static void next(Deque<Runnable> steps) {

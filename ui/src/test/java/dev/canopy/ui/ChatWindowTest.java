@@ -72,7 +72,8 @@ class ChatWindowTest {
         assertThat(ui.text("#chat-hint")).isEqualTo("Ask anything. Everything stays on this computer.");
         assertThat(DesktopDriver.fx(() -> String.valueOf(ui.lookup("#model-switcher", ComboBox.class).getValue())))
                 .isEqualTo(name);
-        assertThat(ui.text("#model-details")).isEqualTo("Canopy engine · Processor (CPU)");
+        // where the model will run on this machine: the CPU, or the GPU when it has one
+        ui.waitUntil("the model bar says where the model runs", () -> ui.text("#model-details").matches("Canopy engine · (CPU|GPU) ?.*"));
 
         List<String> gaugeWhileWriting = new ArrayList<>();
         DesktopDriver.fx(() -> {

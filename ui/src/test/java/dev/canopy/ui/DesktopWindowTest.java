@@ -242,10 +242,50 @@ class DesktopWindowTest {
         ui.waitUntil("the memory is gone", () -> ui.all("#facts .list-cell", ListCell.class).stream()
                 .noneMatch(c -> c.getText() != null && c.getText().contains("sardines")));
         assertThat(ui.text("#memory-message")).isEqualTo("Memory deleted.");
-        ui.close();
+        ui.robot.clickOn("#undo-delete");
+        ui.waitUntil("Undo brings it back", () -> ui.all("#facts .list-cell", ListCell.class).stream()
+                .anyMatch(c -> c.getText() != null && c.getText().contains("sardines")));
+        assertThat(ui.text("#memory-message")).isEqualTo("Memory restored.");
+        ui.robot.clickOn(cell("#facts", "sardines"));
+        ui.robot.clickOn("#delete-fact");
+        ui.waitUntil("the memory is gone again", () -> ui.all("#facts .list-cell", ListCell.class).stream()
+                .noneMatch(c -> c.getText() != null && c.getText().contains("sardines")));
+        ui.close();   // closing within the undo time keeps the deletion
         try (DesktopServices stored = openStored()) {
             assertThat(stored.memory().timeline()).extracting(MemoryFact::text).noneMatch(t -> t.contains("sardines"));
         }
+    }
+
+    @Test
+    void aMemoryUsedByAnAnswerOpensTheMemoryViewAtThatMemory() throws Exception {
+        DemoData.fill(home, model);
+        ui.launch(home);
+        ui.waitUntil("the answer lists its memories", () -> !ui.all(".memory-link", javafx.scene.control.Hyperlink.class).isEmpty());
+        assertThat(DesktopDriver.fx(() -> ui.all(".md-table .label", Label.class).stream().map(Label::getText).toList()))
+                .as("the answer's table shows its cells").contains("day", "Saturday", "senior wet food");
+        String used = DesktopDriver.fx(() -> {
+            var link = ui.all(".memory-link", javafx.scene.control.Hyperlink.class).getFirst();
+            link.fire();
+            return link.getText();
+        });
+        ui.waitUntil("the Memory view shows that memory", () -> ui.robot.lookup("#facts").tryQueryAs(javafx.scene.control.ListView.class)
+                .map(facts -> facts.getSelectionModel().getSelectedItem() instanceof MemoryFact f && f.text().equals(used))
+                .orElse(false));
+        assertThat(ui.text("#memory-message")).isEmpty();
+    }
+
+    @Test
+    void aCitationInASummaryOpensTheCitedPassage() throws Exception {
+        DemoData.fill(home, model);
+        ui.launch(home);
+        ui.robot.clickOn("#nav-documents");
+        ui.waitUntil("the summary shows its citations", () -> !ui.all("#summary .citation", javafx.scene.control.Hyperlink.class).isEmpty());
+        var food = DesktopDriver.fx(() -> ui.all("#summary .citation", javafx.scene.control.Hyperlink.class).stream()
+                .filter(h -> h.getText().equals("[lines 8–10]")).findFirst().orElseThrow());
+        ui.robot.clickOn(food);
+        ui.waitUntil("the passage is shown", () -> ui.lookup("#passage", javafx.scene.Node.class).isVisible());
+        assertThat(ui.text("#passage-title")).isEqualTo("Lines 8–10 of caring-for-an-older-cat.md");
+        assertThat(ui.text("#passage-text")).contains("sardines is a treat").doesNotContain("eleven years");
     }
 
     /** Presses Stop in the first frame that shows part of an answer (deterministic on a loaded machine). */

@@ -59,6 +59,28 @@ public final class Citations {
         return joinUnits(done);
     }
 
+    /**
+     * A citation as it stands in a text, for the UI to make it a link.
+     *
+     * @param start index of its opening bracket
+     * @param end   index just after its closing bracket
+     * @param span  the places it names
+     */
+    public record Found(int start, int end, SourceSpan span) {}
+
+    /** Every well-formed citation in {@code text}, in order. */
+    public static List<Found> find(String text) {
+        List<Found> out = new ArrayList<>();
+        if (text == null) return out;
+        Matcher m = CITE.matcher(text);
+        while (m.find()) {
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            if (from >= 1 && to >= from) out.add(new Found(text.indexOf('[', m.start()), m.end(), new SourceSpan(from, to)));
+        }
+        return out;
+    }
+
     /** The text without citations. */
     public static String strip(String text) {
         return CITE.matcher(text).replaceAll("");

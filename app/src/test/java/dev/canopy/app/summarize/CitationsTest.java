@@ -15,6 +15,17 @@ class CitationsTest {
     private final SourceSpan all = new SourceSpan(1, 12);
 
     @Test
+    void findGivesEachCitationsPlaceInTheTextAndItsSpan() {
+        String text = "Miso is 12 [lines 3–8]. Sardines are a treat [p. 4] and [§ 2]; not a citation [x].";
+        List<Citations.Found> found = Citations.find(text);
+
+        assertThat(found).extracting(Citations.Found::span)
+                .containsExactly(new SourceSpan(3, 8), new SourceSpan(4, 4), new SourceSpan(2, 2));
+        assertThat(found).extracting(f -> text.substring(f.start(), f.end())).containsExactly("[lines 3–8]", "[p. 4]", "[§ 2]");
+        assertThat(Citations.find("no citations here")).isEmpty();
+    }
+
+    @Test
     void everyStatementWithoutACitationGetsTheOneItSharesMostWordsWith() {
         String out = Citations.attribute("The council rebuilt the harbor.\n\n- Students used the library archive.\n- Nothing related here.",
                 evidence, all, Locator.PAGE);

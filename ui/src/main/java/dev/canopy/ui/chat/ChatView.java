@@ -5,8 +5,6 @@ import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ConversationFormat;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.ui.common.Ui;
-import javafx.animation.PauseTransition;
-import javafx.util.Duration;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -38,10 +36,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import org.controlsfx.control.textfield.TextFields;
 import org.kordamp.ikonli.feather.Feather;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +51,8 @@ import java.util.function.Consumer;
 public final class ChatView extends SplitPane {
     /** A streamed answer is re-rendered at most this often. */
     static final long RENDER_EVERY_MS = 80;
+    private final List<MessageItem> shown = new ArrayList<>();   // the messages messageBox shows, in order
+    private final StreamRenderer renderer = new StreamRenderer(RENDER_EVERY_MS);
     private static final KeyCombination PASTE = new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN);
     private final ChatViewModel vm;
     private final VBox messageBox = new VBox(Ui.M);
@@ -78,8 +79,7 @@ public final class ChatView extends SplitPane {
     public void setOnOpenMemory(Consumer<String> open) { this.openMemory = open; }
 
     private VBox sidebar() {
-        TextField search = TextFields.createClearableTextField();
-        search.setPromptText("Search conversations (Ctrl+F)");
+        TextField search = Ui.searchField("Search (Ctrl+F)");
         search.setId("conversation-search");
         search.textProperty().bindBidirectional(vm.searchProperty());
         Button add = Ui.accent(Ui.button("New chat", Feather.PLUS, "New chat (Ctrl+N)"));
@@ -129,6 +129,8 @@ public final class ChatView extends SplitPane {
         model.setPromptText("No model");
         model.valueProperty().bindBidirectional(bar.selectedProperty());
         model.setTooltip(new Tooltip("The model that answers (Models adds more)"));
+        model.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        model.setMaxWidth(260);
         ProgressBar loading = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
         loading.setId("model-loading");
         loading.setPrefWidth(80);
@@ -143,6 +145,10 @@ public final class ChatView extends SplitPane {
         details.setId("model-details");
         details.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         details.textProperty().bind(bar.detailsProperty());
+        Tooltip detailsTip = new Tooltip();
+        detailsTip.textProperty().bind(bar.detailsProperty());
+        details.setTooltip(detailsTip);
+        details.setMinWidth(40);   // the first to give way in a narrow window (the tooltip keeps it whole)
         Label error = Ui.error(bar.errorProperty());
         MenuItem md = new MenuItem("Markdown (.md)", Ui.icon(Feather.FILE_TEXT));
         md.setOnAction(e -> exportConversation(ConversationFormat.MARKDOWN));
@@ -151,6 +157,7 @@ public final class ChatView extends SplitPane {
         MenuButton export = new MenuButton("Export", Ui.icon(Feather.DOWNLOAD), md, json);
         export.setId("export-conversation");
         export.setTooltip(new Tooltip("Export this conversation (Ctrl+E)"));
+        export.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         export.disableProperty().bind(vm.currentProperty().isNull());
         HBox row = new HBox(Ui.S, Ui.icon(Feather.CPU), model, loading, state, details, error, Ui.grow(), export);
         row.setId("model-bar");
@@ -207,7 +214,7 @@ public final class ChatView extends SplitPane {
         send.setMaxWidth(Double.MAX_VALUE);
         send.disableProperty().bind(vm.busyProperty());
         send.setOnAction(e -> vm.send());
-        Button stop = Ui.button("Stop", Feather.SQUARE, "Stop the answer (Esc)");
+        Button stop = Ui.button("Stop", Feather.STOP_CIRCLE, "Stop the answer (Esc)");
         stop.setId("stop");
         stop.setMaxWidth(Double.MAX_VALUE);
         stop.disableProperty().bind(vm.busyProperty().not());
@@ -265,17 +272,31 @@ public final class ChatView extends SplitPane {
         return box;
     }
 
+    /**
+     * Shows the view-model's messages, keeping the bubbles of the leading messages that are still
+     * the same (a new question or answer adds one bubble; it does not rebuild the conversation).
+     */
     private void renderMessages() {
-        messageBox.getChildren().clear();
-        if (vm.messages().isEmpty()) {
+        List<MessageItem> items = vm.messages();
+        if (items.isEmpty()) {
+            shown.clear();
             hint.getStyleClass().setAll("label", Styles.TITLE_4, Styles.TEXT_MUTED);
             hint.setId("chat-hint");
             hint.setWrapText(true);
-            messageBox.getChildren().add(hint);
+            messageBox.getChildren().setAll(hint);
+            return;
         }
-        for (MessageItem m : vm.messages()) messageBox.getChildren().add(bubble(m));
-        scroll.layout();
-        scroll.setVvalue(1.0);
+        if (shown.isEmpty()) messageBox.getChildren().clear();   // the hint
+        int same = 0;
+        while (same < shown.size() && same < items.size() && shown.get(same) == items.get(same)) same++;
+        if (same == shown.size() && same == items.size()) return;
+        messageBox.getChildren().remove(same, messageBox.getChildren().size());
+        shown.subList(same, shown.size()).clear();
+        for (MessageItem m : items.subList(same, items.size())) {
+            messageBox.getChildren().add(bubble(m));
+            shown.add(m);
+        }
+        scroll.setVvalue(1.0);   // a fraction: it stays at the end once the new bubbles are laid out
     }
 
     private VBox bubble(MessageItem m) {
@@ -285,28 +306,14 @@ public final class ChatView extends SplitPane {
         HBox header = new HBox(Ui.XS, who, Ui.grow());
         header.setAlignment(Pos.CENTER_LEFT);
         VBox body = MarkdownView.render(m.text());
-        // A streamed answer changes once per token: render the latest text at most once per RENDER_EVERY
-        // (each render re-lays out the answer and repaints the scrolled view; 2,000 of them would stall the window).
-        long[] last = {0};
-        boolean[] pending = {false};
-        m.textProperty().addListener((o, a, b) -> {
-            if (pending[0]) return;
-            pending[0] = true;
-            long wait = Math.max(0, RENDER_EVERY_MS - (System.nanoTime() - last[0]) / 1_000_000);
-            PauseTransition later = new PauseTransition(Duration.millis(wait));
-            later.setOnFinished(e -> {
-                pending[0] = false;
-                last[0] = System.nanoTime();
-                MarkdownView.update(body, m.text());
-                scroll.setVvalue(1.0);
-            });
-            later.play();
-        });
+        // A streamed answer changes once per token; the renderer shows the latest text at most once per
+        // RENDER_EVERY_MS, in an animation frame (each render re-lays out the answer).
+        m.textProperty().addListener((o, a, b) -> renderer.changed(m, body));
         Label footer = new Label();
         footer.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED, "footer");
         footer.setWrapText(true);
         footer.textProperty().bind(m.footerProperty());
-        VBox box = new VBox(Ui.XS, header, body, footer);
+        VBox box = new SettledBox(Ui.XS, header, body, footer);   // an earlier message is not measured again
         if (!m.id().isEmpty()) {
             Button copy = Ui.iconButton(Feather.COPY, "Copy this message");
             copy.getStyleClass().add("copy-message");

@@ -3,7 +3,10 @@ package dev.canopy.ui.chat;
 import atlantafx.base.theme.Styles;
 import dev.canopy.ui.common.Ui;
 import javafx.scene.Node;
+import dev.canopy.app.summarize.Citations;
+import dev.canopy.app.summarize.SourceSpan;
 import javafx.scene.control.Button;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
@@ -30,6 +33,7 @@ import org.kordamp.ikonli.feather.Feather;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +48,7 @@ public final class MarkdownView {
     private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
     private static final TextContentRenderer TEXT = TextContentRenderer.builder().build();
     private static final String KEYS = "markdown-keys";
+    private static final String LINKS = "markdown-citation-links";
     /** Keywords of the usual languages, strings, comments and numbers: enough colour to read code by. */
     private static final Pattern TOKENS = Pattern.compile(
             "(?<comment>//[^\\n]*|#(?![a-zA-Z0-9_]*\\()[^\\n]*|/\\*[\\s\\S]*?\\*/|--[^\\n]*)"
@@ -65,16 +70,30 @@ public final class MarkdownView {
         return box;
     }
 
+    /**
+     * Like {@link #render(String)}, and every citation ({@code [p. 3]}, {@code [lines 3–8]}, {@code [§ 2]}) in
+     * the text becomes a link that calls {@code onCitation} with the places it names.
+     */
+    public static VBox render(String markdown, Consumer<SourceSpan> onCitation) {
+        VBox box = new VBox(Ui.S);
+        box.getProperties().put(LINKS, onCitation);
+        update(box, markdown);
+        return box;
+    }
+
     /** Shows {@code markdown} in {@code box}, keeping the nodes of the blocks that did not change. */
     public static void update(VBox box, String markdown) {
-        List<Piece> pieces = pieces(markdown);
+        @SuppressWarnings("unchecked")
+        Consumer<SourceSpan> links = (Consumer<SourceSpan>) box.getProperties().get(LINKS);
+        List<Piece> pieces = pieces(markdown, links);
         @SuppressWarnings("unchecked")
         List<String> old = (List<String>) box.getProperties().getOrDefault(KEYS, List.of());
         int same = 0;
         while (same < old.size() && same < pieces.size() && old.get(same).equals(pieces.get(same).key())
                 && same < box.getChildren().size()) same++;
         box.getChildren().remove(same, box.getChildren().size());
-        for (Piece p : pieces.subList(same, pieces.size())) box.getChildren().add(p.node().get());
+        // each block remembers its height, so a streamed answer measures only its changed last block again
+        for (Piece p : pieces.subList(same, pieces.size())) box.getChildren().add(new SettledBox(0, p.node().get()));
         box.getProperties().put(KEYS, pieces.stream().map(Piece::key).toList());
     }
 
@@ -84,7 +103,7 @@ public final class MarkdownView {
         Clipboard.getSystemClipboard().setContent(c);
     }
 
-    private static List<Piece> pieces(String markdown) {
+    private static List<Piece> pieces(String markdown, Consumer<SourceSpan> links) {
         List<Piece> out = new ArrayList<>();
         org.commonmark.node.Node doc = PARSER.parse(markdown == null ? "" : markdown);
         for (org.commonmark.node.Node b = doc.getFirstChild(); b != null; b = b.getNext()) {
@@ -102,7 +121,8 @@ public final class MarkdownView {
                 out.add(new Piece("table:" + rows, () -> table(rows, headerRows(t))));
             } else if (b instanceof Block) {
                 String t = TEXT.render(b).strip();
-                out.add(new Piece("p:" + t, () -> text(t, "md-text")));
+                List<Citations.Found> cites = links == null ? List.of() : Citations.find(t);
+                out.add(new Piece("p:" + t, cites.isEmpty() ? () -> text(t, "md-text") : () -> linked(t, cites, links)));
             }
         }
         return out;
@@ -116,18 +136,49 @@ public final class MarkdownView {
         return l;
     }
 
+    /** Text whose citations are links (a summary's statements). */
+    private static TextFlow linked(String s, List<Citations.Found> cites, Consumer<SourceSpan> open) {
+        TextFlow flow = new TextFlow();
+        flow.getStyleClass().addAll("md-text", "md-cited");
+        int at = 0;
+        for (Citations.Found c : cites) {
+            if (c.start() > at) flow.getChildren().add(plain(s.substring(at, c.start())));
+            Hyperlink link = new Hyperlink(s.substring(c.start(), c.end()));
+            link.getStyleClass().add("citation");
+            link.setTooltip(new javafx.scene.control.Tooltip("Show this passage of the document"));
+            link.setOnAction(e -> open.accept(c.span()));
+            flow.getChildren().add(link);
+            at = c.end();
+        }
+        if (at < s.length()) flow.getChildren().add(plain(s.substring(at)));
+        return flow;
+    }
+
+    private static Text plain(String s) {
+        Text t = new Text(s);
+        t.getStyleClass().add("md-run");
+        return t;
+    }
+
     private static List<List<String>> rows(TableBlock t) {
         List<List<String>> rows = new ArrayList<>();
         for (org.commonmark.node.Node part = t.getFirstChild(); part != null; part = part.getNext()) {
             for (org.commonmark.node.Node row = part.getFirstChild(); row != null; row = row.getNext()) {
                 List<String> cells = new ArrayList<>();
                 for (org.commonmark.node.Node cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
-                    if (cell instanceof TableCell) cells.add(TEXT.render(cell).strip());
+                    if (cell instanceof TableCell) cells.add(cellText(cell));
                 }
                 rows.add(cells);
             }
         }
         return rows;
+    }
+
+    /** A cell's text: its inline children rendered one by one (the text renderer skips the table extension's nodes). */
+    private static String cellText(org.commonmark.node.Node cell) {
+        StringBuilder b = new StringBuilder();
+        for (org.commonmark.node.Node n = cell.getFirstChild(); n != null; n = n.getNext()) b.append(TEXT.render(n));
+        return b.toString().strip();
     }
 
     private static int headerRows(TableBlock t) {
@@ -150,6 +201,8 @@ public final class MarkdownView {
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < rows.get(r).size(); c++) {
                 Label cell = text(rows.get(r).get(c), "md-cell");
+                cell.setWrapText(false);                      // a wrapping label in a grid column gets no width at all
+                cell.setMinWidth(Region.USE_PREF_SIZE);
                 if (r < header) cell.getStyleClass().addAll("md-cell-head", Styles.TEXT_BOLD);
                 else if (r % 2 == 0) cell.getStyleClass().add("md-cell-even");
                 cell.setMaxWidth(Double.MAX_VALUE);

@@ -5,8 +5,8 @@ import dev.canopy.app.errors.UserMessages;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.app.models.ModelEntry;
 import dev.canopy.app.models.ModelService;
+import dev.canopy.app.settings.ComputeDevices;
 import dev.canopy.app.settings.SettingsStore;
-import dev.canopy.ui.common.Labels;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -43,11 +43,20 @@ public final class ModelBarViewModel {
     private final ObjectProperty<Choice> selected = new SimpleObjectProperty<>();
     private final StringProperty details = new SimpleStringProperty("");
     private final StringProperty loadState = new SimpleStringProperty("");
+    private String engineText = "";
+    private final ComputeDevices devices;
     private final BooleanProperty loading = new SimpleBooleanProperty(false);
     private final StringProperty error = new SimpleStringProperty("");
     private boolean updating;
 
     public ModelBarViewModel(ModelService models, ChatService chat, SettingsStore settings, UiThreads threads) {
+        this(models, chat, settings, threads, ComputeDevices.ofThisMachine());
+    }
+
+    /** {@code devices} says where a model not loaded yet will run (the GPU setting on a machine without one: the CPU). */
+    public ModelBarViewModel(ModelService models, ChatService chat, SettingsStore settings, UiThreads threads,
+                             ComputeDevices devices) {
+        this.devices = devices;
         this.models = models;
         this.chat = chat;
         this.settings = settings;
@@ -58,9 +67,9 @@ public final class ModelBarViewModel {
 
     public ObservableList<Choice> choices() { return choices; }
     public ObjectProperty<Choice> selectedProperty() { return selected; }
-    /** "Canopy engine · Processor (CPU) · 8 threads". */
+    /** "Canopy engine · CPU (no GPU found)" or "Canopy engine · GPU …". */
     public StringProperty detailsProperty() { return details; }
-    /** "Loaded", "Loading…", or "Loads with your first message". */
+    /** "Loaded", "Loading…", or "Loads when you send". */
     public StringProperty loadStateProperty() { return loadState; }
     public BooleanProperty loadingProperty() { return loading; }
     public StringProperty errorProperty() { return error; }
@@ -78,8 +87,8 @@ public final class ModelBarViewModel {
             updating = false;
         }
         EngineKind engine = models.active().map(ModelEntry::engine).orElse(null);
-        details.set(engine == null ? "" : (engine == EngineKind.CANOPY ? "Canopy engine" : "llama.cpp fallback")
-                + " · " + Labels.of(settings.settings().device()));
+        engineText = engine == null ? "" : engine == EngineKind.CANOPY ? "Canopy engine" : "llama.cpp fallback";
+        details.set(engineText);   // and where it runs, once updateLoadState has asked (the device list loads the natives)
         if (!loading.get()) updateLoadState();
     }
 
@@ -115,7 +124,13 @@ public final class ModelBarViewModel {
         if (selected.get() == null) { loadState.set(""); return; }
         threads.inBackground(() -> {
             boolean loaded = chat.isActiveModelLoaded();
-            threads.onUi(() -> { if (!loading.get()) loadState.set(loaded ? "Loaded" : "Loads with your first message"); });
+            // where it runs once loaded; before, where it will (a GPU setting on a machine without one: the CPU)
+            String where = loaded ? chat.runsOn().orElse("") : devices.planned(settings.settings());
+            threads.onUi(() -> {
+                if (loading.get()) return;
+                loadState.set(loaded ? "Loaded" : "Loads when you send");
+                if (!engineText.isEmpty() && !where.isBlank()) details.set(engineText + " · " + where);
+            });
         });
     }
 }

@@ -22,6 +22,11 @@ public final class Labels {
         };
     }
 
+    /** {@code s} with its first letter upper-case, as a label starts ("brief" → "Brief", "lines 3–8" → "Lines 3–8"). */
+    public static String sentence(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     /** A string converter for a choice box of {@code T} that shows {@code label}. */
     public static <T> javafx.util.StringConverter<T> converter(java.util.function.Function<T, String> label) {
         return new javafx.util.StringConverter<>() {

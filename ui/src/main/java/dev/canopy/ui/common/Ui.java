@@ -29,6 +29,7 @@ public final class Ui {
     /** A button with text and an icon; {@code tip} is its tooltip (say the shortcut there). */
     public static Button button(String text, Ikon ikon, String tip) {
         Button b = new Button(text, icon(ikon));
+        b.setMinWidth(Region.USE_PREF_SIZE);   // a narrow window shrinks the space around, never a button's words
         if (tip != null && !tip.isBlank()) b.setTooltip(new Tooltip(tip));
         return b;
     }
@@ -75,6 +76,23 @@ public final class Ui {
     public static void hideWhenEmpty(Label l) {
         l.visibleProperty().bind(l.textProperty().isNotEmpty());
         l.managedProperty().bind(l.visibleProperty());
+    }
+
+    /**
+     * A search field with a search icon and a clear button (AtlantaFX {@code CustomTextField}, which
+     * follows the light and dark theme).
+     */
+    public static atlantafx.base.controls.CustomTextField searchField(String prompt) {
+        var f = new atlantafx.base.controls.CustomTextField();
+        f.setPromptText(prompt);
+        f.setLeft(icon(org.kordamp.ikonli.feather.Feather.SEARCH));
+        Button clear = iconButton(org.kordamp.ikonli.feather.Feather.X, "Clear the search");
+        clear.getStyleClass().addAll(Styles.SMALL, Styles.ROUNDED, "clear-search");
+        clear.setFocusTraversable(false);
+        clear.setOnAction(e -> { f.clear(); f.requestFocus(); });
+        clear.visibleProperty().bind(f.textProperty().isNotEmpty());
+        f.setRight(clear);
+        return f;
     }
 
     public static Region grow() {

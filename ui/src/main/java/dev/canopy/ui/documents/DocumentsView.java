@@ -19,6 +19,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.kordamp.ikonli.feather.Feather;
@@ -59,10 +60,46 @@ public final class DocumentsView extends SplitPane {
             }
         });
         list.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> vm.show(b));
+        // Nothing shown yet: the newest summary opens, so the view never starts empty when there are some.
+        vm.history().addListener((javafx.collections.ListChangeListener<DocumentsViewModel.PastSummary>) c -> {
+            if (list.getSelectionModel().isEmpty() && vm.resultProperty().get().isBlank() && !vm.history().isEmpty()) {
+                list.getSelectionModel().selectFirst();
+            }
+        });
         VBox.setVgrow(list, Priority.ALWAYS);
         VBox box = new VBox(Ui.S, title, list);
         box.setPadding(new Insets(Ui.M));
         box.setMinWidth(200);
+        return box;
+    }
+
+    /** The passage a clicked citation points at, under the summary, with a Close button. */
+    private static VBox passage(DocumentsViewModel vm) {
+        Label where = new Label("", Ui.icon(Feather.BOOK_OPEN));
+        where.setId("passage-title");
+        where.getStyleClass().add(Styles.TEXT_BOLD);
+        Button close = Ui.iconButton(Feather.X, "Close the passage");
+        close.setOnAction(e -> vm.passageProperty().set(null));
+        Label text = new Label();
+        text.setId("passage-text");
+        text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE);
+        ScrollPane scroll = new ScrollPane(text);
+        scroll.setFitToWidth(true);
+        scroll.setMaxHeight(220);
+        scroll.getStyleClass().add(atlantafx.base.theme.Tweaks.EDGE_TO_EDGE);
+        HBox top = new HBox(Ui.S, where, Ui.grow(), close);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(Ui.S, top, scroll);
+        box.setId("passage");
+        box.getStyleClass().add("passage");
+        vm.passageProperty().addListener((o, a, p) -> {
+            where.setText(p == null ? "" : p.title());
+            text.setText(p == null ? "" : p.text());
+            scroll.setVvalue(0);
+        });
+        box.visibleProperty().bind(vm.passageProperty().isNotNull());
+        box.managedProperty().bind(box.visibleProperty());
         return box;
     }
 
@@ -82,7 +119,7 @@ public final class DocumentsView extends SplitPane {
         ChoiceBox<SummaryStyle> style = new ChoiceBox<>();
         style.setId("summary-style");
         style.getItems().setAll(SummaryStyle.values());
-        style.setConverter(Labels.converter(SummaryStyle::label));
+        style.setConverter(Labels.converter(x -> Labels.sentence(x.label())));
         style.valueProperty().bindBidirectional(vm.styleProperty());
         TextField instruction = new TextField();
         instruction.setPromptText("Your instruction (custom style)");
@@ -115,7 +152,7 @@ public final class DocumentsView extends SplitPane {
         bar.progressProperty().bind(vm.progressProperty());
         bar.visibleProperty().bind(vm.busyProperty());
         bar.managedProperty().bind(bar.visibleProperty());
-        VBox summary = MarkdownView.render(vm.resultProperty().get());
+        VBox summary = MarkdownView.render(vm.resultProperty().get(), vm::openCitation);
         summary.setId("summary");
         summary.setPadding(new Insets(Ui.M));
         vm.resultProperty().addListener((o, a, b) -> MarkdownView.update(summary, b));
@@ -126,7 +163,7 @@ public final class DocumentsView extends SplitPane {
         pick.setAlignment(Pos.CENTER_LEFT);
         HBox options = new HBox(Ui.S, new Label("Style"), style, instruction);
         options.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(Ui.M, title, pick, options, new HBox(Ui.S, run, cancel, export), bar, status, result);
+        VBox box = new VBox(Ui.M, title, pick, options, new HBox(Ui.S, run, cancel, export), bar, status, result, passage(vm));
         box.setPadding(new Insets(Ui.L));
         box.setOnDragOver(e -> { if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY); e.consume(); });
         box.setOnDragDropped(e -> {

@@ -12,6 +12,8 @@ import dev.canopy.app.summarize.SummaryProgress;
 import dev.canopy.app.summarize.SummaryResult;
 import dev.canopy.app.summarize.SummaryStore;
 import dev.canopy.app.summarize.SummaryStyle;
+import dev.canopy.app.summarize.SourceSpan;
+import dev.canopy.ui.common.Labels;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
@@ -45,6 +47,9 @@ public final class DocumentsViewModel {
     private final StringProperty status = new SimpleStringProperty("");
     private final StringProperty result = new SimpleStringProperty("");
     private volatile CancellationToken running;
+    private final ObjectProperty<Passage> passage = new SimpleObjectProperty<>();
+    private Path source;          // the document the shown summary cites
+    private String sourceHash;    // its content hash when summarized ("" when unknown)
     private final javafx.collections.ObservableList<PastSummary> history = javafx.collections.FXCollections.observableArrayList();
     private dev.canopy.ui.common.Notices notices = new dev.canopy.ui.common.Notices();
 
@@ -55,8 +60,19 @@ public final class DocumentsViewModel {
      * @param style    the summary's style, in words
      * @param when     when it was written
      * @param markdown the summary with its citations
+     * @param source       the document's file (where its citations are looked up)
+     * @param documentHash the document's content hash when it was summarized
      */
-    public record PastSummary(String title, String style, java.time.Instant when, String markdown) {}
+    public record PastSummary(String title, String style, java.time.Instant when, String markdown, Path source,
+                              String documentHash) {}
+
+    /**
+     * The part of a document a citation points at.
+     *
+     * @param title where it is, e.g. "Lines 3–8 of cat-care.md"
+     * @param text  the document's text there
+     */
+    public record Passage(String title, String text) {}
 
     public DocumentsViewModel(ChatService chat, Supplier<SummaryStore> store, UiThreads threads) {
         this.chat = chat;
@@ -72,6 +88,36 @@ public final class DocumentsViewModel {
     public StringProperty statusProperty() { return status; }
     /** The summary as Markdown, with citations. */
     public StringProperty resultProperty() { return result; }
+    /** The passage the last clicked citation points at, or null. */
+    public ObjectProperty<Passage> passageProperty() { return passage; }
+
+    /**
+     * Shows the part of the summarized document that {@code span} names (a citation was clicked).
+     * Reads the document in the background; says so when the file is gone or changed since.
+     */
+    public void openCitation(SourceSpan span) {
+        Path file = source;
+        String hash = sourceHash;
+        if (file == null) { status.set("This summary does not say which file it came from."); return; }
+        threads.inBackground(() -> {
+            try {
+                Document doc = DocumentLoaders.load(file);
+                String text = doc.blocks().stream().filter(b -> b.from() <= span.to() && b.to() >= span.from())
+                        .map(dev.canopy.app.documents.Block::text).collect(java.util.stream.Collectors.joining("\n\n"));
+                String where = Labels.sentence(doc.locator().label(span.from(), span.to())) + " of " + file.getFileName();
+                String changed = hash != null && !hash.isEmpty() && !hash.equals(doc.contentHash())
+                        ? " (the file has changed since it was summarized)" : "";
+                Passage p = new Passage(where + changed, text.isBlank()
+                        ? "The document has no text at " + doc.locator().label(span.from(), span.to()) + "." : text);
+                threads.onUi(() -> passage.set(p));
+            } catch (DocumentException e) {
+                threads.onUi(() -> status.set("Cannot show the passage: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                threads.onUi(() -> status.set(UserMessages.describe("document", e).text()));
+            }
+        });
+    }
+
     /** Summaries written earlier, newest first (see {@link #loadHistory}). */
     public javafx.collections.ObservableList<PastSummary> history() { return history; }
     /** Where a finished summary is announced. */
@@ -86,7 +132,8 @@ public final class DocumentsViewModel {
                 for (var d : st.documents()) {
                     for (var r : st.results(d.contentHash())) {
                         past.add(new PastSummary(d.title().isBlank() ? Path.of(d.sourcePath()).getFileName().toString() : d.title(),
-                                r.style().label(), r.createdAt(), r.markdown()));
+                                Labels.sentence(r.style().label()), r.createdAt(), r.markdown(), Path.of(d.sourcePath()),
+                                d.contentHash()));
                     }
                 }
                 past.sort(java.util.Comparator.comparing(PastSummary::when).reversed());
@@ -101,6 +148,9 @@ public final class DocumentsViewModel {
     public void show(PastSummary p) {
         if (p == null || busy.get()) return;
         result.set(p.markdown());
+        source = p.source();
+        sourceHash = p.documentHash();
+        passage.set(null);
         progress.set(0);
         status.set("\"" + p.title() + "\", " + p.style().toLowerCase(java.util.Locale.ROOT) + ", written "
                 + java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm").withZone(java.time.ZoneId.systemDefault()).format(p.when()) + ".");
@@ -137,6 +187,7 @@ public final class DocumentsViewModel {
         busy.set(true);
         progress.set(0);
         result.set("");
+        passage.set(null);
         status.set("Reading " + f.getFileName() + "…");
         threads.inBackground(() -> {
             try {
@@ -151,6 +202,8 @@ public final class DocumentsViewModel {
                 threads.onUi(() -> {
                     if (r.completed()) {
                         result.set(r.markdown());
+                        source = f;
+                        sourceHash = doc.contentHash();
                         status.set("Done: " + r.stats().chunks() + " parts, " + r.stats().levels() + " merge levels, "
                                 + r.stats().reused() + " reused from an earlier run.");
                         progress.set(1);

@@ -8,8 +8,7 @@ import javafx.collections.ListChangeListener;
 import atlantafx.base.theme.Styles;
 import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
-import org.controlsfx.control.ToggleSwitch;
-import org.controlsfx.control.textfield.TextFields;
+import atlantafx.base.controls.ToggleSwitch;
 import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -40,9 +39,8 @@ public final class MemoryView extends VBox {
         ToggleSwitch on = new ToggleSwitch("Remember things from chats and use them in answers");
         on.setId("memory-enabled");
         on.selectedProperty().bindBidirectional(vm.enabledProperty());
-        TextField filter = TextFields.createClearableTextField();
+        TextField filter = Ui.searchField("Find memories");
         filter.setId("memory-search");
-        filter.setPromptText("Find memories");
         filter.textProperty().bindBidirectional(vm.filterProperty());
 
         ListView<MemoryFact> facts = new ListView<>(vm.timeline());
@@ -51,7 +49,8 @@ public final class MemoryView extends VBox {
             @Override
             protected void updateItem(MemoryFact f, boolean empty) {
                 super.updateItem(f, empty);
-                setText(empty || f == null ? null : DAY.format(f.time()) + "  " + f.text());
+                setText(empty || f == null ? null : DAY.format(f.time()) + "  " + oneLine(f.text()));
+                setPrefWidth(0);   // long facts end in "…" instead of widening the list
             }
         });
         facts.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> { if (b != vm.selectedProperty().get()) vm.select(b); });
@@ -102,7 +101,21 @@ public final class MemoryView extends VBox {
         Label msg = new Label();
         msg.setId("memory-message");
         msg.textProperty().bind(vm.messageProperty());
-        getChildren().addAll(title, where, on, filter, tabs, msg);
+        Button undo = Ui.button("Undo", Feather.ROTATE_CCW, "Bring the deleted memory back");
+        undo.setId("undo-delete");
+        undo.getStyleClass().addAll(Styles.SMALL, Styles.FLAT);
+        undo.setOnAction(e -> vm.undoDelete());
+        undo.visibleProperty().bind(vm.canUndoProperty());
+        undo.managedProperty().bind(undo.visibleProperty());
+        HBox status = new HBox(Ui.S, msg, undo);
+        status.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        getChildren().addAll(title, where, on, filter, tabs, status);
+    }
+
+    /** A fact on one line of the list (a remembered answer may hold a table or code); the sources show it whole. */
+    static String oneLine(String text) {
+        String s = text.replaceAll("[|`#*]+", " ").replaceAll("\\s+", " ").strip();
+        return s.length() > 180 ? s.substring(0, 179) + "…" : s;
     }
 
     private static void fill(TreeView<String> view, MemoryViewModel vm) {

@@ -8,7 +8,7 @@ import atlantafx.base.theme.Styles;
 import dev.canopy.ui.common.Labels;
 import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
-import org.controlsfx.control.ToggleSwitch;
+import atlantafx.base.controls.ToggleSwitch;
 import org.kordamp.ikonli.feather.Feather;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
@@ -36,7 +36,12 @@ public final class SettingsView extends VBox {
         g.setVgap(Ui.S);
         ColumnConstraints labels = new ColumnConstraints();
         labels.setMinWidth(Region.USE_PREF_SIZE);   // the hints give way, not the field names
-        g.getColumnConstraints().add(labels);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints hints = new ColumnConstraints();
+        hints.setHgrow(Priority.ALWAYS);   // hints wrap in what is left
+        hints.setMinWidth(120);
+        g.getColumnConstraints().addAll(labels, fields, hints);
         int r = 0;
         ChoiceBox<Theme> theme = new ChoiceBox<>();
         theme.setId("theme");
@@ -73,9 +78,11 @@ public final class SettingsView extends VBox {
         kvPrecision.valueProperty().bindBidirectional(vm.kvPrecision);
         g.addRow(r++, new Label("KV precision"), kvPrecision,
                 hint("8-bit and 4-bit keep the attention memory smaller for long chats; answers may differ slightly from 16-bit"));
-        ToggleSwitch kvTiers = new ToggleSwitch("Keep the conversation's KV on disk");
+        ToggleSwitch kvTiers = new ToggleSwitch();
         kvTiers.setId("kv-tiers");
+        kvTiers.setAccessibleText("Keep each conversation's KV on disk");
         kvTiers.selectedProperty().bindBidirectional(vm.kvTiers);
+        g.add(new Label("Keep the KV on disk"), 0, r);
         g.add(kvTiers, 1, r);
         g.add(hint("a chat continues after a restart without re-reading it; works with DHSA and GPU layers too"), 2, r++);
         g.addRow(r++, new Label("KV in RAM (MiB)"), kvField(vm.kvRamMb, "kv-ram-mb", vm), hint("a longer KV is read in part: the most relevant pages per step (answers may differ slightly)"));
@@ -83,10 +90,11 @@ public final class SettingsView extends VBox {
         g.addRow(r++, new Label("KV on disk (MiB)"), kvField(vm.kvDiskMb, "kv-disk-mb", vm), hint("largest a conversation's KV file may grow"));
         g.addRow(r++, new Label("KV folder"), kvField(vm.kvFolder, "kv-folder", vm), hint("empty = \"kv\" in the data folder"));
         g.addRow(r++, new Label("Data folder"), field(vm.dataFolder, "data-folder"), hint("empty = the default; used after a restart"));
-        ToggleSwitch memory = new ToggleSwitch("Long-term memory in chats");
+        ToggleSwitch memory = new ToggleSwitch();
         memory.setId("memory-enabled-setting");
+        memory.setAccessibleText("Long-term memory in chats");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
-        g.add(memory, 1, r);
+        g.addRow(r, new Label("Long-term memory"), memory, hint("remember things from chats and use them in answers"));
         Button save = Ui.accent(Ui.button("Save", Feather.CHECK, "Save the settings"));
         save.setId("save-settings");
         save.setDefaultButton(true);
@@ -126,7 +134,7 @@ public final class SettingsView extends VBox {
 
     private static Label hint(String s) {
         Label l = Ui.muted(s);
-        l.setWrapText(false);
+        l.setMinHeight(Region.USE_PREF_SIZE);
         return l;
     }
 

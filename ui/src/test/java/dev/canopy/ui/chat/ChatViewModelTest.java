@@ -95,6 +95,70 @@ class ChatViewModelTest {
     }
 
     @Test
+    void exportThenImportRoundTripsAConversationAndABadFileIsOneSentence() throws Exception {
+        var repo = services.conversations();
+        String id = repo.create("Miso's plan").id();
+        repo.append(id, Role.USER, "A table please", java.util.Optional.empty());
+        repo.append(id, Role.ASSISTANT, "| day | food |\n|---|---|\n| Mon | wet |", java.util.Optional.empty());
+        vm.start(id);
+        java.util.List<String> before = vm.messages().stream().map(m -> m.role() + ":" + m.text()).toList();
+        var notices = new dev.canopy.ui.common.Notices();
+        vm.setNotices(notices);
+
+        Path json = home.resolve("miso.json");
+        vm.export(json, dev.canopy.app.chat.ConversationFormat.JSON);
+        assertThat(json).isNotEmptyFile();
+        assertThat(notices.posted()).singleElement().satisfies(n -> assertThat(n.title()).isEqualTo("Conversation exported"));
+        vm.importJson(json);
+
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.conversations()).hasSize(2);
+        assertThat(vm.currentProperty().get().id()).isNotEqualTo(id);
+        assertThat(vm.currentProperty().get().title()).isEqualTo("Miso's plan");
+        assertThat(vm.messages().stream().map(m -> m.role() + ":" + m.text()).toList()).isEqualTo(before);
+
+        vm.importJson(java.nio.file.Files.writeString(home.resolve("bad.json"), "{\"not\": \"a conversation\"}"));
+        assertThat(vm.errorProperty().get()).isNotBlank().doesNotContain("Exception");
+        assertThat(vm.conversations()).hasSize(2);
+    }
+
+    @Test
+    void theMemoriesShownUnderAnAnswerAreTheFactsItsPromptHeld() throws Exception {
+        var repo = services.conversations();
+        String pets = repo.create("Pets").id();
+        repo.append(pets, Role.USER, "My cat Miso loves sardines.", java.util.Optional.empty());
+        repo.append(pets, Role.ASSISTANT, "Noted: Miso loves sardines.", java.util.Optional.empty());
+        services.memory().remember(pets, "Pets", java.util.List.of());
+        String question = "What does Miso love to eat, sardines?";
+        java.util.List<String> held = services.memory().recall(question, 6).stream()
+                .map(dev.canopy.app.memories.MemoryFact::id).toList();
+        assertThat(held).as("the memory has facts for this question").isNotEmpty();
+
+        vm.start("");
+        vm.newConversation();
+        java.util.List<java.util.List<MemoryRef>> whileWriting = new java.util.ArrayList<>();
+        vm.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) c -> {
+            while (c.next()) {
+                c.getAddedSubList().stream().filter(m -> m.role() == Role.ASSISTANT && m.id().isEmpty()).forEach(m ->
+                        m.textProperty().addListener((o, a, b) -> { if (whileWriting.isEmpty()) whileWriting.add(java.util.List.copyOf(m.memories())); }));
+            }
+        });
+        stopAfter(3);
+        vm.draftProperty().set(question);
+        vm.send();
+        await(() -> !vm.busyProperty().get());
+
+        assertThat(vm.errorProperty().get()).isEmpty();
+        MessageItem answer = vm.messages().getLast();
+        assertThat(answer.role()).isEqualTo(Role.ASSISTANT);
+        assertThat(whileWriting).singleElement().satisfies(shown -> assertThat(shown).extracting(MemoryRef::id).isEqualTo(held));
+        assertThat(answer.memories()).extracting(MemoryRef::id).isEqualTo(held);
+        var stats = repo.messages(vm.currentProperty().get().id()).getLast().stats().orElseThrow();
+        assertThat(answer.memories()).extracting(MemoryRef::text).isEqualTo(stats.memoriesUsed());
+        assertThat(answer.memories()).extracting(MemoryRef::id).isEqualTo(stats.memoryIds());
+    }
+
+    @Test
     void aDroppedDocumentTravelsWithTheNextMessageAndEditingKeepsIt() throws Exception {
         vm.start("");
         Path notes = home.resolve("notes.md");

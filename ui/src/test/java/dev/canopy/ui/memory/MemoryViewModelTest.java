@@ -6,7 +6,11 @@ import dev.canopy.app.memories.MemoryFact;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.canopy.ui.common.Notices;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +19,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The memory browser over the real MemForest store in a SQLite file; no FX thread. */
 class MemoryViewModelTest {
     @TempDir Path home;
+
+    @Test
+    void aDeletedMemoryComesBackWithUndoAndLeavesTheDatabaseWhenItsTimeIsUp() {
+        try (DesktopServices app = DesktopServices.open(home)) {
+            var repo = app.conversations();
+            String pets = repo.create("Pets").id();
+            repo.append(pets, Role.USER, "My cat Miso loves sardines.", Optional.empty());
+            repo.append(pets, Role.ASSISTANT, "Noted.", Optional.empty());
+            app.memory().remember(pets, "Pets", List.of());
+            List<Runnable> timers = new ArrayList<>();
+            List<Duration> waits = new ArrayList<>();
+            MemoryViewModel vm = new MemoryViewModel(app.memory(), app.settings(), (d, r) -> { waits.add(d); timers.add(r); });
+            Notices notices = new Notices();
+            vm.setNotices(notices);
+            MemoryFact cat = vm.timeline().stream().filter(f -> f.text().contains("sardines")).findFirst().orElseThrow();
+
+            vm.delete(cat);
+            assertThat(vm.timeline()).extracting(MemoryFact::id).doesNotContain(cat.id());
+            assertThat(vm.canUndoProperty().get()).isTrue();
+            assertThat(waits).containsExactly(MemoryViewModel.UNDO_FOR);
+            assertThat(notices.posted()).singleElement().satisfies(n -> {
+                assertThat(n.title()).isEqualTo("Memory deleted");
+                assertThat(n.text()).contains("sardines");
+                assertThat(n.action()).hasValueSatisfying(a -> assertThat(a.label()).isEqualTo("Undo"));
+            });
+
+            notices.posted().getFirst().action().orElseThrow().run().run();   // the notification's Undo
+            assertThat(vm.messageProperty().get()).isEqualTo("Memory restored.");
+            assertThat(vm.canUndoProperty().get()).isFalse();
+            assertThat(vm.timeline()).extracting(MemoryFact::id).contains(cat.id());
+            assertThat(vm.selectedProperty().get()).isEqualTo(cat);
+            timers.getFirst().run();   // the first deletion's time is up: it was undone, nothing goes
+            assertThat(app.memory().timeline()).extracting(MemoryFact::id).contains(cat.id());
+
+            vm.delete(cat);
+            timers.getLast().run();    // no Undo this time
+            assertThat(vm.canUndoProperty().get()).isFalse();
+            assertThat(app.memory().timeline()).extracting(MemoryFact::id).doesNotContain(cat.id());
+            vm.undoDelete();           // too late: nothing comes back
+            assertThat(vm.timeline()).extracting(MemoryFact::id).doesNotContain(cat.id());
+        }
+    }
 
     @Test
     void browseEditDeleteForgetAndSwitchOff() {
@@ -48,6 +94,8 @@ class MemoryViewModelTest {
             vm.delete(cat);
             assertThat(vm.messageProperty().get()).isEqualTo("Memory deleted.");
             assertThat(vm.timeline()).extracting(MemoryFact::id).doesNotContain(cat.id());
+            vm.commitPendingDelete();
+            assertThat(app.memory().timeline()).extracting(MemoryFact::id).doesNotContain(cat.id());
 
             vm.filterProperty().set("");
             vm.forgetConversation(work);
