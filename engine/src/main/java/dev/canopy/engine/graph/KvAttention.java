@@ -62,8 +62,9 @@ final class KvAttention {
     }
 
     /**
-     * As above, but with a {@code block} only its rows attend (every row still writes its K and V):
-     * -> [embedding, OutputBlock.ROWS]. Dense graphs of full-context layers only.
+     * As above, but with a {@code block} only its rows attend (every row still writes its K and V;
+     * sparse attention still selects keys with every row): -> [embedding, OutputBlock.ROWS].
+     * Full-context layers only.
      */
     MemorySegment attend(LayerWeights l, MemorySegment qRoped, MemorySegment k, MemorySegment v, OutputBlock block, int il) {
         // the cache writes must run before the attention reads the cache: expand them first
@@ -82,7 +83,10 @@ final class KvAttention {
         long first = slots.first() * slotCells;
         MemorySegment kWin = b.cacheView(kv.keys(il), win, first, slotCells, slots.streams(), "cache_k_win", il);   // [headDim, kvHeads, win, streams]
         MemorySegment vWin = b.cacheView(kv.values(il), win, first, slotCells, slots.streams(), "cache_v_win", il); // [headDim, kvHeads, win, streams]
-        if (sparse != null) return b.attentionOutput(l, sparse.attention(q, kWin, vWin, il), tokens, il); // [embedding, T]
+        if (sparse != null) {                                                     // [embedding, T] (or [embedding, ROWS])
+            MemorySegment heads = sparse.attention(q, kWin, vWin, block == null ? null : block.rows(), il);
+            return b.attentionOutput(l, heads, block == null ? tokens : OutputBlock.ROWS, il);
+        }
         MemorySegment mask = swa ? in.swaMask() : in.mask();                     // F16 [win, T] ([win, T/streams, 1, streams])
         if (block != null) {
             q = b.blockRows(q, block.rows(), "Qcur_block", il);                   // [headDim, heads, ROWS]

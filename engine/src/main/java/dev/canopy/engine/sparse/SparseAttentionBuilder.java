@@ -67,11 +67,20 @@ public final class SparseAttentionBuilder {
      * -> [hd, H, T] (F32), to be reshaped to [H*hd, T] for the output projection.
      */
     public MemorySegment attention(MemorySegment q, MemorySegment k, MemorySegment v, int il) {
+        return attention(q, k, v, null, il);
+    }
+
+    /**
+     * As above, but only query rows {@code queryRows} (I32 [r], or null for all) attend: the keys
+     * are still selected with every row of Q: -> [hd, H, r]. Each row's result is the one it has
+     * among all rows (flash attention computes rows independently).
+     */
+    public MemorySegment attention(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment queryRows, int il) {
         return switch (in.mode()) {
             case DENSE -> flash(q, k, v, mask, il);
-            case DHSA -> gathered(q, k, v, selected(il, dhsaCells(q, k, il)), null, il);
-            case WINDOW -> gathered(q, k, v, selected(il, in.windowCells()), windowMask(), il);
-            case TOPK -> gathered(q, k, v, selected(il, topkCells(q, k, il)), null, il);
+            case DHSA -> gathered(q, k, v, selected(il, dhsaCells(q, k, il)), null, queryRows, il);
+            case WINDOW -> gathered(q, k, v, selected(il, in.windowCells()), windowMask(), queryRows, il);
+            case TOPK -> gathered(q, k, v, selected(il, topkCells(q, k, il)), null, queryRows, il);
         };
     }
 
@@ -96,11 +105,15 @@ public final class SparseAttentionBuilder {
 
     /** Exact attention over the selected cells only (their causal mask built unless given). */
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
-                                   MemorySegment selMask, int il) {
+                                   MemorySegment selMask, MemorySegment queryRows, int il) {
         int kvType = gatheredType(Tensors.type(k));
         MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
         MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : selectionMask(cells, il);                          // F16 [n, T]
+        if (queryRows != null) {
+            q = ops.queryRows(q, queryRows, il);                                                         // [hd, H, r]
+            m = ops.maskRows(m, queryRows, il);                                                          // F16 [n, r]
+        }
         return flash(q, kSel, vSel, m, il);
     }
 
