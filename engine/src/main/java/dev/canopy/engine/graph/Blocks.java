@@ -132,6 +132,20 @@ final class Blocks {
         return attentionOutput(l, fa, tokens, il);                                // [embedding, T]
     }
 
+    /** Rows {@code rows} (I32 [n]) of Q [headDim, heads, T]: -> [headDim, heads, n]. */
+    MemorySegment blockRows(MemorySegment q, MemorySegment rows, String name, int il) {
+        long n = Tensors.ne(rows, 0);
+        MemorySegment flat = ggml_reshape_2d(ctx0, q, hp.queryWidth(), Tensors.ne(q, 2));          // [heads*headDim, T]
+        MemorySegment picked = ggml_get_rows(ctx0, flat, rows);                                       // [heads*headDim, n]
+        return cb(ggml_reshape_3d(ctx0, picked, hp.headDim(), hp.heads(), n), name, il);             // [headDim, heads, n]
+    }
+
+    /** Rows {@code rows} (I32 [n]) of an F16 mask [window, T]: -> F16 [window, n] (exact: 0 and -inf). */
+    MemorySegment maskRows(MemorySegment mask, MemorySegment rows, String name, int il) {
+        MemorySegment picked = cb(ggml_get_rows(ctx0, mask, rows), name + "_f32", il);               // F32 [window, n]
+        return cb(ggml_cast(ctx0, picked, GGML_TYPE_F16()), name, il);                                // F16 [window, n]
+    }
+
     /** The output projection of attention heads [headDim, heads, T]: -> [embedding, T]. */
     MemorySegment attentionOutput(LayerWeights l, MemorySegment heads, long tokens, int il) {
         MemorySegment cur = cb(ggml_reshape_2d(ctx0, heads, hp.queryWidth(), tokens), "kqv_out", il); // [heads*headDim, T]

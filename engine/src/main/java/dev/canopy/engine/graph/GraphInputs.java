@@ -20,11 +20,13 @@ import java.lang.foreign.MemorySegment;
  *                  same window as {@code mask} (only the last n_swa cells of what it shows); null when
  *                  no layer slides or the graph is sparse
  * @param outputIds I32 [outputs] rows whose logits are computed
+ * @param outputBlock the query rows the last layer attends for (a prefill chunk graph), or null
+ *                  when it attends for every row
  * @param selection the sparse-attention inputs (mode DENSE and no tensors for a dense graph)
  */
 public record GraphInputs(MemorySegment tokens, MemorySegment positions, MemorySegment kvRows, MemorySegment mask,
                           MemorySegment swaRows, MemorySegment swaMask,
-                          MemorySegment outputIds, SelectionInputs selection) {
+                          MemorySegment outputIds, OutputBlock outputBlock, SelectionInputs selection) {
     /** Whether the graph selects keys (dhsa, window or topk) instead of reading its whole window. */
     public boolean sparse() {
         return selection.mode().isSparse();

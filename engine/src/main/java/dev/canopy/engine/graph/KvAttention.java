@@ -58,6 +58,15 @@ final class KvAttention {
      * [headDim, kvHeads, T] and V [headDim, kvHeads, T]: -> [embedding, T].
      */
     MemorySegment attend(LayerWeights l, MemorySegment qRoped, MemorySegment k, MemorySegment v, int il) {
+        return attend(l, qRoped, k, v, null, il);
+    }
+
+    /**
+     * As above, but with a {@code block} only its rows attend (every row still writes its K and V;
+     * sparse attention still selects keys with every row): -> [embedding, OutputBlock.ROWS].
+     * Full-context layers only.
+     */
+    MemorySegment attend(LayerWeights l, MemorySegment qRoped, MemorySegment k, MemorySegment v, OutputBlock block, int il) {
         // the cache writes must run before the attention reads the cache: expand them first
         boolean swa = hp.variant().isSwa(il);
         MemorySegment rows = swa && in.swaRows() != null ? in.swaRows() : in.kvRows();  // I64 [T]: ring or context cells
@@ -74,8 +83,16 @@ final class KvAttention {
         long first = slots.first() * slotCells;
         MemorySegment kWin = b.cacheView(kv.keys(il), win, first, slotCells, slots.streams(), "cache_k_win", il);   // [headDim, kvHeads, win, streams]
         MemorySegment vWin = b.cacheView(kv.values(il), win, first, slotCells, slots.streams(), "cache_v_win", il); // [headDim, kvHeads, win, streams]
-        if (sparse != null) return b.attentionOutput(l, sparse.attention(q, kWin, vWin, il), tokens, il); // [embedding, T]
+        if (sparse != null) {                                                     // [embedding, T] (or [embedding, ROWS])
+            MemorySegment heads = sparse.attention(q, kWin, vWin, block == null ? null : block.rows(), il);
+            return b.attentionOutput(l, heads, block == null ? tokens : OutputBlock.ROWS, il);
+        }
         MemorySegment mask = swa ? in.swaMask() : in.mask();                     // F16 [win, T] ([win, T/streams, 1, streams])
+        if (block != null) {
+            q = b.blockRows(q, block.rows(), "Qcur_block", il);                   // [headDim, heads, ROWS]
+            mask = b.maskRows(mask, block.rows(), "kq_mask_block", il);           // F16 [win, ROWS]
+            return b.attention(l, q, kWin, vWin, mask, OutputBlock.ROWS, 1, il);   // [embedding, ROWS]
+        }
         return b.attention(l, q, kWin, vWin, mask, tokens, slots.streams(), il);  // [embedding, T]
     }
 }

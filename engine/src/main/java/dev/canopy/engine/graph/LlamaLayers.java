@@ -29,10 +29,13 @@ final class LlamaLayers {
             MemorySegment factors = l.ropeFactors(att.contextCells(), origContext);        // phi3 LongRoPE, llama 3.x
             MemorySegment q = b.rope(qkv[0], in.positions(), factors, "Qcur_rope", il);  // [headDim, heads, T]
             MemorySegment k = b.rope(qkv[1], in.positions(), factors, "Kcur_rope", il);  // [headDim, kvHeads, T]
-            cur = att.attend(l, q, k, qkv[2], il);                                        // [embedding, T]
+            boolean last = il == hp.layers() - 1;
+            OutputBlock block = last ? in.outputBlock() : null;                           // the last layer may attend for a block only
+            cur = att.attend(l, q, k, qkv[2], block, il);                                 // [embedding, T] (or [embedding, ROWS])
 
-            if (il == hp.layers() - 1) {                                                  // keep only the output rows
-                cur = cb(ggml_get_rows(ctx0, cur, in.outputIds()), "attn_out_rows", il); // [embedding, outputs]
+            if (last) {                                                                   // keep only the output rows
+                MemorySegment ids = block != null ? block.outputsInBlock() : in.outputIds();
+                cur = cb(ggml_get_rows(ctx0, cur, ids), "attn_out_rows", il);             // [embedding, outputs]
                 inpSA = cb(ggml_get_rows(ctx0, inpSA, in.outputIds()), "inp_sa_rows", il);
             }
             MemorySegment ffnInp = cb(ggml_add(ctx0, cur, inpSA), "ffn_inp", il);        // [embedding, T]

@@ -114,7 +114,10 @@ public final class TransformerGraphBuilder {
         MemorySegment swaMask = mask == null || !swa ? null                                                // F16 [swaWindow, T]
                 : input(cb(maskTensor(ctx0, s, swaWindow), "inp_kq_mask_swa", -1));
         MemorySegment out = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_ids", -1));
-        return new GraphInputs(tokens, pos, rows, mask, swaRows, swaMask, out, selection);
+        OutputBlock block = swa || !OutputBlock.fits(s) ? null : new OutputBlock(
+                input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), OutputBlock.ROWS), "inp_out_block", -1)),   // I32 [ROWS]
+                input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_in_block", -1))); // I32 [outputs]
+        return new GraphInputs(tokens, pos, rows, mask, swaRows, swaMask, out, block, selection);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.canopy.engine.runtime;
 import dev.canopy.engine.graph.GraphInputs;
 import dev.canopy.engine.graph.GraphShape;
 import dev.canopy.engine.graph.KvSlots;
+import dev.canopy.engine.graph.OutputBlock;
 import dev.canopy.engine.kv.SwaRing;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.Tensors;
@@ -68,6 +69,7 @@ final class InputWriter implements AutoCloseable {
         int[] out = new int[shape.outputs()];
         for (int i = 0; i < out.length; i++) out[i] = graphRow[o[Math.min(i, o.length - 1)]];
         put(in.outputIds(), MemorySegment.ofArray(out));
+        if (in.outputBlock() != null) writeOutputBlock(in.outputBlock(), n, out);
 
         if (in.mask() != null) writeMask(in.mask(), shape, step, stepRow, Integer.MAX_VALUE); // sparse graphs mask their selected keys themselves
         if (in.swaRows() != null) {
@@ -79,6 +81,17 @@ final class InputWriter implements AutoCloseable {
         } else if (in.swaMask() != null) {
             writeMask(in.swaMask(), shape, step, stepRow, slidingWindow);
         }
+    }
+
+    /** The last layer's query block: the OutputBlock.ROWS graph rows ending with the output row (or from row 0). */
+    private void writeOutputBlock(OutputBlock block, int tokens, int[] outputGraphRows) {
+        int first = OutputBlock.firstRow(outputGraphRows[0], tokens);
+        int[] rows = new int[OutputBlock.ROWS];
+        for (int i = 0; i < rows.length; i++) rows[i] = first + i;
+        int[] inBlock = new int[outputGraphRows.length];
+        for (int i = 0; i < inBlock.length; i++) inBlock[i] = outputGraphRows[i] - first;
+        put(block.rows(), MemorySegment.ofArray(rows));
+        put(block.outputsInBlock(), MemorySegment.ofArray(inBlock));
     }
 
     /**

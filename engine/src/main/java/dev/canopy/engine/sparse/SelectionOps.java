@@ -127,6 +127,20 @@ final class SelectionOps {
         return cb(ggml_reshape_3d(ctx0, typed, s.headDim(), s.kvHeads(), Tensors.ne(cells, 0)), name, il);       // [hd, Hkv, n]
     }
 
+    /** Rows {@code rows} (I32 [r]) of Q [hd, H, T]: -> [hd, H, r]. */
+    MemorySegment queryRows(MemorySegment q, MemorySegment rows, int il) {
+        long r = Tensors.ne(rows, 0);
+        MemorySegment flat = ggml_reshape_2d(ctx0, contiguous(q), (long) s.headDim() * s.heads(), s.queryRows());  // [H*hd, T]
+        MemorySegment picked = cb(ggml_get_rows(ctx0, flat, rows), "sel_q_rows", il);                           // [H*hd, r]
+        return cb(ggml_reshape_3d(ctx0, picked, s.headDim(), s.heads(), r), "sel_q_block", il);                 // [hd, H, r]
+    }
+
+    /** Rows {@code rows} (I32 [r]) of an F16 mask [n, T]: -> F16 [n, r] (exact: 0 and -inf). */
+    MemorySegment maskRows(MemorySegment mask, MemorySegment rows, int il) {
+        MemorySegment picked = cb(ggml_get_rows(ctx0, mask, rows), "sel_mask_rows_f32", il);                    // F32 [n, r]
+        return cb(ggml_cast(ctx0, picked, GGML_TYPE_F16()), "sel_mask_rows", il);                               // F16 [n, r]
+    }
+
     /**
      * The token-level causal mask over the selected cells, built from their cell numbers rather
      * than gathered from the W x T mask: cell c is hidden from row r when c > rowTo[r] or

@@ -30,6 +30,11 @@ import static dev.canopy.natives.ffi.llama_h.*;
  * The same selection serves every head of a layer; each layer selects again from its own keys.
  */
 public final class SparseAttentionBuilder {
+    /** Query rows from which ggml's CPU flash attention runs its tiled kernel (GGML_FA_TILE_Q). */
+    static final int TILED_ROWS = 64;
+    /** The tiled kernel also needs the head size a multiple of the SIMD width (16 floats at most). */
+    static final int TILED_HEAD_MULTIPLE = 16;
+
     private final MemorySegment ctx0;   // borrowed: the graph's ggml context
     private final AttentionShape shape;
     private final SelectionInputs in;
@@ -62,11 +67,20 @@ public final class SparseAttentionBuilder {
      * -> [hd, H, T] (F32), to be reshaped to [H*hd, T] for the output projection.
      */
     public MemorySegment attention(MemorySegment q, MemorySegment k, MemorySegment v, int il) {
+        return attention(q, k, v, null, il);
+    }
+
+    /**
+     * As above, but only query rows {@code queryRows} (I32 [r], or null for all) attend: the keys
+     * are still selected with every row of Q: -> [hd, H, r]. Each row's result is the one it has
+     * among all rows (flash attention computes rows independently).
+     */
+    public MemorySegment attention(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment queryRows, int il) {
         return switch (in.mode()) {
             case DENSE -> flash(q, k, v, mask, il);
-            case DHSA -> gathered(q, k, v, selected(il, dhsaCells(q, k, il)), null, il);
-            case WINDOW -> gathered(q, k, v, selected(il, in.windowCells()), windowMask(), il);
-            case TOPK -> gathered(q, k, v, selected(il, topkCells(q, k, il)), null, il);
+            case DHSA -> gathered(q, k, v, selected(il, dhsaCells(q, k, il)), null, queryRows, il);
+            case WINDOW -> gathered(q, k, v, selected(il, in.windowCells()), windowMask(), queryRows, il);
+            case TOPK -> gathered(q, k, v, selected(il, topkCells(q, k, il)), null, queryRows, il);
         };
     }
 
@@ -91,15 +105,32 @@ public final class SparseAttentionBuilder {
 
     /** Exact attention over the selected cells only (their causal mask built unless given). */
     private MemorySegment gathered(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment cells,
-                                   MemorySegment selMask, int il) {
-        // gathered rows go back to the cache's type (get_rows widens to F32): flash attention then
-        // runs the same F16 kernel as over the cache itself; a quantized cache's rows come back
-        // dequantized, as F16 (re-quantizing them would round them twice)
-        int kvType = ggml_is_quantized(Tensors.type(k)) ? GGML_TYPE_F16() : Tensors.type(k);
+                                   MemorySegment selMask, MemorySegment queryRows, int il) {
+        int kvType = gatheredType(Tensors.type(k));
         MemorySegment kSel = ops.gatherRows(ops.cellRows(k, "sel_k_rows", il), cells, kvType, "sel_k", il); // [hd, Hkv, n]
         MemorySegment vSel = ops.gatherRows(ops.cellRows(v, "sel_v_rows", il), cells, kvType, "sel_v", il); // [hd, Hkv, n]
         MemorySegment m = selMask != null ? selMask : selectionMask(cells, il);                          // F16 [n, T]
+        if (queryRows != null) {
+            q = ops.queryRows(q, queryRows, il);                                                         // [hd, H, r]
+            m = ops.maskRows(m, queryRows, il);                                                          // F16 [n, r]
+        }
         return flash(q, kSel, vSel, m, il);
+    }
+
+    /**
+     * The type the gathered K and V rows are handed to flash attention in (get_rows widens them to
+     * F32). A query block of at least {@link #TILED_ROWS} rows runs ggml's tiled CPU kernel, which
+     * widens every K and V tile to F32 itself, once per tile of query rows: rows of an F16 (or F32)
+     * cache stay F32, which gives that kernel the very values it would compute, without a cast node
+     * per K and V and without the kernel's per-tile conversions. Fewer rows (a decoded token) run the
+     * per-row kernel, whose F16 path rounds Q to F16: those rows go back to the cache's type, so its
+     * answers stay those of the dense cache. A quantized cache's rows come back dequantized, as F16
+     * (re-quantizing them would round them twice).
+     */
+    private int gatheredType(int cacheType) {
+        if (ggml_is_quantized(cacheType)) return GGML_TYPE_F16();
+        boolean tiled = shape.queryRows() >= TILED_ROWS && shape.headDim() % TILED_HEAD_MULTIPLE == 0;
+        return tiled ? GGML_TYPE_F32() : cacheType;
     }
 
     /** Flash attention with F32 accumulation: Q [hd, H, T], K/V [hd, Hkv, n], mask [n, T] -> [hd, H, T]. */
