@@ -7,6 +7,8 @@ import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.testing.TinyModelFiles;
 import dev.canopy.natives.gguf.GgmlType;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +47,37 @@ class BatchSlotsTest {
                     GenerationRequest.greedy(STORY, 14),
                     GenerationRequest.greedy(STORY + " In the evening", 7));
             assertBatchEqualsOneByOne(m, requests);
+        }
+    }
+
+    /**
+     * Sparse attention whose budgets cannot hold the prompts selects over absolute cells: the batch
+     * runs its sequences one at a time, as one by one does (decision 0135), and equals it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dhsa", "topk", "window"})
+    void sparseBatchBeyondTheBudgetEqualsOneByOne(String mode) {
+        SparseAttentionSettings sparse = SparseAttentionSettings.of(AttentionMode.parse(mode))
+                .withSinkAndWindow(32, 32).withBudget(128).withDecodeBudget(96);
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32).withAttention(sparse);
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("llama", GgmlType.F32), options)) {
+            assertBatchEqualsOneByOne(m, List.of(
+                    GenerationRequest.greedy(STORY + STORY + STORY, 9),      // several chunks beyond the budget
+                    GenerationRequest.greedy("The weather today is", 3),
+                    GenerationRequest.greedy(STORY + STORY, 6)));
+        }
+    }
+
+    /** Sparse attention whose budgets hold every key: each step is dense one by one, and the batch runs its slots. */
+    @Test
+    void sparseBatchWithinTheBudgetEqualsOneByOne() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32)
+                .withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("qwen3", GgmlType.F32), options)) {
+            assertBatchEqualsOneByOne(m, List.of(
+                    GenerationRequest.greedy(STORY + STORY, 10),
+                    GenerationRequest.greedy("The weather today is", 3),
+                    GenerationRequest.greedy(STORY, 7)));
         }
     }
 
