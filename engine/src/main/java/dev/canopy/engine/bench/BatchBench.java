@@ -10,6 +10,8 @@ import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.Tokenizer;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +24,15 @@ import java.util.Random;
  * best of {@code repeats}; prints both wall times, their ratio and whether every sequence's greedy
  * tokens are the same both ways. Prompts are sentences of common words ("The old house sees the
  * red river.") cut to each length, so trained models read text they know.
+ *
+ * <p>Besides wall time it reports the calling thread's CPU time for each way. At {@code --threads 1}
+ * ggml computes on the calling thread, so that time is all the work and hardly moves when other
+ * processes load the machine; its ratio is the one to trust on a shared machine (as in
+ * {@code canopy bench}). With more threads the workers' time is not in it.
  */
 public final class BatchBench {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private BatchBench() {}
 
     /**
@@ -52,14 +61,19 @@ public final class BatchBench {
 
     /** What one run measured: seconds one by one and as a batch (fastest of the repeats), tokens, and agreement. */
     public record Report(Path model, int threads, int prompts, int promptTokens, int generated, double oneByOneSeconds,
-                         double batchSeconds, boolean identical) {
-        /** How many times faster the batch is (> 1: the batch wins). */
+                         double batchSeconds, double oneByOneCpuSeconds, double batchCpuSeconds, boolean identical) {
+        /** How many times faster the batch is in wall time (> 1: the batch wins). */
         public double speedup() { return oneByOneSeconds / batchSeconds; }
 
+        /** How many times less CPU time of the calling thread the batch takes (all the work at 1 thread). */
+        public double cpuSpeedup() { return oneByOneCpuSeconds / batchCpuSeconds; }
+
         public String table() {
-            return String.format("%-12s %10s %10s %12s%n", "way", "seconds", "tokens/s", "vs one-by-one")
-                    + String.format("%-12s %10.2f %10.1f %12s%n", "one-by-one", oneByOneSeconds, (promptTokens + generated) / oneByOneSeconds, "1.00x")
-                    + String.format("%-12s %10.2f %10.1f %11.2fx%n", "batch", batchSeconds, (promptTokens + generated) / batchSeconds, speedup())
+            return String.format("%-12s %10s %10s %12s %12s %12s%n", "way", "seconds", "tokens/s", "vs one-by-one", "cpu seconds", "cpu vs 1-by-1")
+                    + String.format("%-12s %10.2f %10.1f %12s %12.2f %12s%n", "one-by-one", oneByOneSeconds,
+                    (promptTokens + generated) / oneByOneSeconds, "1.00x", oneByOneCpuSeconds, "1.00x")
+                    + String.format("%-12s %10.2f %10.1f %11.2fx %12.2f %11.2fx%n", "batch", batchSeconds,
+                    (promptTokens + generated) / batchSeconds, speedup(), batchCpuSeconds, cpuSpeedup())
                     + String.format("%d prompts, %d prompt tokens, %d generated; greedy tokens %s%n", prompts, promptTokens, generated,
                     identical ? "identical both ways" : "DIFFER between the two ways");
         }
@@ -83,11 +97,11 @@ public final class BatchBench {
                 warm.reset();
                 warm.generate(GenerationRequest.greedy(text(tokenizer, 64, 98), 4), GenerationListener.NONE);
             }
-            double single = Double.MAX_VALUE, batch = Double.MAX_VALUE;
+            double single = Double.MAX_VALUE, batch = Double.MAX_VALUE, singleCpu = Double.MAX_VALUE, batchCpu = Double.MAX_VALUE;
             boolean identical = true;
             int generated = 0;
             for (int rep = 0; rep < config.repeats(); rep++) {   // interleaved, fastest of each: the machine may be shared
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = THREADS.getCurrentThreadCpuTime();
                 List<int[]> alone = new ArrayList<>();
                 try (GenerationSession s = model.openSession()) {
                     for (GenerationRequest r : requests) {
@@ -95,24 +109,28 @@ public final class BatchBench {
                         alone.add(s.generate(r, GenerationListener.NONE).tokens());
                     }
                 }
-                double oneByOne = (System.nanoTime() - t0) / 1e9;
-                long t1 = System.nanoTime();
+                double oneByOne = (System.nanoTime() - t0) / 1e9, oneByOneCpu = (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
+                long t1 = System.nanoTime(), c1 = THREADS.getCurrentThreadCpuTime();
                 List<GenerationResult> together;
                 try (GenerationSession s = model.openSession()) {
                     together = s.generateBatch(requests);
                 }
-                double asBatch = (System.nanoTime() - t1) / 1e9;
+                double asBatch = (System.nanoTime() - t1) / 1e9, asBatchCpu = (THREADS.getCurrentThreadCpuTime() - c1) / 1e9;
                 generated = 0;
                 for (int i = 0; i < requests.size(); i++) {
                     identical &= Arrays.equals(alone.get(i), together.get(i).tokens());
                     generated += alone.get(i).length;
                 }
-                log.printf("  run %d: one-by-one %.2f s, batch %.2f s (%.2fx)%n", rep + 1, oneByOne, asBatch, oneByOne / asBatch);
+                log.printf("  run %d: one-by-one %.2f s, batch %.2f s (%.2fx); thread cpu %.2f s vs %.2f s (%.2fx)%n", rep + 1,
+                        oneByOne, asBatch, oneByOne / asBatch, oneByOneCpu, asBatchCpu, oneByOneCpu / asBatchCpu);
                 log.flush();
                 single = Math.min(single, oneByOne);
                 batch = Math.min(batch, asBatch);
+                singleCpu = Math.min(singleCpu, oneByOneCpu);
+                batchCpu = Math.min(batchCpu, asBatchCpu);
             }
-            return new Report(config.model(), config.threads(), config.prompts(), promptTokens, generated, single, batch, identical);
+            return new Report(config.model(), config.threads(), config.prompts(), promptTokens, generated, single, batch,
+                    singleCpu, batchCpu, identical);
         }
     }
 

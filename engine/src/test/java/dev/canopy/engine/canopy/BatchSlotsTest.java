@@ -1,5 +1,6 @@
 package dev.canopy.engine.canopy;
 
+import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationListener;
@@ -7,8 +8,12 @@ import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.StopReason;
+import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.testing.TinyModelFiles;
 import dev.canopy.natives.gguf.GgmlType;
+import dev.canopy.natives.llama.SamplerSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -45,6 +50,56 @@ class BatchSlotsTest {
                     GenerationRequest.greedy(STORY, 14),
                     GenerationRequest.greedy(STORY + " In the evening", 7));
             assertBatchEqualsOneByOne(m, requests);
+        }
+    }
+
+    /**
+     * Sparse attention whose budgets cannot hold the prompts selects over absolute cells: the batch
+     * runs its sequences one at a time, as one by one does (decision 0135), and equals it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dhsa", "topk", "window"})
+    void sparseBatchBeyondTheBudgetEqualsOneByOne(String mode) {
+        SparseAttentionSettings sparse = SparseAttentionSettings.of(AttentionMode.parse(mode))
+                .withSinkAndWindow(32, 32).withBudget(128).withDecodeBudget(96);
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32).withAttention(sparse);
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("llama", GgmlType.F32), options)) {
+            assertBatchEqualsOneByOne(m, List.of(
+                    GenerationRequest.greedy(STORY + STORY + STORY, 9),      // several chunks beyond the budget
+                    GenerationRequest.greedy("The weather today is", 3),
+                    GenerationRequest.greedy(STORY + STORY, 6)));
+        }
+    }
+
+    /** Sparse attention whose budgets hold every key: each step is dense one by one, and the batch runs its slots. */
+    @Test
+    void sparseBatchWithinTheBudgetEqualsOneByOne() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32)
+                .withAttention(SparseAttentionSettings.of(AttentionMode.DHSA));
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("qwen3", GgmlType.F32), options)) {
+            assertBatchEqualsOneByOne(m, List.of(
+                    GenerationRequest.greedy(STORY + STORY, 10),
+                    GenerationRequest.greedy("The weather today is", 3),
+                    GenerationRequest.greedy(STORY, 7)));
+        }
+    }
+
+    /** A batch whose every request is cancelled (memory extraction giving way) stops between prefill chunks. */
+    @Test
+    void cancelledBatchStopsBeforeItsPrefill() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(32);
+        CancellationToken cancel = new CancellationToken();
+        cancel.cancel();
+        try (InferenceModel m = Engines.load(TinyModelFiles.get("llama", GgmlType.F32), options);
+             GenerationSession s = m.openSession()) {
+            List<GenerationResult> batch = s.generateBatch(List.of(
+                    new GenerationRequest(STORY + STORY, 8, SamplerSettings.greedy(), List.of(), cancel),
+                    new GenerationRequest(STORY, 8, SamplerSettings.greedy(), List.of(), cancel)));
+            assertThat(batch).hasSize(2).allSatisfy(r -> {
+                assertThat(r.stopReason()).isEqualTo(StopReason.CANCELLED);
+                assertThat(r.tokens()).isEmpty();
+                assertThat(r.stats().prefilledTokens()).as("no chunk ran").isZero();
+            });
         }
     }
 
