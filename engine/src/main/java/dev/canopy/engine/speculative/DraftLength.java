@@ -1,0 +1,72 @@
+package dev.canopy.engine.speculative;
+
+/**
+ * How many tokens the next draft may hold, following what the model confirms and what it costs.
+ * After a fully confirmed draft the length grows by two (up to the limit); otherwise it shrinks to
+ * one past the confirmed part. Every {@value #WINDOW} proposed tokens it checks that speculating
+ * pays: the share confirmed must reach {@value #MIN_ACCEPTANCE}, and, once one-token steps have been
+ * timed, a token from verification steps must cost less than a one-token step. When it does not pay,
+ * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
+ * on each further failure up to {@value #MAX_PAUSE}, then tries again. Not thread-safe: one generation.
+ */
+public final class DraftLength {
+    static final int WINDOW = 32;
+    static final double MIN_ACCEPTANCE = 0.25;
+    static final int FIRST_PAUSE = 32;
+    static final int MAX_PAUSE = 1024;
+
+    private final int max;
+    private int length;
+    private int pausedFor;              // tokens to decode one at a time before proposing again
+    private int nextPause = FIRST_PAUSE;
+    private int windowDrafted, windowAccepted, windowTokens;
+    private long windowNanos;
+    private double plainNanos;          // moving average of a one-token step, 0 until one was timed
+    private int pauses;
+
+    /** At most {@code max} tokens per draft (at least 1). */
+    public DraftLength(int max) {
+        if (max < 1) throw new IllegalArgumentException("a draft holds at least one token");
+        this.max = max;
+        this.length = max;
+    }
+
+    /** The next draft's length limit, 0 while speculation is paused (each call counts one paused token). */
+    public int next() {
+        if (pausedFor > 0) {
+            pausedFor--;
+            return 0;
+        }
+        return length;
+    }
+
+    /** A one-token step took {@code nanos}. */
+    public void plainStep(long nanos) {
+        plainNanos = plainNanos == 0 ? nanos : 0.8 * plainNanos + 0.2 * nanos;
+    }
+
+    /** A verification step of a {@code drafted}-token draft confirmed {@code accepted} of them and took {@code nanos}. */
+    public void verified(int drafted, int accepted, long nanos) {
+        length = accepted == drafted ? Math.min(max, length + 2) : Math.max(1, accepted + 1);
+        windowDrafted += drafted;
+        windowAccepted += accepted;
+        windowTokens += 1 + accepted;
+        windowNanos += nanos;
+        if (windowDrafted < WINDOW) return;
+        boolean pays = windowAccepted >= MIN_ACCEPTANCE * windowDrafted
+                && (plainNanos == 0 || (double) windowNanos / windowTokens < plainNanos);
+        if (pays) {
+            nextPause = FIRST_PAUSE;
+        } else {
+            pausedFor = nextPause;
+            nextPause = Math.min(MAX_PAUSE, 2 * nextPause);
+            length = max;
+            pauses++;
+        }
+        windowDrafted = windowAccepted = windowTokens = 0;
+        windowNanos = 0;
+    }
+
+    /** Times speculation paused itself because it did not pay. */
+    public int pauses() { return pauses; }
+}

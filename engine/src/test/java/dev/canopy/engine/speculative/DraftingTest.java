@@ -1,0 +1,57 @@
+package dev.canopy.engine.speculative;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Prompt lookup's proposals and the draft length's adaptation, without a model. */
+class DraftingTest {
+    @Test
+    void lookupProposesWhatFollowedTheLatestMatchOfTheLongestNgram() {
+        int[] c = {1, 2, 3, 9, 9, 5, 2, 3, 4, 7, 8, 0, 2, 3};
+        // "2 3" occurred at 1 (then 9 9 5) and at 6 (then 4 7 8): the latest wins
+        assertThat(new PromptLookup().propose(c, c.length, 3)).containsExactly(4, 7, 8);
+        int[] d = {5, 6, 7, 1, 2, 3, 4, 6, 7};
+        // "6 7" once before, followed by 1 2 3 4; the limit holds
+        assertThat(new PromptLookup().propose(d, d.length, 2)).containsExactly(1, 2);
+        assertThat(new PromptLookup().propose(new int[] {1, 2, 3, 4}, 4, 5)).as("no match").isEmpty();
+        assertThat(new PromptLookup().propose(c, c.length, 0)).isEmpty();
+    }
+
+    @Test
+    void lengthGrowsWithConfirmedDraftsAndShrinksToTheConfirmedPart() {
+        DraftLength l = new DraftLength(8);
+        assertThat(l.next()).isEqualTo(8);
+        l.verified(8, 2, 1);
+        assertThat(l.next()).isEqualTo(3);
+        l.verified(3, 3, 1);
+        assertThat(l.next()).isEqualTo(5);
+    }
+
+    @Test
+    void pausesWhenFewDraftsAreConfirmedAndBacksOffLonger() {
+        DraftLength l = new DraftLength(4);
+        for (int i = 0; i < 8; i++) l.verified(4, 0, 1);          // 32 proposed, none confirmed
+        assertThat(l.pauses()).isEqualTo(1);
+        int paused = 0;
+        while (l.next() == 0) paused++;
+        assertThat(paused).isEqualTo(DraftLength.FIRST_PAUSE);
+        for (int i = 0; i < 8; i++) l.verified(4, 0, 1);
+        paused = 0;
+        while (l.next() == 0) paused++;
+        assertThat(paused).as("the second pause is longer").isEqualTo(2 * DraftLength.FIRST_PAUSE);
+    }
+
+    @Test
+    void pausesWhenVerifiedTokensCostMoreThanOneTokenSteps() {
+        DraftLength l = new DraftLength(4);
+        l.plainStep(1_000);
+        for (int i = 0; i < 8; i++) l.verified(4, 2, 4_000);      // 3 tokens per 4x step: slower
+        assertThat(l.pauses()).isEqualTo(1);
+        DraftLength fast = new DraftLength(4);
+        fast.plainStep(1_000);
+        for (int i = 0; i < 8; i++) fast.verified(4, 4, 1_500);   // 5 tokens per 1.5x step: pays
+        assertThat(fast.pauses()).isZero();
+        assertThat(fast.next()).isEqualTo(4);
+    }
+}
