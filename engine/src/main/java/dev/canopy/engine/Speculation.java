@@ -11,8 +11,8 @@ package dev.canopy.engine;
  * @param draftMax most tokens proposed and verified in one step (the draft length adapts below it)
  */
 public record Speculation(SpeculationMode mode, int draftMax) {
-    /** The default draft limit: a verification step of up to 16 rows. */
-    public static final int DEFAULT_DRAFT_MAX = 10;
+    /** The default draft limit: verification steps of up to 16 rows. */
+    public static final int DEFAULT_DRAFT_MAX = 15;
     public static final int MAX_DRAFT_MAX = 31;
     private static final Speculation OFF = new Speculation(SpeculationMode.OFF, DEFAULT_DRAFT_MAX);
 

@@ -182,9 +182,13 @@ final class CanopyGenerationSession implements GenerationSession {
             }
         }
 
-        /** Rows of the verification graph: a power of two, so a few graphs serve every draft length. */
+        /**
+         * Rows of the verification graph: 4, 8, 16 or 32 (a few graphs serve every draft length, and
+         * ggml's CPU matrix kernels reuse each weight block across 4 rows, so 2 or 3 rows cost about
+         * as much as 4), at most the chunk.
+         */
         private int graphRows(int rows) {
-            int g = rows <= 2 ? 2 : Integer.highestOneBit(rows - 1) << 1;
+            int g = rows <= 4 ? 4 : Integer.highestOneBit(rows - 1) << 1;
             return Math.max(rows, Math.min(g, seq.chunkTokens()));
         }
     }

@@ -5,7 +5,8 @@ package dev.canopy.engine.speculative;
  * After a fully confirmed draft the length grows by two (up to the limit); otherwise it shrinks to
  * one past the confirmed part. Every {@value #WINDOW} proposed tokens it checks that speculating
  * pays: the share confirmed must reach {@value #MIN_ACCEPTANCE}, and, once one-token steps have been
- * timed, a token from verification steps must cost less than a one-token step. When it does not pay,
+ * timed (the first tokens decode one at a time to time them), a token from verification steps must
+ * cost less than the fastest one-token step. When it does not pay,
  * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
  * on each further failure up to {@value #MAX_PAUSE}, then tries again. Not thread-safe: one generation.
  */
@@ -14,6 +15,7 @@ public final class DraftLength {
     static final double MIN_ACCEPTANCE = 0.25;
     static final int FIRST_PAUSE = 32;
     static final int MAX_PAUSE = 1024;
+    static final int TIMED_PLAIN_STEPS = 3;
 
     private final int max;
     private int length;
@@ -21,7 +23,8 @@ public final class DraftLength {
     private int nextPause = FIRST_PAUSE;
     private int windowDrafted, windowAccepted, windowTokens;
     private long windowNanos;
-    private double plainNanos;          // moving average of a one-token step, 0 until one was timed
+    private long plainNanos;            // the fastest one-token step seen (a graph build never counts), 0 until one was timed
+    private int plainSteps;
     private int pauses;
 
     /** At most {@code max} tokens per draft (at least 1). */
@@ -31,8 +34,12 @@ public final class DraftLength {
         this.length = max;
     }
 
-    /** The next draft's length limit, 0 while speculation is paused (each call counts one paused token). */
+    /**
+     * The next draft's length limit, 0 while speculation is paused (each call counts one paused
+     * token) and for the first {@value #TIMED_PLAIN_STEPS} tokens, whose one-token steps set the cost to beat.
+     */
     public int next() {
+        if (plainSteps < TIMED_PLAIN_STEPS) return 0;
         if (pausedFor > 0) {
             pausedFor--;
             return 0;
@@ -42,7 +49,8 @@ public final class DraftLength {
 
     /** A one-token step took {@code nanos}. */
     public void plainStep(long nanos) {
-        plainNanos = plainNanos == 0 ? nanos : 0.8 * plainNanos + 0.2 * nanos;
+        plainNanos = plainNanos == 0 ? nanos : Math.min(plainNanos, nanos);
+        plainSteps++;
     }
 
     /** A verification step of a {@code drafted}-token draft confirmed {@code accepted} of them and took {@code nanos}. */

@@ -20,7 +20,7 @@ class DraftingTest {
 
     @Test
     void lengthGrowsWithConfirmedDraftsAndShrinksToTheConfirmedPart() {
-        DraftLength l = new DraftLength(8);
+        DraftLength l = timed(new DraftLength(8));
         assertThat(l.next()).isEqualTo(8);
         l.verified(8, 2, 1);
         assertThat(l.next()).isEqualTo(3);
@@ -30,7 +30,7 @@ class DraftingTest {
 
     @Test
     void pausesWhenFewDraftsAreConfirmedAndBacksOffLonger() {
-        DraftLength l = new DraftLength(4);
+        DraftLength l = timed(new DraftLength(4));
         for (int i = 0; i < 8; i++) l.verified(4, 0, 1);          // 32 proposed, none confirmed
         assertThat(l.pauses()).isEqualTo(1);
         int paused = 0;
@@ -43,13 +43,27 @@ class DraftingTest {
     }
 
     @Test
-    void pausesWhenVerifiedTokensCostMoreThanOneTokenSteps() {
+    void theFirstTokensDecodeOneAtATimeToTimeTheCostToBeat() {
         DraftLength l = new DraftLength(4);
-        l.plainStep(1_000);
+        for (int i = 0; i < DraftLength.TIMED_PLAIN_STEPS; i++) {
+            assertThat(l.next()).isZero();
+            l.plainStep(5_000 - i);
+        }
+        assertThat(l.next()).isEqualTo(4);
+    }
+
+    /** A draft length whose one-token steps took 1 microsecond at best. */
+    private static DraftLength timed(DraftLength l) {
+        for (int i = 0; i < DraftLength.TIMED_PLAIN_STEPS; i++) l.plainStep(1_000 + i);
+        return l;
+    }
+
+    @Test
+    void pausesWhenVerifiedTokensCostMoreThanOneTokenSteps() {
+        DraftLength l = timed(new DraftLength(4));
         for (int i = 0; i < 8; i++) l.verified(4, 2, 4_000);      // 3 tokens per 4x step: slower
         assertThat(l.pauses()).isEqualTo(1);
-        DraftLength fast = new DraftLength(4);
-        fast.plainStep(1_000);
+        DraftLength fast = timed(new DraftLength(4));
         for (int i = 0; i < 8; i++) fast.verified(4, 4, 1_500);   // 5 tokens per 1.5x step: pays
         assertThat(fast.pauses()).isZero();
         assertThat(fast.next()).isEqualTo(4);
