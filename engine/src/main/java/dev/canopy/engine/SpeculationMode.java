@@ -8,7 +8,9 @@ public enum SpeculationMode {
     /** Decode one token per step. */
     OFF,
     /** Propose what followed the latest n-gram where it occurred earlier in the context (prompt lookup). */
-    LOOKUP;
+    LOOKUP,
+    /** A smaller model with the same vocabulary proposes the tokens (a draft model). */
+    DRAFT;
 
     /** The name on the command line ({@code off}, {@code lookup}). */
     public String cliName() { return name().toLowerCase(Locale.ROOT); }

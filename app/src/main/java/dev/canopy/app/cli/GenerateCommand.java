@@ -76,13 +76,15 @@ final class GenerateCommand implements Callable<Integer> {
         SamplerSettings sampling = temperature <= 0 ? SamplerSettings.greedy().withSeed(seed)
                 : SamplerSettings.balanced(seed).withTemperature(temperature);
         if (maxTokens < 1) throw new CliException("--max-tokens must be at least 1, got " + maxTokens);
-        Speculation speculation = speculative.toSpeculation();
         String text = input.batch != null ? null : input.prompt != null ? input.prompt : Files.readString(input.promptFile);
         if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone
             throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");
         }
-        try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = openSession(m, err)) {
+        speculative.enabled();                            // bad values fail before a model loads
+        try (InferenceModel m = Engines.load(model, engine.toOptions()); InferenceModel draft = speculative.loadDraft(engine.toOptions());
+             GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
+            Speculation speculation = speculative.toSpeculation(m, draft);
             if (input.batch != null) return runBatch(m, session, sampling, out);
             String prompt = chat ? m.formatChat(List.of(ChatMessage.user(text)), true) : text;
             CancellationToken cancel = new CancellationToken();

@@ -56,6 +56,18 @@ class SpeculativeCliTest {
         String[] max = generate("--temperature", "0", "--speculative", "lookup", "--draft-max", "0");
         assertThat(max[0]).isNotEqualTo("0");
         assertThat(max[2]).contains("--draft-max must be between 1 and").doesNotContain("\tat ");
+        String[] noDraft = generate("--temperature", "0", "--speculative", "draft");
+        assertThat(noDraft[0]).isNotEqualTo("0");
+        assertThat(noDraft[2]).contains("--speculative draft needs --draft-model FILE");
+    }
+
+    @Test
+    void aModelDraftsForItself() {
+        String[] plain = generate("--temperature", "0");
+        String[] self = generate("--temperature", "0", "--speculative", "draft", "--draft-model", model.toString(), "--stats");
+        assertThat(self[0]).as(self[2]).isEqualTo("0");
+        assertThat(self[1]).isEqualTo(plain[1]);
+        assertThat(self[2]).contains("speculative:").contains("accepted");
     }
 
     @Test

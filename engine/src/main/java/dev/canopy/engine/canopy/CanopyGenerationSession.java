@@ -11,7 +11,9 @@ import dev.canopy.engine.TextStream;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.natives.llama.LlamaVocab;
 
+import dev.canopy.engine.SpeculationMode;
 import dev.canopy.engine.speculative.DraftLength;
+import dev.canopy.engine.speculative.DraftVocabulary;
 import dev.canopy.engine.speculative.Drafter;
 import dev.canopy.engine.speculative.PromptLookup;
 
@@ -30,6 +32,8 @@ final class CanopyGenerationSession implements GenerationSession {
     private final RunSettings settings;
     private final SequenceEngine seq;         // owned
     private Drafter drafterOverride;
+    private dev.canopy.engine.InferenceModel draftFor; // borrowed: the draft model of draftDrafter
+    private Drafter draftDrafter;                      // owned: its drafter, or null
 
     CanopyGenerationSession(CanopyInferenceModel model, RunSettings settings) {
         this(model, settings, null);
@@ -72,7 +76,9 @@ final class CanopyGenerationSession implements GenerationSession {
             for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) sampler.accept(prompt[i]);
             note = speculationNote(request, sampler);
             Drafter drafter = !request.speculation().enabled() || note != null ? null
-                    : drafterOverride != null ? drafterOverride : new PromptLookup();
+                    : drafterOverride != null ? drafterOverride
+                    : request.speculation().mode() == SpeculationMode.DRAFT ? draftModelDrafter(request.speculation().draftModel())
+                    : new PromptLookup();
             d.run(sampler, pre.logits(), drafter, start);
         }
         stream.finish();
@@ -82,6 +88,21 @@ final class CanopyGenerationSession implements GenerationSession {
         return new GenerationResult(stream.text(), tokens, d.reason, stats);
     }
 
+    /**
+     * The drafter of {@code draft}, kept across this session's generations (its KV continues the
+     * conversation); a draft model whose vocabulary differs is a clear error.
+     */
+    private Drafter draftModelDrafter(dev.canopy.engine.InferenceModel draft) {
+        if (draft != draftFor) {
+            if (draftDrafter != null) draftDrafter.close();
+            draftDrafter = null;
+            DraftVocabulary.mismatch(tokenizer, draft.tokenizer()).ifPresent(why -> { throw new IllegalArgumentException(why); });
+            draftDrafter = draft.draftSource().orElseThrow().open();
+            draftFor = draft;
+        }
+        return draftDrafter;
+    }
+
     /** Why the request's speculation cannot run here, or null when it can (or was not asked for). */
     private String speculationNote(GenerationRequest request, TokenSampler sampler) {
         if (!request.speculation().enabled()) return null;
@@ -89,6 +110,9 @@ final class CanopyGenerationSession implements GenerationSession {
             return "speculative decoding runs for plain greedy decoding (temperature 0, no penalties or grammar)";
         }
         if (seq.chunkTokens() < 2) return "speculative decoding needs a chunk of at least 2 tokens";
+        if (request.speculation().mode() == SpeculationMode.DRAFT && request.speculation().draftModel().draftSource().isEmpty()) {
+            return "the draft model runs on llama.cpp's decoder; a draft model needs Canopy's engine";
+        }
         return seq.speculationBlocker().orElse(null);
     }
 
@@ -222,6 +246,7 @@ final class CanopyGenerationSession implements GenerationSession {
 
     @Override
     public void close() {
+        if (draftDrafter != null) draftDrafter.close();
         seq.close();
     }
 }

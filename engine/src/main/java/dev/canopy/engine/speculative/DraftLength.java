@@ -2,8 +2,9 @@ package dev.canopy.engine.speculative;
 
 /**
  * How many tokens the next draft may hold, following what the model confirms and what it costs.
- * After a fully confirmed draft the length grows by two (up to the limit); otherwise it shrinks to
- * one past the confirmed part. Every {@value #WINDOW} proposed tokens it checks that speculating
+ * It starts at {@value #START} (a verification step of 4 rows, the cheapest), doubles plus one after
+ * a fully confirmed draft (3, 7, 15: filling the 4-, 8- and 16-row graphs), up to the limit, and
+ * otherwise falls back to one past the confirmed part (at least {@value #START}). Every {@value #WINDOW} proposed tokens it checks that speculating
  * pays: the share confirmed must reach {@value #MIN_ACCEPTANCE}, and, once one-token steps have been
  * timed (the first tokens decode one at a time to time them), a token from verification steps must
  * cost less than the fastest one-token step. When it does not pay,
@@ -11,7 +12,8 @@ package dev.canopy.engine.speculative;
  * on each further failure up to {@value #MAX_PAUSE}, then tries again. Not thread-safe: one generation.
  */
 public final class DraftLength {
-    static final int WINDOW = 32;
+    static final int WINDOW = 16;
+    static final int START = 3;
     static final double MIN_ACCEPTANCE = 0.25;
     static final int FIRST_PAUSE = 32;
     static final int MAX_PAUSE = 1024;
@@ -31,7 +33,7 @@ public final class DraftLength {
     public DraftLength(int max) {
         if (max < 1) throw new IllegalArgumentException("a draft holds at least one token");
         this.max = max;
-        this.length = max;
+        this.length = Math.min(max, START);
     }
 
     /**
@@ -55,7 +57,7 @@ public final class DraftLength {
 
     /** A verification step of a {@code drafted}-token draft confirmed {@code accepted} of them and took {@code nanos}. */
     public void verified(int drafted, int accepted, long nanos) {
-        length = accepted == drafted ? Math.min(max, length + 2) : Math.max(1, accepted + 1);
+        length = accepted == drafted ? Math.min(max, 2 * length + 1) : Math.min(max, Math.max(START, accepted + 1));
         windowDrafted += drafted;
         windowAccepted += accepted;
         windowTokens += 1 + accepted;
@@ -68,7 +70,7 @@ public final class DraftLength {
         } else {
             pausedFor = nextPause;
             nextPause = Math.min(MAX_PAUSE, 2 * nextPause);
-            length = max;
+            length = Math.min(max, START);
             pauses++;
         }
         windowDrafted = windowAccepted = windowTokens = 0;

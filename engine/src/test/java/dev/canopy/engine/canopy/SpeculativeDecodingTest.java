@@ -45,14 +45,14 @@ class SpeculativeDecodingTest {
         EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
         try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get(arch, GgmlType.F32)), options)) {
             String prompt = STORY + " " + STORY;
-            Run plain = run(m, prompt, 60, Speculation.off(), null);
+            Run plain = run(m, prompt, 40, Speculation.off(), null);
             // drafts from the answer itself, every third one wrong in the middle: confirmations and rejections
-            Run oracle = run(m, prompt, 60, Speculation.lookup(7), new Oracle(plain.result.tokens(), plain.result.stats().promptTokens()));
+            Run oracle = run(m, prompt, 40, Speculation.lookup(7), new Oracle(plain.result.tokens(), plain.result.stats().promptTokens()));
             assertSameAnswer(plain, oracle);
             assertThat(oracle.result.stats().acceptedTokens()).as("confirmed drafts").isPositive();
             assertThat(oracle.result.stats().acceptedTokens()).as("rejected drafts").isLessThan(oracle.result.stats().draftedTokens());
             assertKvClose(plain, oracle, m);
-            Run lookup = run(m, prompt, 60, Speculation.lookup(6), null);   // prompt lookup itself
+            Run lookup = run(m, prompt, 40, Speculation.lookup(6), null);   // prompt lookup itself
             assertSameAnswer(plain, lookup);
             assertThat(lookup.result.stats().speculationNote()).isNull();
         }
@@ -189,6 +189,31 @@ class SpeculativeDecodingTest {
                 GenerationResult again = s.generate(r, GenerationListener.NONE);
                 assertThat(again.tokens()).as("the session answers again as a fresh one").containsExactly(plain.result.tokens());
             }
+        }
+    }
+
+    @Test
+    void aModelDraftingForItselfGivesTheSameTokens() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F32)), options)) {
+            Run plain = run(m, STORY, 40, Speculation.off(), null);
+            Run self = run(m, STORY, 40, Speculation.draft(m, 7), null);
+            assertSameAnswer(plain, self);
+            assertThat(self.result.stats().acceptanceRate()).as("its own draft is confirmed").isGreaterThan(0.8);
+            assertKvClose(plain, self, m);
+        }
+    }
+
+    @Test
+    void passkeyModelDraftingForItselfGivesTheSameTokens() {
+        assumeTrue(Files.exists(PASSKEY), "passkey model not present");
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(1024).withChunk(64);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(PASSKEY), options)) {
+            String prompt = QUOTE + " " + QUOTE;
+            Run plain = run(m, prompt, 40, Speculation.off(), null);
+            Run self = run(m, prompt, 40, Speculation.draft(m, 7), null);
+            assertSameAnswer(plain, self);
+            assertThat(self.result.stats().acceptanceRate()).isGreaterThan(0.8);
         }
     }
 
