@@ -9,9 +9,30 @@ package dev.canopy.engine;
  * @param generatedTokens new tokens
  * @param decodeNanos     time spent generating them
  * @param firstTokenNanos time from the request to the first new token
+ * @param draftedTokens   tokens speculative decoding proposed (0 without it)
+ * @param acceptedTokens  of those, the tokens the model confirmed (each saved a decode step)
+ * @param speculationNote why speculative decoding was asked for but did not run (null when it ran or was not asked for)
  */
 public record GenerationStats(int promptTokens, int prefilledTokens, long prefillNanos, int generatedTokens,
-                              long decodeNanos, long firstTokenNanos) {
+                              long decodeNanos, long firstTokenNanos, int draftedTokens, int acceptedTokens,
+                              String speculationNote) {
+
+    /** Without speculative decoding. */
+    public GenerationStats(int promptTokens, int prefilledTokens, long prefillNanos, int generatedTokens,
+                           long decodeNanos, long firstTokenNanos) {
+        this(promptTokens, prefilledTokens, prefillNanos, generatedTokens, decodeNanos, firstTokenNanos, 0, 0, null);
+    }
+
+    /** The same timings with a note saying why speculative decoding did not run. */
+    public GenerationStats withSpeculationNote(String note) {
+        return new GenerationStats(promptTokens, prefilledTokens, prefillNanos, generatedTokens, decodeNanos, firstTokenNanos,
+                draftedTokens, acceptedTokens, note);
+    }
+
+    /** Of the tokens speculative decoding proposed, the share the model confirmed (0 when it proposed none). */
+    public double acceptanceRate() {
+        return draftedTokens == 0 ? 0 : (double) acceptedTokens / draftedTokens;
+    }
 
     public double prefillTokensPerSecond() {
         return prefillNanos == 0 ? 0 : prefilledTokens * 1e9 / prefillNanos;

@@ -34,6 +34,11 @@ public interface InferenceModel extends AutoCloseable {
     /** The context window (KV cells) of a session from {@link #openSession()}. */
     int contextTokens();
 
+    /** This model as a draft for speculative decoding (Canopy's engine only), or empty. */
+    default Optional<dev.canopy.engine.speculative.DraftSource> draftSource() {
+        return Optional.empty();
+    }
+
     /** Sessions over the tiered KV store, when this model's engine has one (Canopy's engine does, llama.cpp's does not). */
     default Optional<TieredKv> tieredKv() {
         return Optional.empty();

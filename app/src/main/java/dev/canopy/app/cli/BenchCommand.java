@@ -3,7 +3,12 @@ package dev.canopy.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.Speculation;
+import dev.canopy.engine.bench.SpeculativeBench;
 import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
@@ -73,6 +78,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin AttentionOptions attention;
 
+    @picocli.CommandLine.Mixin SpeculationOptions speculative;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -86,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int c = chunk > 0 ? chunk : BenchConfig.defaultChunk(gpuLayers);
+        if (speculative.enabled()) return benchSpeculative(out, nThreads, c);
         BenchConfig config = new BenchConfig(model, promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens,
                 nThreads, c, repeats, context, attention.toSettings(), gpuLayers, windows, kvType);
         // progress lines go to stderr with --json so stdout stays one JSON document
@@ -103,6 +111,27 @@ final class BenchCommand implements Callable<Integer> {
         if (json) out.println(toJson(report));
         else out.print(report.table());
         out.flush();
+        return 0;
+    }
+
+    /** Canopy's decode with and without speculative decoding on quoting and passkey prompts, in one run. */
+    private int benchSpeculative(PrintWriter out, int nThreads, int c) {
+        EngineOptions options = new EngineOptions(EngineKind.CANOPY, context, c, nThreads, gpuLayers, attention.toSettings())
+                .withKvPrecision(kvType);
+        try (InferenceModel m = Engines.load(model, options); InferenceModel draft = speculative.loadDraft(options)) {
+            Speculation speculation = speculative.toSpeculation(m, draft);
+            out.printf("bench %s: %s (draft max %d) vs plain greedy decoding, %d threads, chunk %d, prompts of %s tokens, %d decode tokens, best of %d%n",
+                    model.getFileName(), speculation.mode().cliName(), speculation.draftMax(), nThreads, c, promptTokens, genTokens, repeats);
+            out.flush();
+            List<SpeculativeBench.Row> rows = SpeculativeBench.run(m, speculation,
+                    promptTokens.stream().mapToInt(Integer::intValue).toArray(), genTokens, repeats, out);
+            out.print(SpeculativeBench.table(rows));
+            out.flush();
+            if (rows.stream().anyMatch(r -> !r.identical())) {
+                out.println("note: an answer differs (same tokens: NO): the multi-row verification kernels round differently"
+                        + " from one-token steps, which decides near-ties (decision 0120)");
+            }
+        }
         return 0;
     }
 

@@ -10,6 +10,7 @@ import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.Speculation;
 import dev.canopy.engine.StopReason;
 import dev.canopy.engine.TieredKv;
 import dev.canopy.engine.kv.KvOffload;
@@ -65,6 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--kv-conversation", defaultValue = "generate", paramLabel = "ID",
             description = "KV tiers: conversation id of the saved KV in --kv-dir. Default: ${DEFAULT-VALUE}.") String kvConversation;
     @Mixin EngineSelection engine;
+    @Mixin SpeculationOptions speculative;
     @Spec CommandSpec spec;
 
     @Override
@@ -78,14 +80,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone
             throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");
         }
-        try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = openSession(m, err)) {
+        speculative.enabled();                            // bad values fail before a model loads
+        try (InferenceModel m = Engines.load(model, engine.toOptions()); InferenceModel draft = speculative.loadDraft(engine.toOptions());
+             GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
+            Speculation speculation = speculative.toSpeculation(m, draft);
             if (input.batch != null) return runBatch(m, session, sampling, out);
             String prompt = chat ? m.formatChat(List.of(ChatMessage.user(text)), true) : text;
             CancellationToken cancel = new CancellationToken();
             Thread hook = new Thread(cancel::cancel);
             Runtime.getRuntime().addShutdownHook(hook);
-            GenerationResult r = session.generate(new GenerationRequest(prompt, maxTokens, sampling, List.of(), cancel),
+            GenerationResult r = session.generate(new GenerationRequest(prompt, maxTokens, sampling, List.of(), cancel, speculation),
                     new GenerationListener() {
                         @Override public void onText(String delta) { out.print(delta); out.flush(); }
                     });
@@ -93,6 +98,7 @@ final class GenerateCommand implements Callable<Integer> {
             out.println();
             out.flush();
             if (r.stopReason() != StopReason.END_OF_TEXT) err.println("[stopped: " + describe(r.stopReason()) + "]");
+            if (r.stats().speculationNote() != null) err.println("note: " + r.stats().speculationNote());
             if (stats) printStats(err, r, m);
             return 0;
         }
@@ -170,5 +176,9 @@ final class GenerateCommand implements Callable<Integer> {
         err.printf("engine %s | prompt %d tokens (%d computed) | prefill %.1f ms, %.1f tok/s | decode %d tokens, %.1f tok/s | first token %.1f ms%n",
                 m.engine().name().toLowerCase(java.util.Locale.ROOT), s.promptTokens(), s.prefilledTokens(), s.prefillMillis(),
                 s.prefillTokensPerSecond(), s.generatedTokens(), s.decodeTokensPerSecond(), s.timeToFirstTokenMillis());
+        if (s.draftedTokens() > 0) {
+            err.printf(java.util.Locale.ROOT, "speculative: %d of %d proposed tokens accepted (%.0f%%)%n",
+                    s.acceptedTokens(), s.draftedTokens(), 100 * s.acceptanceRate());
+        }
     }
 }

@@ -11,7 +11,13 @@ import dev.canopy.engine.TextStream;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.natives.llama.LlamaVocab;
 
-import java.util.ArrayList;
+import dev.canopy.engine.SpeculationMode;
+import dev.canopy.engine.speculative.DraftLength;
+import dev.canopy.engine.speculative.DraftVocabulary;
+import dev.canopy.engine.speculative.Drafter;
+import dev.canopy.engine.speculative.PromptLookup;
+
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +31,9 @@ final class CanopyGenerationSession implements GenerationSession {
     private final LlamaVocab vocab;           // borrowed
     private final RunSettings settings;
     private final SequenceEngine seq;         // owned
+    private Drafter drafterOverride;
+    private dev.canopy.engine.InferenceModel draftFor; // borrowed: the draft model of draftDrafter
+    private Drafter draftDrafter;                      // owned: its drafter, or null
 
     CanopyGenerationSession(CanopyInferenceModel model, RunSettings settings) {
         this(model, settings, null);
@@ -60,29 +69,152 @@ final class CanopyGenerationSession implements GenerationSession {
         }
 
         TextStream stream = new TextStream(request.stopStrings(), listener);
-        List<Integer> out = new ArrayList<>();
+        Decoding d = new Decoding(request, stream, prompt);
         long decodeStart = System.nanoTime();
-        long firstToken = 0;
-        StopReason reason = StopReason.MAX_TOKENS;
-        float[] logits = pre.logits();
+        String note = null;
         try (TokenSampler sampler = TokenSampler.create(vocab, request.sampling())) {
             for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) sampler.accept(prompt[i]);
-            while (out.size() < request.maxTokens()) {
-                if (request.cancel().isCancelled()) { reason = StopReason.CANCELLED; break; }
-                int token = sampler.sample(logits);
-                if (firstToken == 0) firstToken = System.nanoTime() - start;
-                if (tokenizer.isEndOfGeneration(token)) { reason = StopReason.END_OF_TEXT; break; }
-                out.add(token);
-                if (stream.add(tokenizer.piece(token))) { reason = StopReason.STOP_STRING; break; }
-                if (seq.used() >= nCtx) { reason = StopReason.CONTEXT_FULL; break; }
-                if (out.size() == request.maxTokens()) break;
-                logits = seq.decode(token);
-            }
+            note = speculationNote(request, sampler);
+            Drafter drafter = !request.speculation().enabled() || note != null ? null
+                    : drafterOverride != null ? drafterOverride
+                    : request.speculation().mode() == SpeculationMode.DRAFT ? draftModelDrafter(request.speculation().draftModel())
+                    : new PromptLookup();
+            d.run(sampler, pre.logits(), drafter, start);
         }
         stream.finish();
-        int[] tokens = out.stream().mapToInt(Integer::intValue).toArray();
-        return result(stream.text(), tokens, reason, prompt.length, todo, prefillNs,
-                System.nanoTime() - decodeStart, firstToken);
+        int[] tokens = d.tokens();
+        GenerationStats stats = new GenerationStats(prompt.length, todo, prefillNs, tokens.length,
+                System.nanoTime() - decodeStart, d.firstToken, d.drafted, d.accepted, note);
+        return new GenerationResult(stream.text(), tokens, d.reason, stats);
+    }
+
+    /**
+     * The drafter of {@code draft}, kept across this session's generations (its KV continues the
+     * conversation); a draft model whose vocabulary differs is a clear error.
+     */
+    private Drafter draftModelDrafter(dev.canopy.engine.InferenceModel draft) {
+        if (draft != draftFor) {
+            if (draftDrafter != null) draftDrafter.close();
+            draftDrafter = null;
+            DraftVocabulary.mismatch(tokenizer, draft.tokenizer()).ifPresent(why -> { throw new IllegalArgumentException(why); });
+            draftDrafter = draft.draftSource().orElseThrow().open();
+            draftFor = draft;
+        }
+        return draftDrafter;
+    }
+
+    /** Why the request's speculation cannot run here, or null when it can (or was not asked for). */
+    private String speculationNote(GenerationRequest request, TokenSampler sampler) {
+        if (!request.speculation().enabled()) return null;
+        if (!sampler.plainGreedy()) {
+            return "speculative decoding runs for plain greedy decoding (temperature 0, no penalties or grammar)";
+        }
+        if (seq.chunkTokens() < 2) return "speculative decoding needs a chunk of at least 2 tokens";
+        if (request.speculation().mode() == SpeculationMode.DRAFT && request.speculation().draftModel().draftSource().isEmpty()) {
+            return "the draft model runs on llama.cpp's decoder; a draft model needs Canopy's engine";
+        }
+        return seq.speculationBlocker().orElse(null);
+    }
+
+    /**
+     * The decode loop of one generation. With a drafter, the last sampled token and a draft behind
+     * it are verified in one step, and each confirmed token goes through exactly the checks of
+     * one-token decoding (end of text, stop strings, a full context, the token limit, cancellation),
+     * so the output and the cached tokens are those of decoding one token at a time.
+     */
+    private final class Decoding {
+        private final GenerationRequest request;
+        private final TextStream stream;
+        private final int nCtx = seq.capacity();
+        private final int[] context;                     // prompt and output, for the drafter
+        private int size;
+        private int generated;
+        StopReason reason = StopReason.MAX_TOKENS;
+        long firstToken;
+        int drafted, accepted;
+
+        Decoding(GenerationRequest request, TextStream stream, int[] prompt) {
+            this.request = request;
+            this.stream = stream;
+            this.context = Arrays.copyOf(prompt, prompt.length + request.maxTokens());
+            this.size = prompt.length;
+        }
+
+        int[] tokens() {
+            return Arrays.copyOfRange(context, size - generated, size);
+        }
+
+        /**
+         * Emits {@code token} as one-token decoding does, {@code cached} tokens being in the cache
+         * before it; returns the reason to stop (the token is then never decoded), or null to go on.
+         */
+        private StopReason emit(int token, int cached) {
+            if (tokenizer.isEndOfGeneration(token)) return StopReason.END_OF_TEXT;
+            context[size++] = token;
+            generated++;
+            if (stream.add(tokenizer.piece(token))) return StopReason.STOP_STRING;
+            if (cached >= nCtx) return StopReason.CONTEXT_FULL;
+            if (generated == request.maxTokens()) return StopReason.MAX_TOKENS;
+            return null;
+        }
+
+        void run(TokenSampler sampler, float[] logits, Drafter drafter, long start) {
+            DraftLength length = drafter == null ? null
+                    : new DraftLength(Math.min(request.speculation().draftMax(), seq.chunkTokens() - 1));
+            while (generated < request.maxTokens()) {
+                if (request.cancel().isCancelled()) { reason = StopReason.CANCELLED; return; }
+                int token = sampler.sample(logits);
+                if (firstToken == 0) firstToken = System.nanoTime() - start;
+                StopReason stop = emit(token, seq.used());
+                if (stop != null) { reason = stop; return; }
+                // the draft must fit the context and the tokens still wanted: nothing is decoded past the last
+                int room = Math.min(request.maxTokens() - generated - 1, nCtx - seq.used() - 1);
+                int limit = length == null ? 0 : Math.min(room, length.next());
+                int[] draft = limit < 1 ? new int[0] : drafter.propose(context, size, limit);
+                long t0 = System.nanoTime();
+                if (draft.length == 0) {
+                    logits = seq.decode(token);
+                    if (length != null) length.plainStep(System.nanoTime() - t0);
+                    continue;
+                }
+                // row j's logits pick what follows the token and draft[0..j)
+                int[] rows = new int[draft.length + 1];
+                rows[0] = token;
+                System.arraycopy(draft, 0, rows, 1, draft.length);
+                int base = seq.used() + 1;                       // history length once the token is in
+                float[][] verified = seq.verify(rows, graphRows(rows.length));
+                int j = 0;                                       // draft tokens confirmed
+                int keep = base;                                 // of the rows, those one-token decoding would have decoded
+                logits = verified[0];
+                for (; j < draft.length; j++) {
+                    if (request.cancel().isCancelled()) { stop = StopReason.CANCELLED; break; }
+                    int next = sampler.sample(logits);
+                    if (next != draft[j]) break;
+                    stop = emit(next, base + j);
+                    if (stop != null) {                          // a stopping token is never decoded
+                        if (stop != StopReason.END_OF_TEXT) j++;
+                        break;
+                    }
+                    keep = base + j + 1;
+                    logits = verified[j + 1];
+                }
+                seq.truncate(keep);                              // rejected rows are forgotten
+                drafted += draft.length;
+                accepted += j;
+                length.verified(draft.length, j, System.nanoTime() - t0);
+                if (stop != null) { reason = stop; return; }
+            }
+        }
+
+        /**
+         * Rows of the verification graph: 4, 8, 16 or 32 (a few graphs serve every draft length, and
+         * ggml's CPU matrix kernels reuse each weight block across 4 rows, so 2 or 3 rows cost about
+         * as much as 4), at most the chunk.
+         */
+        private int graphRows(int rows) {
+            int g = rows <= 4 ? 4 : Integer.highestOneBit(rows - 1) << 1;
+            return Math.max(rows, Math.min(g, seq.chunkTokens()));
+        }
     }
 
     private static GenerationResult result(String text, int[] tokens, StopReason reason, int promptTokens, int prefilled,
@@ -106,11 +238,15 @@ final class CanopyGenerationSession implements GenerationSession {
     @Override public int usedTokens() { return seq.used(); }
     @Override public void reset() { seq.reset(); }
 
+    /** Tests: proposes drafts instead of prompt lookup (null: prompt lookup). */
+    void drafterOverride(Drafter d) { drafterOverride = d; }
+
     /** The sequence engine under this session (for tests and the benchmark). */
     SequenceEngine sequence() { return seq; }
 
     @Override
     public void close() {
+        if (draftDrafter != null) draftDrafter.close();
         seq.close();
     }
 }

@@ -167,6 +167,12 @@ public final class CanopyInferenceModel implements InferenceModel {
         return defaultSettings().contextTokens();
     }
 
+    /** This model as a draft: a drafter over a sequence of its own, dense, with {@link #defaultSettings()}. */
+    @Override
+    public Optional<dev.canopy.engine.speculative.DraftSource> draftSource() {
+        return Optional.of(() -> new SequenceDrafter(openSequence(defaultSettings().withAttention(SparseAttentionSettings.dense()))));
+    }
+
     /** Sessions over the tiered KV store, with {@link #defaultSettings()}. */
     @Override
     public Optional<TieredKv> tieredKv() {

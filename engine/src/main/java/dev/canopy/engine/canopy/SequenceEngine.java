@@ -14,6 +14,12 @@ import dev.canopy.engine.runtime.Step;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 
+import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.ggml.Tensors;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -99,6 +105,59 @@ public final class SequenceEngine implements AutoCloseable {
     }
 
     /**
+     * Appends {@code tokens} at the next positions in one step of {@code graphTokens} rows (the last
+     * decoded token and a speculative draft behind it) and returns the logits after each of them.
+     * Each row is computed as a prefill row is, independently of the rows after it, so
+     * {@link #truncate} to the confirmed rows leaves exactly the cache a step of those rows alone
+     * would have written (decision 0120). Only where {@link #speculationBlocker()} is empty.
+     */
+    public float[][] verify(int[] tokens, int graphTokens) {
+        int pos = history.length, n = tokens.length;
+        if (n < 1 || n > graphTokens || graphTokens > chunk) {
+            throw new IllegalArgumentException("verify " + n + " tokens in a graph of " + graphTokens + " rows (chunk " + chunk + ")");
+        }
+        if (pos + n > capacity) throw new IllegalStateException("the KV cache is full");
+        speculationBlocker().ifPresent(why -> { throw new IllegalStateException(why); });
+        Step causal = Step.causal(tokens.clone(), pos, 0);
+        int[] outputs = new int[n];
+        for (int i = 0; i < n; i++) outputs[i] = i;
+        Step step = new Step(causal.tokens(), causal.positions(), causal.cells(), causal.visibleFrom(), causal.visibleTo(), outputs);
+        // sparse attention with dense decode: the rows attend to every key, as one-token steps do
+        float[][] logits = pass.run(step, graphTokens, graphTokens, pass.attention().mode().isSparse());
+        history = Arrays.copyOf(history, pos + n);
+        System.arraycopy(tokens, 0, history, pos, n);
+        return logits;
+    }
+
+    /**
+     * Forgets every position from {@code length} on (a speculative draft's rejected rows): the
+     * history, the sliding-window ring's cells and sparse attention's bookkeeping. Their KV cells
+     * are never attended again (every step's rows see cells up to their own position only) and the
+     * next step writes over them.
+     */
+    public void truncate(int length) {
+        if (length < 0 || length > history.length) throw new IllegalArgumentException("bad truncation " + length);
+        history = Arrays.copyOf(history, length);
+        forgetFrom(length);
+    }
+
+    /**
+     * Why this sequence cannot verify speculative drafts, or empty when it can: dense decode steps
+     * over a KV in memory.
+     */
+    public java.util.Optional<String> speculationBlocker() {
+        if (tiered != null) {
+            return java.util.Optional.of("speculative decoding runs on a KV in memory; the KV tiers gather each step's pages");
+        }
+        SparseAttentionSettings a = pass.attention();
+        if (a.mode().isSparse() && a.decodeBudget() != SparseAttentionSettings.DENSE_DECODE) {
+            return java.util.Optional.of("speculative decoding needs dense decode steps; --decode-budget " + a.decodeBudget()
+                    + " selects keys for one token at a time (use --decode-budget 0)");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Runs one step; when a tiered KV page turns out damaged on disk (its rows are never used), the
      * KV from that page on is recomputed from the tokens and the step runs again.
      */
@@ -163,6 +222,25 @@ public final class SequenceEngine implements AutoCloseable {
     public int reusablePrefix(int tokens) {
         int n = Math.min(tokens, history.length);
         return kv.swaRing() == null || kv.swaRing().continuable(0, n) ? n : 0;
+    }
+
+    /**
+     * The K ({@code keys}) or V rows of layer {@code il} for cells [0, cells) as bytes (tests: the
+     * KV after speculative steps against the KV without).
+     */
+    byte[] kvRows(int il, boolean keys, int cells) {
+        MemorySegment t = keys ? kv.keys(il) : kv.values(il);        // [kvWidth, cells + 1]
+        long bytes = cells * Tensors.nb(t, 1);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment host = a.allocate(bytes);
+            llama_h.ggml_backend_tensor_get(t, host, 0, bytes);
+            return host.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** Whether layer {@code il} keeps a sliding-window ring instead of the context's cells. */
+    boolean ringLayer(int il) {
+        return kv.swaRing() != null && pass.hparams().variant().isSwa(il);
     }
 
     /** Bytes of KV cache held (both halves of an iSWA cache). */

@@ -26,6 +26,11 @@ final class TokenSampler implements AutoCloseable {
         if (chain != null) chain.accept(token);
     }
 
+    /** Whether picks are a plain argmax with no state (no penalties, grammar or randomness). */
+    boolean plainGreedy() {
+        return chain == null;
+    }
+
     int sample(float[] logits) {
         return chain == null ? argmax(logits) : chain.sample(logits);
     }

@@ -90,8 +90,10 @@ final class LlamaGenerationSession implements GenerationSession {
         }
         stream.finish();
         int[] tokens = out.stream().mapToInt(Integer::intValue).toArray();
-        return result(stream.text(), tokens, reason, prompt.length, todo, prefillNs,
+        GenerationResult r = result(stream.text(), tokens, reason, prompt.length, todo, prefillNs,
                 tokens.length, System.nanoTime() - decodeStart, firstToken);
+        return !request.speculation().enabled() ? r : new GenerationResult(r.text(), r.tokens(), r.stopReason(),
+                r.stats().withSpeculationNote("speculative decoding runs on Canopy's engine, not llama.cpp's decoder"));
     }
 
     private static GenerationResult result(String text, int[] tokens, StopReason reason, int promptTokens, int prefilled,

@@ -1,0 +1,80 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code --speculative off|lookup} and {@code --draft-max}: the same answer, the acceptance rate, clear errors. */
+class SpeculativeCliTest {
+    private static final String STORY = "Once upon a time, in a small village by the sea, there lived a fisherman. "
+            + "Once upon a time, in a small village by the sea, there lived a fisherman.";
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny.gguf"));
+    }
+
+    private static String[] generate(String... extra) {
+        String[] base = {"generate", "--model", model.toString(), "--prompt", STORY, "--max-tokens", "24", "--context", "512",
+                "--threads", "2", "--chunk", "32"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return KvFlagsCliTest.run(all);
+    }
+
+    @Test
+    void lookupGivesTheSameAnswerAndPrintsTheAcceptanceRate() {
+        String[] plain = generate("--temperature", "0");
+        String[] fast = generate("--temperature", "0", "--speculative", "lookup", "--draft-max", "6", "--stats");
+        assertThat(fast[0]).as(fast[2]).isEqualTo("0");
+        assertThat(fast[1]).isEqualTo(plain[1]);
+        assertThat(fast[2]).doesNotContain("note:");
+    }
+
+    @Test
+    void samplingSaysWhyItDoesNotSpeculate() {
+        String[] r = generate("--speculative", "lookup");       // temperature 0.7 by default
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[2]).contains("note:").contains("greedy");
+    }
+
+    @Test
+    void badValuesAreOneClearLine() {
+        String[] mode = generate("--temperature", "0", "--speculative", "fast");
+        assertThat(mode[0]).isNotEqualTo("0");
+        assertThat(mode[2]).contains("--speculative must be one of off, lookup").doesNotContain("\tat ");
+        String[] max = generate("--temperature", "0", "--speculative", "lookup", "--draft-max", "0");
+        assertThat(max[0]).isNotEqualTo("0");
+        assertThat(max[2]).contains("--draft-max must be between 1 and").doesNotContain("\tat ");
+        String[] noDraft = generate("--temperature", "0", "--speculative", "draft");
+        assertThat(noDraft[0]).isNotEqualTo("0");
+        assertThat(noDraft[2]).contains("--speculative draft needs --draft-model FILE");
+    }
+
+    @Test
+    void aModelDraftsForItself() {
+        String[] plain = generate("--temperature", "0");
+        String[] self = generate("--temperature", "0", "--speculative", "draft", "--draft-model", model.toString(), "--stats");
+        assertThat(self[0]).as(self[2]).isEqualTo("0");
+        assertThat(self[1]).isEqualTo(plain[1]);
+        assertThat(self[2]).contains("speculative:").contains("accepted");
+    }
+
+    @Test
+    void benchComparesPlainAndSpeculativeDecodeInOneRun() {
+        String[] r = KvFlagsCliTest.run("bench", "--model", model.toString(), "--speculative", "lookup", "--prompt-tokens", "64",
+                "--gen-tokens", "16", "--threads", "1", "--chunk", "32", "--context", "256", "--repeats", "1");
+        assertThat(r[0]).as(r[2] + r[1]).isEqualTo("0");
+        assertThat(r[1]).contains("quote").contains("plain tok/s").contains("ratio").contains("same tokens");
+    }
+}

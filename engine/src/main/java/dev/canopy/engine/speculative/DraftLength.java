@@ -1,0 +1,82 @@
+package dev.canopy.engine.speculative;
+
+/**
+ * How many tokens the next draft may hold, following what the model confirms and what it costs.
+ * It starts at {@value #START} (a verification step of 4 rows, the cheapest), doubles plus one after
+ * a fully confirmed draft (3, 7, 15: filling the 4-, 8- and 16-row graphs), up to the limit, and
+ * otherwise falls back to one past the confirmed part (at least {@value #START}). Every {@value #WINDOW} proposed tokens it checks that speculating
+ * pays: the share confirmed must reach {@value #MIN_ACCEPTANCE}, and, once one-token steps have been
+ * timed (the first tokens decode one at a time to time them), a token from verification steps must
+ * cost less than the fastest one-token step. When it does not pay,
+ * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
+ * on each further failure up to {@value #MAX_PAUSE}, then tries again. Not thread-safe: one generation.
+ */
+public final class DraftLength {
+    static final int WINDOW = 16;
+    static final int START = 3;
+    static final double MIN_ACCEPTANCE = 0.25;
+    static final int FIRST_PAUSE = 32;
+    static final int MAX_PAUSE = 1024;
+    static final int TIMED_PLAIN_STEPS = 3;
+
+    private final int max;
+    private int length;
+    private int pausedFor;              // tokens to decode one at a time before proposing again
+    private int nextPause = FIRST_PAUSE;
+    private int windowDrafted, windowAccepted, windowTokens;
+    private long windowNanos;
+    private long plainNanos;            // the fastest one-token step seen (a graph build never counts), 0 until one was timed
+    private int plainSteps;
+    private int pauses;
+
+    /** At most {@code max} tokens per draft (at least 1). */
+    public DraftLength(int max) {
+        if (max < 1) throw new IllegalArgumentException("a draft holds at least one token");
+        this.max = max;
+        this.length = Math.min(max, START);
+    }
+
+    /**
+     * The next draft's length limit, 0 while speculation is paused (each call counts one paused
+     * token) and for the first {@value #TIMED_PLAIN_STEPS} tokens, whose one-token steps set the cost to beat.
+     */
+    public int next() {
+        if (plainSteps < TIMED_PLAIN_STEPS) return 0;
+        if (pausedFor > 0) {
+            pausedFor--;
+            return 0;
+        }
+        return length;
+    }
+
+    /** A one-token step took {@code nanos}. */
+    public void plainStep(long nanos) {
+        plainNanos = plainNanos == 0 ? nanos : Math.min(plainNanos, nanos);
+        plainSteps++;
+    }
+
+    /** A verification step of a {@code drafted}-token draft confirmed {@code accepted} of them and took {@code nanos}. */
+    public void verified(int drafted, int accepted, long nanos) {
+        length = accepted == drafted ? Math.min(max, 2 * length + 1) : Math.min(max, Math.max(START, accepted + 1));
+        windowDrafted += drafted;
+        windowAccepted += accepted;
+        windowTokens += 1 + accepted;
+        windowNanos += nanos;
+        if (windowDrafted < WINDOW) return;
+        boolean pays = windowAccepted >= MIN_ACCEPTANCE * windowDrafted
+                && (plainNanos == 0 || (double) windowNanos / windowTokens < plainNanos);
+        if (pays) {
+            nextPause = FIRST_PAUSE;
+        } else {
+            pausedFor = nextPause;
+            nextPause = Math.min(MAX_PAUSE, 2 * nextPause);
+            length = Math.min(max, START);
+            pauses++;
+        }
+        windowDrafted = windowAccepted = windowTokens = 0;
+        windowNanos = 0;
+    }
+
+    /** Times speculation paused itself because it did not pay. */
+    public int pauses() { return pauses; }
+}
