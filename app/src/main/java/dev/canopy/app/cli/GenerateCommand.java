@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
@@ -78,8 +79,10 @@ final class GenerateCommand implements Callable<Integer> {
         if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone
             throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");
         }
-        try (InferenceModel m = Engines.load(model, engine.toOptions()); GenerationSession session = openSession(m, err)) {
+        EngineOptions options = engine.toOptions();
+        try (InferenceModel m = Engines.load(model, options); GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
+            if (!options.workers().isEmpty()) err.println("layers: " + m.runsOn());
             if (input.batch != null) return runBatch(m, session, sampling, out);
             String prompt = chat ? m.formatChat(List.of(ChatMessage.user(text)), true) : text;
             CancellationToken cancel = new CancellationToken();

@@ -1,5 +1,6 @@
 package dev.canopy.natives.rpc;
 
+import dev.canopy.natives.NativeLibraryException;
 import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
@@ -61,7 +62,7 @@ public final class RpcBackend {
 
     /** {@link #find()}, or an exception that says what is missing and where it was looked for. */
     public static RpcBackend require() {
-        return find().orElseThrow(() -> new IllegalStateException("this build has no RPC backend (libggml-rpc) in "
+        return find().orElseThrow(() -> new NativeLibraryException("this build has no RPC backend (libggml-rpc) in "
                 + NativeRuntime.get().libraries().directory()
                 + ": it is compiled by the build where g++ is installed (native-bindings/scripts/build-rpc-backend.sh)"));
     }
