@@ -5,7 +5,7 @@ import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
-import dev.canopy.engine.llama.WorkerPlacement;
+import dev.canopy.engine.WorkerPlacement;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.rpc.RpcBackend;

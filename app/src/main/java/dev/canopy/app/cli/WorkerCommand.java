@@ -3,7 +3,6 @@ package dev.canopy.app.cli;
 import dev.canopy.engine.DefaultGpu;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
-import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.rpc.RpcBackend;
 import dev.canopy.natives.rpc.RpcEndpoint;
 import dev.canopy.natives.rpc.RpcProbe;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -86,14 +84,15 @@ final class WorkerCommand implements Callable<Integer> {
         int processors = Runtime.getRuntime().availableProcessors();
         int n = threads > 0 ? Math.min(threads, processors) : processors;
         Optional<BackendDevice> gpu = device == Device.gpu ? DefaultGpu.ofThisMachine() : Optional.empty();
-        MemorySegment dev;
+        BackendDevice dev;
         String what;
         if (gpu.isPresent()) {
-            dev = llama_h.ggml_backend_dev_get(gpu.get().index());
+            dev = gpu.get();
             what = "GPU " + DefaultGpu.label(gpu.get()) + ", " + (gpu.get().memoryFree() >> 20) + " MiB free";
         } else {
             if (device == Device.gpu) out.println("No GPU found here: serving the CPU.");
-            dev = llama_h.ggml_backend_dev_by_type(llama_h.GGML_BACKEND_DEVICE_TYPE_CPU());
+            dev = NativeRuntime.get().devices().stream().filter(d -> d.kind() == BackendDevice.Kind.CPU).findFirst()
+                    .orElseThrow(() -> new CliException("worker: ggml lists no CPU device"));
             what = "CPU, " + n + " threads";
         }
         out.println("Canopy worker on " + endpoint + ": " + what + ", RPC protocol " + RpcProbe.PROTOCOL

@@ -8,6 +8,7 @@ import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.Tokenizer;
+import dev.canopy.engine.WorkerPlacement;
 import dev.canopy.natives.llama.ChatMessage;
 import dev.canopy.natives.llama.ChatTemplates;
 import dev.canopy.natives.llama.LlamaModel;

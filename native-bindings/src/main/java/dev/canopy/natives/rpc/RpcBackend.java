@@ -1,5 +1,6 @@
 package dev.canopy.natives.rpc;
 
+import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeLibraryException;
 import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.NativeRuntime;
@@ -68,11 +69,12 @@ public final class RpcBackend {
     }
 
     /**
-     * Serves {@code device} (a {@code ggml_backend_dev_t}, borrowed) on {@code endpoint} until the process
+     * Serves {@code served} (one of {@link NativeRuntime#devices()}) on {@code endpoint} until the process
      * ends. Returns only when the server could not start (the port is taken, the address is not this
      * computer's); ggml writes its own lines to standard output.
      */
-    public void serve(RpcEndpoint endpoint, Optional<Path> cacheDir, int threads, MemorySegment device) {
+    public void serve(RpcEndpoint endpoint, Optional<Path> cacheDir, int threads, BackendDevice served) {
+        MemorySegment device = device(served);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment devices = arena.allocate(ValueLayout.ADDRESS, 1);
             devices.setAtIndex(ValueLayout.ADDRESS, 0, device);
@@ -81,6 +83,11 @@ public final class RpcBackend {
         } catch (Throwable t) {
             throw new IllegalStateException("the RPC server failed: " + t.getMessage(), t);
         }
+    }
+
+    /** The {@code ggml_backend_dev_t} of one of {@link NativeRuntime#devices()} (borrowed: ggml's registry keeps it). */
+    public static MemorySegment device(BackendDevice d) {
+        return llama_h.ggml_backend_dev_get(d.index());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.canopy.natives.rpc;
 
-import dev.canopy.natives.ffi.llama_h;
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
 import dev.canopy.natives.llama.ContextParams;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class RpcBackendTest {
         if (rpc.isEmpty()) System.out.println("RpcBackendTest: skipped, this build has no RPC backend (libggml-rpc; g++ missing?)");
         assumeTrue(rpc.isPresent(), "no RPC backend in this build");
         worker = new RpcEndpoint("127.0.0.1", freePort());
-        MemorySegment cpu = llama_h.ggml_backend_dev_by_type(llama_h.GGML_BACKEND_DEVICE_TYPE_CPU());
+        BackendDevice cpu = NativeRuntime.get().devices().stream().filter(d -> d.kind() == BackendDevice.Kind.CPU).findFirst().orElseThrow();
         Thread server = new Thread(() -> rpc.get().serve(worker, Optional.empty(), 1, cpu), "rpc-server");
         server.setDaemon(true);   // ggml's server has no stop; it ends with the test JVM
         server.start();

@@ -1,8 +1,6 @@
-package dev.canopy.engine.llama;
+package dev.canopy.engine;
 
-import dev.canopy.engine.DefaultGpu;
 import dev.canopy.natives.BackendDevice;
-import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.DeviceSplit;
 import dev.canopy.natives.rpc.RpcBackend;
 import dev.canopy.natives.rpc.RpcEndpoint;
@@ -53,7 +51,7 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, int layers
             }
         }
         localGpu.ifPresent(gpu -> {
-            devices.add(llama_h.ggml_backend_dev_get(gpu.index()));
+            devices.add(RpcBackend.device(gpu));
             weights.add((double) Math.max(gpu.memoryFree(), 1));
             labels.add("GPU " + DefaultGpu.label(gpu) + " here");
         });
