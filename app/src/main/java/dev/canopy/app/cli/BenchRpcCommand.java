@@ -86,7 +86,7 @@ final class BenchRpcCommand implements Callable<Integer> {
                     s.prefillTokensPerSecond(), s.decodeTokensPerSecond());
             out.printf("%-22s %12.2fx %11.2fx%n", "split / local", s.prefillTokensPerSecond() / l.prefillTokensPerSecond(),
                     s.decodeTokensPerSecond() / l.decodeTokensPerSecond());
-            out.printf("decode time per token: local %.2f ms, split %.2f ms (+%.2f ms per token over the network)%n",
+            out.printf("decode time per token: local %.2f ms, split %.2f ms (split minus local: %+.2f ms)%n",
                     l.decodeMillis() / l.generatedTokens(), s.decodeMillis() / s.generatedTokens(),
                     s.decodeMillis() / s.generatedTokens() - l.decodeMillis() / l.generatedTokens());
             out.println("greedy tokens " + (Arrays.equals(best[0].tokens(), best[1].tokens()) ? "identical" : "DIFFER") + " (prompt " + l.promptTokens() + " tokens)");
