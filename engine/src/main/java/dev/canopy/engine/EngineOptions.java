@@ -1,6 +1,9 @@
 package dev.canopy.engine;
 
 import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.natives.rpc.RpcEndpoint;
+
+import java.util.List;
 
 /**
  * How to load and run a model.
@@ -15,13 +18,23 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param weights       how Canopy's engine keeps the CPU layers' matrices (repacked by default)
  * @param kvPrecision   "KV precision": the KV cache's type (F16 by default; Q8_0 and Q4_0 quantize it,
  *                      falling back to F16 with a notice for models whose head size is not a multiple of 32)
+ * @param workers       "Other computers": workers ({@code canopy worker}, ggml's RPC servers) whose devices take
+ *                      the offloaded layers with this computer's GPU, by free memory; empty = this computer only
  */
 public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
-                            SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision) {
+                            SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision,
+                            List<RpcEndpoint> workers) {
     public EngineOptions {
         if (attention == null) attention = SparseAttentionSettings.dense();
         if (weights == null) weights = WeightLayout.REPACKED;
         if (kvPrecision == null) kvPrecision = KvPrecision.F16;
+        workers = workers == null ? List.of() : List.copyOf(workers);
+    }
+
+    /** This computer only. */
+    public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
+                         SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision) {
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, List.of());
     }
 
     /** Repacked weights, F16 KV. */
@@ -39,14 +52,15 @@ public record EngineOptions(EngineKind engine, int contextTokens, int chunkToken
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights, kvPrecision); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights, kvPrecision); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights, kvPrecision); }
-    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights, kvPrecision); }
-    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w, kvPrecision); }
-    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, p); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights, kvPrecision, workers); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights, kvPrecision, workers); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights, kvPrecision, workers); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights, kvPrecision, workers); }
+    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w, kvPrecision, workers); }
+    public EngineOptions withWorkers(List<RpcEndpoint> w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, w); }
+    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, p, workers); }
 
     /**
      * The threads a session runs: all processors for 0, and never more than there are. ggml's

@@ -12,8 +12,14 @@ import java.io.PrintWriter;
         description = "Private, on-device LLM chat and document summaries. Without a subcommand, opens the desktop app.",
         subcommands = {InfoCommand.class, GenerateCommand.class, BenchCommand.class, SummarizeCommand.class,
                 MemoryCommand.class, EvalCommand.class, BenchKvCommand.class, BenchMemoryCommand.class, SelfTestCommand.class,
-                RandomModelCommand.class, BenchBatchCommand.class, ServeCommand.class, BenchServeCommand.class})
+                RandomModelCommand.class, BenchBatchCommand.class, ServeCommand.class, BenchServeCommand.class, WorkerCommand.class,
+                BenchRpcCommand.class})
 public final class CanopyCli implements Runnable {
+
+    /** The command line alone, without the desktop (child processes in tests, {@code canopy worker}). */
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
 
     /** Runs the CLI with {@code args} and returns the process exit code. */
     public static int run(String... args) {

@@ -3,9 +3,11 @@ package dev.canopy.app.cli;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
+import dev.canopy.natives.rpc.RpcEndpoint;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Options shared by commands that load a model (a picocli mixin). */
@@ -30,6 +32,10 @@ final class EngineSelection {
             completionCandidates = KvTypeConverter.Names.class, description = KvTypeConverter.DESCRIPTION)
     KvPrecision kvType;
 
+    @Option(names = "--rpc", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Other computers running `canopy worker`: the offloaded layers (--gpu-layers) are split over their devices and this computer's GPU by free memory; runs through llama.cpp's decoder. Trusted networks or SSH tunnels only (no authentication or encryption).")
+    String rpc;
+
     @Mixin AttentionOptions attention;
 
     EngineOptions toOptions() {
@@ -41,6 +47,21 @@ final class EngineSelection {
         EngineOptions options = new EngineOptions(kind, context, chunk, threads, gpuLayers, attention.toSettings()).withKvPrecision(kvType);
         if (kind == EngineKind.LLAMA && options.attention().mode().isSparse()) {
             throw new CliException("--attention " + attention.mode + " needs --engine canopy (llama.cpp's decoder only runs dense attention)");
+        }
+        if (rpc != null) {
+            List<RpcEndpoint> workers;
+            try {
+                workers = RpcEndpoint.parseList(rpc);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--rpc: " + e.getMessage());
+            }
+            if (options.attention().mode().isSparse()) {
+                throw new CliException("--attention " + attention.mode + " cannot run with --rpc (layers on other computers run through llama.cpp's decoder, dense attention only)");
+            }
+            if (gpuLayers == 0) {
+                throw new CliException("--rpc puts offloaded layers on other computers, and --gpu-layers 0 offloads none: use -1 (all) or a number of layers");
+            }
+            options = options.withWorkers(workers);
         }
         return options;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
@@ -81,9 +82,11 @@ final class GenerateCommand implements Callable<Integer> {
             throw new CliException(input.prompt != null ? "the prompt is empty" : "the prompt file " + input.promptFile + " is empty");
         }
         speculative.enabled();                            // bad values fail before a model loads
-        try (InferenceModel m = Engines.load(model, engine.toOptions()); InferenceModel draft = speculative.loadDraft(engine.toOptions());
+        EngineOptions options = engine.toOptions();
+        try (InferenceModel m = Engines.load(model, options); InferenceModel draft = speculative.loadDraft(options);
              GenerationSession session = openSession(m, err)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
+            if (!options.workers().isEmpty()) err.println("layers: " + m.runsOn());
             Speculation speculation = speculative.toSpeculation(m, draft);
             if (input.batch != null) return runBatch(m, session, sampling, out);
             String prompt = chat ? m.formatChat(List.of(ChatMessage.user(text)), true) : text;

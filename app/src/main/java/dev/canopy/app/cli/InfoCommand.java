@@ -1,11 +1,17 @@
 package dev.canopy.app.cli;
 
 import dev.canopy.app.settings.ComputeDevices;
+import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.WorkerPlacement;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
+import dev.canopy.natives.rpc.RpcBackend;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.RpcProbe;
+import dev.canopy.natives.rpc.WorkerStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code canopy info [--model FILE]}: the native runtime, its devices, and a model's metadata. */
@@ -21,6 +28,13 @@ import java.util.concurrent.Callable;
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "A GGUF model file to describe.")
     Path model;
+
+    @Option(names = "--rpc", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Workers (`canopy worker`) to check: each one's protocol and devices' free memory, and with --model where the layers would go.")
+    String rpc;
+
+    @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "-1", description = "With --rpc and --model: the offloaded layers to place (-1 = all). Default: ${DEFAULT-VALUE}.")
+    int gpuLayers;
 
     @Spec
     CommandSpec spec;
@@ -51,7 +65,33 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("  chat template:  %s%n", i.hasChatTemplate() ? "yes" : "no (ChatML is used)");
             out.printf("  file size:      %,d bytes%n", i.fileBytes());
         }
+        if (rpc != null) describeWorkers(out);
         out.flush();
         return 0;
+    }
+
+    /** Each worker's handshake, and with a model the split llama.cpp would make over them and this computer's GPU. */
+    private void describeWorkers(PrintWriter out) {
+        List<RpcEndpoint> workers;
+        try {
+            workers = RpcEndpoint.parseList(rpc);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--rpc: " + e.getMessage());
+        }
+        out.println("Other computers:");
+        for (RpcEndpoint w : workers) {
+            WorkerStatus s = RpcProbe.probe(w, RpcBackend.HANDSHAKE_TIMEOUT);
+            out.println("  " + w + ": RPC protocol " + s.protocol());
+            for (int d = 0; d < s.devices().size(); d++) {
+                WorkerStatus.RemoteMemory m = s.devices().get(d);
+                out.printf("    device %d: %,d MiB free of %,d MiB%n", d, m.free() >> 20, m.total() >> 20);
+            }
+        }
+        if (model != null) {
+            if (gpuLayers == 0) throw new CliException("--gpu-layers 0 places no layer on other computers");
+            ModelInfo i = ModelInspector.inspect(model);
+            WorkerPlacement p = WorkerPlacement.connect(workers, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
+            out.println("Split (--gpu-layers " + gpuLayers + ", by free memory, placed by llama.cpp): " + p.describe());
+        }
     }
 }

@@ -63,6 +63,7 @@ final class LlamaGenerationSession implements GenerationSession {
             history = Arrays.copyOf(prompt, end);
             listener.onPrefillProgress(end - keep, todo);
         }
+        ctx.synchronize();   // the last chunk may still be computing on an async backend (GPU, RPC worker)
         long prefillNs = System.nanoTime() - start;
 
         TextStream stream = new TextStream(request.stopStrings(), listener);

@@ -8,6 +8,7 @@ import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.Tokenizer;
+import dev.canopy.engine.WorkerPlacement;
 import dev.canopy.natives.llama.ChatMessage;
 import dev.canopy.natives.llama.ChatTemplates;
 import dev.canopy.natives.llama.LlamaModel;
@@ -23,19 +24,37 @@ public final class LlamaInferenceModel implements InferenceModel {
     private final EngineOptions options;
     private final LlamaTokenizer tokenizer;
     private final Optional<String> notice;
+    private final Optional<WorkerPlacement> workers;
 
-    private LlamaInferenceModel(LlamaModel model, ModelInfo info, EngineOptions options, Optional<String> notice) {
+    private LlamaInferenceModel(LlamaModel model, ModelInfo info, EngineOptions options, Optional<String> notice,
+                                Optional<WorkerPlacement> workers) {
         this.model = model;
         this.info = info;
         this.options = options;
         this.tokenizer = new LlamaTokenizer(model.vocab());
         this.notice = notice;
+        this.workers = workers;
     }
 
+    /**
+     * Loads with libllama. With workers in the options, each is checked and connected first (a worker
+     * that is down, refuses or speaks another protocol throws {@link dev.canopy.natives.rpc.RpcWorkerException}
+     * naming it), and the offloaded layers are split over their devices and this computer's GPU.
+     */
     public static LlamaInferenceModel load(ModelInfo info, EngineOptions options, Optional<String> notice) {
-        LlamaModel m = LlamaModel.load(info.file(), ModelParams.cpu().withGpuLayers(options.gpuLayers()));
-        return new LlamaInferenceModel(m, info, options, notice);
+        ModelParams params = ModelParams.cpu().withGpuLayers(options.gpuLayers());
+        Optional<WorkerPlacement> workers = Optional.empty();
+        if (!options.workers().isEmpty()) {
+            WorkerPlacement placement = WorkerPlacement.connect(options.workers(), info.layers(), options.gpuLayers(), DefaultGpu.ofThisMachine());
+            params = params.withSplit(placement.split());
+            workers = Optional.of(placement);
+        }
+        LlamaModel m = LlamaModel.load(info.file(), params);
+        return new LlamaInferenceModel(m, info, options, notice, workers);
     }
+
+    /** Where the layers go over other computers, when workers lend their devices. */
+    public Optional<WorkerPlacement> workerPlacement() { return workers; }
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.LLAMA; }
@@ -62,6 +81,7 @@ public final class LlamaInferenceModel implements InferenceModel {
 
     /** llama.cpp places the layers itself (over every GPU ggml lists); this names the one Canopy would take. */
     @Override public String runsOn() {
+        if (workers.isPresent()) return workers.get().describe() + ", placed by llama.cpp";
         if (options.gpuLayers() == 0) return "CPU";
         return DefaultGpu.ofThisMachine().map(g -> "GPU " + DefaultGpu.label(g) + ": "
                 + (options.gpuLayers() < 0 ? "as many layers as fit" : options.gpuLayers() + " layers") + ", placed by llama.cpp")

@@ -93,6 +93,11 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /** The logits of output row {@code i} of the last decode ({@code -1} = the last output). Copied. */
+    /** Waits until every decode so far has finished computing: llama_decode may return before an async backend (a GPU, an RPC worker) is done. */
+    public void synchronize() {
+        llama_h.llama_synchronize(handle());
+    }
+
     public float[] logits(int i) {
         MemorySegment p = llama_h.llama_get_logits_ith(handle(), i);
         if (p.equals(MemorySegment.NULL)) throw new IllegalArgumentException("no logits for output " + i);

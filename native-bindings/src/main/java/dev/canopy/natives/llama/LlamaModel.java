@@ -7,6 +7,7 @@ import dev.canopy.natives.ffi.llama_model_params;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class LlamaModel implements AutoCloseable {
             llama_model_params.no_host(p, params.cpuOnly());
             llama_model_params.vocab_only(p, params.vocabOnly());
             llama_model_params.load_mode(p, params.mmap() ? llama_h.LLAMA_LOAD_MODE_MMAP() : llama_h.LLAMA_LOAD_MODE_NONE());
+            if (params.split() != null) setSplit(arena, p, params.split());
             m = llama_h.llama_model_load_from_file(arena.allocateFrom(file.toAbsolutePath().toString()), p);
         }
         if (m.equals(MemorySegment.NULL)) {
@@ -48,6 +50,23 @@ public final class LlamaModel implements AutoCloseable {
                     + NativeLog.drainAsSuffix());
         }
         return new LlamaModel(file, m, params.cpuOnly());
+    }
+
+    /** The devices (a NULL-terminated array) and their shares (llama_max_devices floats), alive during the load. */
+    private static void setSplit(Arena arena, MemorySegment p, DeviceSplit split) {
+        int n = split.devices().size();
+        int max = (int) llama_h.llama_max_devices();
+        if (n > max) throw new ModelLoadException("llama.cpp places layers on at most " + max + " devices, not " + n);
+        MemorySegment devices = arena.allocate(ValueLayout.ADDRESS, n + 1);
+        MemorySegment shares = arena.allocate(ValueLayout.JAVA_FLOAT, max);
+        for (int i = 0; i < n; i++) {
+            devices.setAtIndex(ValueLayout.ADDRESS, i, split.devices().get(i));
+            shares.setAtIndex(ValueLayout.JAVA_FLOAT, i, split.weights().get(i).floatValue());
+        }
+        devices.setAtIndex(ValueLayout.ADDRESS, n, MemorySegment.NULL);
+        llama_model_params.devices(p, devices);
+        llama_model_params.tensor_split(p, shares);
+        llama_model_params.split_mode(p, llama_h.LLAMA_SPLIT_MODE_LAYER());
     }
 
     /** The native pointer, for wrappers in this package and the engine's fallback path. Borrowed. */

@@ -6,8 +6,14 @@ package dev.canopy.natives.llama;
  * @param gpuLayers layers to place on a GPU: 0 = CPU only, -1 = all
  * @param vocabOnly load only the tokenizer (for tokenizing and templates without weights)
  * @param mmap      memory-map the file instead of reading it
+ * @param split     the devices the offloaded layers go to and their shares; {@code null}: llama.cpp's
+ *                  default (every GPU ggml lists, by free memory)
  */
-public record ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap) {
+public record ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap, DeviceSplit split) {
+    public ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap) {
+        this(gpuLayers, vocabOnly, mmap, null);
+    }
+
     public static ModelParams cpu() {
         return new ModelParams(0, false, true);
     }
@@ -22,6 +28,11 @@ public record ModelParams(int gpuLayers, boolean vocabOnly, boolean mmap) {
     }
 
     public ModelParams withGpuLayers(int n) {
-        return new ModelParams(n, vocabOnly, mmap);
+        return new ModelParams(n, vocabOnly, mmap, split);
+    }
+
+    /** Offloaded layers over these devices in these shares (for example a local GPU and remote workers). */
+    public ModelParams withSplit(DeviceSplit s) {
+        return new ModelParams(gpuLayers, vocabOnly, mmap, s);
     }
 }

@@ -1,0 +1,150 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import dev.canopy.natives.rpc.RpcBackend;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.RpcProbe;
+import dev.canopy.natives.rpc.RpcWorkerException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code canopy worker} and {@code --rpc}: two workers as child processes on loopback, a model split over
+ * this process's CPU and both of them, and the errors a worker that is down or unsafe gives.
+ */
+class RpcCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static final List<Process> workers = new ArrayList<>();
+    static final List<RpcEndpoint> endpoints = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoWorkers() throws Exception {
+        boolean present = RpcBackend.find().isPresent();
+        if (!present) System.out.println("RpcCliTest: skipped, this build has no RPC backend (libggml-rpc; g++ missing?)");
+        assumeTrue(present, "no RPC backend in this build");
+        // 6 layers, --gpu-layers 5: 0-1 stay here, 2-4 go to the first worker, 5 and the output to the second
+        model = TinyModels.write(TinyModelSpec.tiny("llama").withShape(64, 6, 4, 2, 128), dir.resolve("tiny6.gguf"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < 2; i++) {
+            RpcEndpoint e = new RpcEndpoint("127.0.0.1", freePort());
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    CanopyCli.class.getName(), "worker", "--port", Integer.toString(e.port()), "--device", "cpu", "--threads", "1")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker" + i + ".log").toFile()).start();
+            workers.add(p);
+            endpoints.add(e);
+        }
+        for (RpcEndpoint e : endpoints) awaitHandshake(e);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        workers.forEach(Process::destroy);
+    }
+
+    private static String[] generate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--prompt", "Once upon a time, in a small village by the sea",
+                "--max-tokens", "12", "--temperature", "0", "--context", "256", "--threads", "2", "--engine", "llama"));
+        args.addAll(List.of(extra));
+        return KvFlagsCliTest.run(args.toArray(String[]::new));
+    }
+
+    private static String rpcList() {
+        return endpoints.get(0) + "," + endpoints.get(1);
+    }
+
+    @Test
+    void aModelSplitOverThisCpuAndTwoWorkersGivesTheLocalGreedyOutput() {
+        String[] local = generate("--gpu-layers", "0");
+        assertThat(local[0]).as(local[2]).isEqualTo("0");
+        String[] split = generate("--gpu-layers", "5", "--rpc", rpcList());
+        assertThat(split[0]).as(split[2]).isEqualTo("0");
+        assertThat(split[1]).isNotBlank().isEqualTo(local[1]);
+        assertThat(split[2]).containsPattern("layers: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0)
+                + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1));
+        // the default engine takes the same path, with a notice; and a second model reconnects to the same workers
+        String[] canopy = KvFlagsCliTest.run("generate", "--model", model.toString(), "--prompt", "Once upon a time, in a small village by the sea",
+                "--max-tokens", "12", "--temperature", "0", "--context", "256", "--threads", "2", "--gpu-layers", "5", "--rpc", rpcList());
+        assertThat(canopy[0]).as(canopy[2]).isEqualTo("0");
+        assertThat(canopy[1]).isEqualTo(local[1]);
+        assertThat(canopy[2]).contains("note: Layers on other computers run through llama.cpp's own decoder");
+        // and Canopy's own engine, all on this CPU, answers the same
+        String[] own = KvFlagsCliTest.run("generate", "--model", model.toString(), "--prompt", "Once upon a time, in a small village by the sea",
+                "--max-tokens", "12", "--temperature", "0", "--context", "256", "--threads", "2", "--gpu-layers", "0");
+        assertThat(own[0]).as(own[2]).isEqualTo("0");
+        assertThat(own[1]).isEqualTo(local[1]);
+    }
+
+    @Test
+    void benchRpcPrintsBothSpeedsAndTheirRatio() {
+        String[] r = KvFlagsCliTest.run("bench-rpc", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5",
+                "--prompt-tokens", "32", "--gen-tokens", "6", "--repeats", "1", "--threads", "2");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("this computer only").contains("split over 2 workers").contains("split / local")
+                .contains("greedy tokens identical");
+    }
+
+    @Test
+    void infoShowsEachWorkersMemoryAndTheSplit() {
+        String[] r = KvFlagsCliTest.run("info", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("Other computers:").contains(endpoints.get(0) + ": RPC protocol 7.0.0")
+                .contains("device 0: ").contains("MiB free of")
+                .contains("Split (--gpu-layers 5, by free memory, placed by llama.cpp): layers 0-1 on the CPU here; layers 2-4 on RPC");
+    }
+
+    @Test
+    void aWorkerThatIsDownGivesOneLineNamingItAndExitCode2() throws IOException {
+        RpcEndpoint down = new RpcEndpoint("127.0.0.1", freePort());
+        String[] r = generate("--rpc", endpoints.get(0) + "," + down);
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip()).isEqualTo("canopy: worker " + down + " refused the connection: is `canopy worker` running there, on that port?");
+        // the workers that are up still serve the next run
+        assertThat(generate("--gpu-layers", "2", "--rpc", endpoints.get(1).toString())[0]).isEqualTo("0");
+    }
+
+    @Test
+    void workerRefusesTheNetworkWithoutAllowNetworkAndATakenPort() {
+        String[] open = KvFlagsCliTest.run("worker", "--host", "0.0.0.0", "--port", "1");
+        assertThat(open[0]).isEqualTo("2");
+        assertThat(open[2]).contains("no authentication and no encryption").contains("--allow-network").contains("SSH tunnel");
+        String[] taken = KvFlagsCliTest.run("worker", "--port", Integer.toString(endpoints.get(0).port()), "--device", "cpu");
+        assertThat(taken[0]).isEqualTo("2");
+        assertThat(taken[2]).startsWith("canopy: worker: cannot listen on " + endpoints.get(0));
+        String[] badRpc = generate("--rpc", "host:http");
+        assertThat(badRpc[0]).isEqualTo("2");
+        assertThat(badRpc[2]).contains("--rpc: 'host:http' is not host:port");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
+    }
+
+    static void awaitHandshake(RpcEndpoint endpoint) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                RpcProbe.probe(endpoint, Duration.ofSeconds(2));
+                return;
+            } catch (RpcWorkerException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+}

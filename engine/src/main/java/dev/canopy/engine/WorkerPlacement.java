@@ -1,0 +1,84 @@
+package dev.canopy.engine;
+
+import dev.canopy.natives.BackendDevice;
+import dev.canopy.natives.llama.DeviceSplit;
+import dev.canopy.natives.rpc.RpcBackend;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.WorkerStatus;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a model's layers go when other computers lend their devices: llama.cpp's layer split
+ * (input embedding on this CPU; the last {@code gpuLayers} layers, and the output when all are
+ * offloaded, in runs over the workers' devices first, as llama.cpp orders them to keep network
+ * transfers few, then this computer's GPU), each device's share its free memory. Each layer's KV
+ * lives where the layer runs, on its worker.
+ *
+ * @param split     the devices and shares handed to libllama
+ * @param labels    a label per device, e.g. "RPC0 on worker 10.0.0.2:50052"
+ * @param layers    the model's repeating layers
+ * @param gpuLayers offloaded layers as asked (-1 = all and the output)
+ */
+public record WorkerPlacement(DeviceSplit split, List<String> labels, int layers, int gpuLayers) {
+    public WorkerPlacement {
+        labels = List.copyOf(labels);
+    }
+
+    /**
+     * Connects to every worker (each checked by a handshake first: one that is down, refuses or speaks
+     * another protocol version throws an exception naming it) and adds this computer's GPU when it has one.
+     */
+    public static WorkerPlacement connect(List<RpcEndpoint> workers, int layers, int gpuLayers, Optional<BackendDevice> localGpu) {
+        if (gpuLayers == 0) {
+            throw new IllegalArgumentException("other computers take offloaded layers, and --gpu-layers 0 offloads none: use -1 (all) or a number of layers");
+        }
+        RpcBackend rpc = RpcBackend.require();
+        List<MemorySegment> devices = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (RpcEndpoint w : workers) {
+            RpcBackend.RemoteWorker remote = rpc.connect(w);
+            List<String> names = remote.deviceNames();
+            for (int d = 0; d < remote.devices().size(); d++) {
+                WorkerStatus.RemoteMemory memory = remote.status().devices().get(d);
+                devices.add(remote.devices().get(d));
+                weights.add((double) Math.max(memory.free(), 1));
+                labels.add(names.get(d) + " on worker " + w);
+            }
+        }
+        localGpu.ifPresent(gpu -> {
+            devices.add(RpcBackend.device(gpu));
+            weights.add((double) Math.max(gpu.memoryFree(), 1));
+            labels.add("GPU " + DefaultGpu.label(gpu) + " here");
+        });
+        return new WorkerPlacement(new DeviceSplit(devices, weights), labels, layers, gpuLayers);
+    }
+
+    /** e.g. "layers 0-1 on the CPU here; 2-3 on RPC0 on worker a:1; 4-5 and the output on RPC1 on worker b:2". */
+    public String describe() {
+        int[] at = split.assign(layers, gpuLayers);
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int il = 1; il <= at.length; il++) {
+            if (il < at.length && at[il] == at[start]) continue;
+            int end = Math.min(il - 1, layers - 1);
+            boolean output = il - 1 == layers;
+            String range = start > end ? "the output"
+                    : (start == end ? "layer " + start : "layers " + start + "-" + end) + (output ? " and the output" : "");
+            parts.add(range + " on " + (at[start] < 0 ? "the CPU here" : labels.get(at[start])));
+            start = il;
+        }
+        return String.join("; ", parts);
+    }
+
+    /** How many layers (the output counted as one) each device takes, in {@link #labels()} order. */
+    public int[] layersPerDevice() {
+        int[] counts = new int[labels.size()];
+        for (int d : split.assign(layers, gpuLayers)) if (d >= 0) counts[d]++;
+        return counts;
+    }
+}
