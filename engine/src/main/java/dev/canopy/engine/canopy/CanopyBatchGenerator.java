@@ -10,31 +10,22 @@ import dev.canopy.engine.TextStream;
 import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.kv.IswaKvCache;
 import dev.canopy.engine.kv.KvCache;
-import dev.canopy.engine.kv.SwaRing;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.runtime.ForwardPass;
-import dev.canopy.engine.runtime.Step;
 import dev.canopy.engine.runtime.StepBuilder;
-import dev.canopy.natives.ffi.llama_h;
-import dev.canopy.natives.ggml.Tensors;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Decodes several prompts as parallel sequences in one graph: sequence {@code s} owns the slot of
  * cells [s*stride, (s+1)*stride) of a batch KV cache, and each sequence's attention reads only its
- * own slot, through a view of it ({@link KvSlots}). Every prompt is prefilled in chunks of C rows
- * as one by one: without sliding-window rings in a one-sequence cache whose chunk graphs serve
- * every sequence, its rows then copied into the sequence's slot (decision 0135); with rings over
- * its own slot. Then every step decodes one token of every live sequence in a single forward run
- * whose stream s attends over slot s alone (decision 0110).
+ * own slot, through a view of it ({@link KvSlots}): every prompt is prefilled in chunks of C rows
+ * over its own slot, as one by one, and then every step decodes one token of every live sequence
+ * in a single forward run whose stream s attends over slot s alone (decision 0110).
  *
  * <p>Sparse attention selects over absolute cells, so it cannot read a slot's view. When its
  * budgets hold every key any sequence can see, every step would run the dense graph one by one
@@ -77,29 +68,20 @@ final class CanopyBatchGenerator {
 
         long start = System.nanoTime();
         int chunk = settings.chunkTokens();
-        int context = Math.max(stride, RunSettings.paddedCells(settings.contextTokens()));   // a sequence's, as one by one
-        try (KvCache kv = new SequenceContext(IswaKvCache.allocate(backends.kvBufferTypes(), hp, stride * n, n, stride, chunk,
-                settings.kvType()), context);
+        try (KvCache kv = IswaKvCache.allocate(backends.kvBufferTypes(), hp, stride * n, n, stride, chunk, settings.kvType());
              ForwardPass pass = new ForwardPass(hp, model.weights(), kv, backends, settings.windows(), attention)) {
-            // every prompt but its last token, one sequence's chunk at a time: without a
-            // sliding-window ring in a single sequence's cache, exactly as one by one (the same
-            // chunk graphs, reused from one sequence to the next), then copied into its slot;
-            // with rings over its own slot of the batch cache
-            if (kv.swaRing() == null) {
-                if (prefillEachAlone(prompts, requests, kv, stride, context, attention)) return cancelled(prompts, System.nanoTime() - start);
-            } else {
-                StepBuilder rows = new StepBuilder(chunk);
-                for (int s = 0; s < n; s++) {
-                    KvSlots own = KvSlots.one(s, stride);
-                    for (int i = 0; i < prompts[s].length - 1; i++) {
-                        rows.add(prompts[s][i], i, s * stride + i, s * stride);
-                        if (rows.isFull()) {
-                            if (allCancelled(requests)) return cancelled(prompts, System.nanoTime() - start);
-                            pass.run(rows.take(0), chunk, 1, false, own);
-                        }
+            // every prompt but its last token, one sequence's chunk at a time over its own slot
+            StepBuilder rows = new StepBuilder(chunk);
+            for (int s = 0; s < n; s++) {
+                KvSlots own = KvSlots.one(s, stride);
+                for (int i = 0; i < prompts[s].length - 1; i++) {
+                    rows.add(prompts[s][i], i, s * stride + i, s * stride);
+                    if (rows.isFull()) {
+                        if (allCancelled(requests)) return cancelled(prompts, System.nanoTime() - start);
+                        pass.run(rows.take(0), chunk, 1, false, own);
                     }
-                    if (rows.size() > 0) pass.run(rows.take(0), chunk, 1, false, own);
                 }
+                if (rows.size() > 0) pass.run(rows.take(0), chunk, 1, false, own);
             }
             // then every sequence's last prompt token in one run, with all their logits: stream s
             // of the run attends over slot s
@@ -160,46 +142,6 @@ final class CanopyBatchGenerator {
     }
 
     /**
-     * Prefills every prompt but its last token in a cache of one sequence of {@code stride} cells,
-     * in chunks of C as {@code SequenceEngine.prefill} does, and copies each sequence's rows into
-     * its slot of {@code batch} (the same rows: a ggml row copy, whatever their type). Returns true
-     * when every request was cancelled before it finished.
-     */
-    private boolean prefillEachAlone(int[][] prompts, List<GenerationRequest> requests, KvCache batch, int stride, int context,
-                                     SparseAttentionSettings attention) {
-        ModelHparams hp = model.hparams();
-        int chunk = settings.chunkTokens();
-        try (KvCache own = new SequenceContext(IswaKvCache.allocate(backends.kvBufferTypes(), hp, stride, 1, stride, chunk,
-                settings.kvType()), context);
-             ForwardPass alone = new ForwardPass(hp, model.weights(), own, backends, settings.windows(), attention);
-             Arena staging = Arena.ofConfined()) {
-            long rowBytes = Tensors.nb(own.keys(0), 1);
-            MemorySegment host = staging.allocate(rowBytes * stride, 64);
-            for (int s = 0; s < prompts.length; s++) {
-                int len = prompts[s].length - 1;
-                for (int pos = 0; pos < len; pos += chunk) {
-                    if (allCancelled(requests)) return true;
-                    int end = Math.min(len, pos + chunk);
-                    alone.run(Step.causal(Arrays.copyOfRange(prompts[s], pos, end), pos, 0), chunk, 1);
-                }
-                long bytes = rowBytes * len, at = rowBytes * s * stride;
-                for (int il = 0; il < hp.layers(); il++) {
-                    copyRows(own.keys(il), batch.keys(il), host, bytes, at);
-                    copyRows(own.values(il), batch.values(il), host, bytes, at);
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The first {@code bytes} of {@code from} to {@code to} at {@code at}, through host memory (either may sit on a GPU). */
-    private static void copyRows(MemorySegment from, MemorySegment to, MemorySegment host, long bytes, long at) {
-        if (bytes == 0) return;
-        llama_h.ggml_backend_tensor_get(from, host, 0, bytes);
-        llama_h.ggml_backend_tensor_set(to, host, at, bytes);
-    }
-
-    /**
      * Whether one by one every step of every sequence would read all its keys: the prefill chunks'
      * budget holds the longest prompt and the decode budget the longest sequence. Sparse attention
      * then runs its dense graph at every step (ForwardPass), and so may the batch's slots.
@@ -239,32 +181,6 @@ final class CanopyBatchGenerator {
                     new GenerationStats(p.length, 0, prefillNs, 0, 0, 0)));
         }
         return results;
-    }
-
-    /**
-     * A batch cache (or a sequence's part of one) that reports one sequence's context: the cells
-     * one by one would have (its session's context), which pick phi3's long or short RoPE factors,
-     * not the batch's total. Owns the cache it wraps.
-     */
-    private static final class SequenceContext implements KvCache {
-        private final KvCache cache;   // owned
-        private final int context;
-
-        SequenceContext(KvCache cache, int context) {
-            this.cache = cache;
-            this.context = context;
-        }
-
-        @Override public int cells() { return cache.cells(); }
-        @Override public int contextCells() { return context; }
-        @Override public int scratchCell() { return cache.scratchCell(); }
-        @Override public MemorySegment keys(int layer) { return cache.keys(layer); }
-        @Override public MemorySegment values(int layer) { return cache.values(layer); }
-        @Override public SwaRing swaRing() { return cache.swaRing(); }
-        @Override public int swaScratchCell() { return cache.swaScratchCell(); }
-        @Override public int type() { return cache.type(); }
-        @Override public long bytes() { return cache.bytes(); }
-        @Override public void close() { cache.close(); }
     }
 
     private static int[] range(int n) {
