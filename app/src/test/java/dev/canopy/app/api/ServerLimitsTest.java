@@ -60,7 +60,7 @@ class ServerLimitsTest {
             HttpResponse<String> next = HTTP.send(request(s, SHORT), HttpResponse.BodyHandlers.ofString());
             assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
             assertThat((System.nanoTime() - closed) / 1e9).as("seconds from the disconnect to the next answer, where the"
-                    + " abandoned one would have run to a 16384-token context").isLessThan(3);
+                    + " abandoned one would have run to a 16384-token context (a bound for a loaded 2-core machine)").isLessThan(10);
         }
     }
 
