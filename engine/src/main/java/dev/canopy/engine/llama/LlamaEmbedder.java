@@ -11,7 +11,8 @@ import dev.canopy.natives.llama.LlamaModel;
  * Embeds through libllama: a context of its own with embeddings on and the chosen pooling, one
  * input per decode (the whole input in one micro-batch, so it is pooled whole), the KV forgotten
  * before each input, the pooled vector L2-normalized as llama.cpp's server does for OpenAI clients.
- * Owns its context and batch; borrows the model.
+ * Owns its context; borrows the model. Any thread may call it (one at a time): each input's batch
+ * is made and freed by the thread that embeds it, since a batch's arena is confined to its thread.
  */
 public final class LlamaEmbedder implements Embedder {
     /** The longest input: the context and micro-batch of an embedder, whose compute buffers grow with it. */
@@ -21,16 +22,14 @@ public final class LlamaEmbedder implements Embedder {
     private final LlamaTokenizer tokenizer;   // over the borrowed model's vocabulary
     private final PoolingChoice pooling;
     private final LlamaContext context;       // owned
-    private final LlamaBatch batch;           // owned
     private final int tokens;
     private boolean closed;
 
-    private LlamaEmbedder(LlamaModel model, PoolingChoice pooling, LlamaContext context, LlamaBatch batch, int tokens) {
+    private LlamaEmbedder(LlamaModel model, PoolingChoice pooling, LlamaContext context, int tokens) {
         this.model = model;
         this.tokenizer = new LlamaTokenizer(model.vocab());
         this.pooling = pooling;
         this.context = context;
-        this.batch = batch;
         this.tokens = tokens;
     }
 
@@ -45,7 +44,7 @@ public final class LlamaEmbedder implements Embedder {
             context.close();
             throw new IllegalStateException("libllama pools with " + context.pooling() + ", not " + pooling.pooling());
         }
-        return new LlamaEmbedder(model, pooling, context, new LlamaBatch(n, 1), n);
+        return new LlamaEmbedder(model, pooling, context, n);
     }
 
     @Override public int dimensions() { return model.embeddingOutput(); }
@@ -64,9 +63,10 @@ public final class LlamaEmbedder implements Embedder {
             throw new IllegalArgumentException("an input of " + input.length + " tokens; this embedder takes 1 to " + tokens);
         }
         context.clearMemory();
-        batch.clear();
-        for (int i = 0; i < input.length; i++) batch.add(input[i], i, true, 0);
-        context.decode(batch);
+        try (LlamaBatch batch = new LlamaBatch(input.length, 1)) {
+            for (int i = 0; i < input.length; i++) batch.add(input[i], i, true, 0);
+            context.decode(batch);
+        }
         return normalized(context.sequenceEmbedding(0));
     }
 
@@ -84,7 +84,6 @@ public final class LlamaEmbedder implements Embedder {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        batch.close();
         context.close();
     }
 }
