@@ -44,6 +44,14 @@ public interface InferenceModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Text embeddings with this model (OpenAI's /v1/embeddings), when its engine has a pooling path:
+     * both engines embed through libllama (decision 0165); a reranker has none.
+     */
+    default Optional<dev.canopy.engine.embed.Embeddings> embeddings() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

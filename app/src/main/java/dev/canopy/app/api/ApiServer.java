@@ -32,6 +32,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiConfig config;
     private final ObjectMapper json = new ObjectMapper();
     private final Slots slots;      // owned
+    private final EmbeddingService embeddings; // owned
     private final Javalin app;      // owned
     private final AtomicLong served = new AtomicLong();
     private boolean closed;
@@ -39,8 +40,9 @@ public final class ApiServer implements AutoCloseable {
     private ApiServer(ApiConfig config, ModelAccess access, Supplier<String> modelId) {
         this.config = config;
         this.slots = new Slots(access, config.parallel(), config.queue());
+        this.embeddings = new EmbeddingService(access, slots.turnLock(), modelId, config.queue());
         Generator generator = new Generator(access, slots);
-        OpenAiApi openAi = new OpenAiApi(json, this::body, generator, modelId);
+        OpenAiApi openAi = new OpenAiApi(json, this::body, generator, embeddings, modelId);
         AnthropicApi anthropic = new AnthropicApi(json, this::body, generator, modelId);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -61,7 +63,7 @@ public final class ApiServer implements AutoCloseable {
             c.routes.get("/v1/models", openAi::models);
             c.routes.post("/v1/chat/completions", ctx -> counted(ctx, openAi::chat));
             c.routes.post("/v1/completions", ctx -> counted(ctx, openAi::completions));
-            c.routes.post("/v1/embeddings", openAi::embeddings);
+            c.routes.post("/v1/embeddings", ctx -> counted(ctx, openAi::embeddings));
             c.routes.post("/v1/messages", ctx -> counted(ctx, anthropic::messages));
             c.routes.post("/v1/messages/count_tokens", anthropic::countTokens);
             c.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
@@ -89,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             server.app.start();
         } catch (RuntimeException e) {
+            server.embeddings.close();
             server.slots.close();
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof java.net.BindException)) cause = cause.getCause();
@@ -188,7 +191,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Stops: running answers are cancelled (they end at their next token with what they have),
-     * new requests are turned away, the slots' sessions are closed (saving tiered KV), then Jetty stops.
+     * new requests are turned away, Jetty stops, then the embedder and the slots' sessions are closed (saving tiered KV).
      */
     @Override
     public void close() {
@@ -203,6 +206,7 @@ public final class ApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         app.stop();
+        embeddings.close();
         slots.close();
     }
 }

@@ -23,12 +23,15 @@ final class OpenAiApi {
     private final ObjectMapper json;
     private final java.util.function.Function<Context, JsonNode> reader;
     private final Generator generator;
+    private final EmbeddingService embeddings; // borrowed
     private final Supplier<String> modelId;
 
-    OpenAiApi(ObjectMapper json, java.util.function.Function<Context, JsonNode> reader, Generator generator, Supplier<String> modelId) {
+    OpenAiApi(ObjectMapper json, java.util.function.Function<Context, JsonNode> reader, Generator generator,
+              EmbeddingService embeddings, Supplier<String> modelId) {
         this.json = json;
         this.reader = reader;
         this.generator = generator;
+        this.embeddings = embeddings;
         this.modelId = modelId;
     }
 
@@ -39,9 +42,33 @@ final class OpenAiApi {
         ApiServer.json(ctx, json, 200, list);
     }
 
+    /** OpenAI's embeddings: a list of {@code {"object": "embedding", "index", "embedding"}} and usage (decision 0165). */
     void embeddings(Context ctx) {
-        throw ApiException.invalid("model", "the model " + modelId.get()
-                + " cannot produce embeddings here: this server has no pooling (embedding) path yet");
+        EmbeddingRequest request = EmbeddingRequest.parse(RequestFields.object(reader.apply(ctx)));
+        EmbeddingService.Result r = embeddings.embed(request);
+        ObjectNode out = json.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (int i = 0; i < r.vectors().size(); i++) {
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            float[] v = r.vectors().get(i);
+            switch (request.encoding()) {
+                case FLOAT -> {
+                    ArrayNode values = item.putArray("embedding");
+                    for (float x : v) values.add(x);
+                }
+                case BASE64 -> item.put("embedding", base64(v));
+            }
+        }
+        out.put("model", modelId.get());
+        out.putObject("usage").put("prompt_tokens", r.promptTokens()).put("total_tokens", r.promptTokens());
+        ApiServer.json(ctx, json, 200, out);
+    }
+
+    /** OpenAI's base64 embedding: the float32 values' little-endian bytes. */
+    static String base64(float[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) b.putFloat(x);
+        return java.util.Base64.getEncoder().encodeToString(b.array());
     }
 
     void chat(Context ctx) {

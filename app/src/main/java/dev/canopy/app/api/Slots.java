@@ -52,6 +52,9 @@ final class Slots implements AutoCloseable {
         access.onUnload(unloadHook);
     }
 
+    /** The lock a forward pass holds (fair, handed over between passes): other compute, such as embeddings, takes turns with it. */
+    java.util.concurrent.locks.Lock turnLock() { return compute; }
+
     /** Answers running plus requests waiting. */
     synchronized int active() {
         int busy = 0;

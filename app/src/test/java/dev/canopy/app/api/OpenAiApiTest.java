@@ -153,9 +153,6 @@ class OpenAiApiTest {
                  "json_schema":{"name":"a","schema":{"$ref":"#/defs/x"}}}}""");
         assertThat(schema.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(schema.body()).at("/error/param").asText()).isEqualTo("response_format.json_schema.schema.$ref");
-        HttpResponse<String> embed = post("/v1/embeddings", "{\"model\":\"tiny\",\"input\":\"hello\"}");
-        assertThat(embed.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(embed.body()).at("/error/message").asText()).contains("embeddings");
         HttpResponse<String> notJson = post("/v1/chat/completions", "{not json");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(notJson.body()).at("/error/param").asText()).isEqualTo("body");

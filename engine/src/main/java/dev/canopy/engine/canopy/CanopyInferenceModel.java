@@ -7,6 +7,7 @@ import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.TieredKv;
 import dev.canopy.engine.Tokenizer;
+import dev.canopy.engine.llama.LlamaEmbeddings;
 import dev.canopy.engine.llama.LlamaInferenceModel;
 import dev.canopy.engine.llama.LlamaTokenizer;
 import dev.canopy.engine.model.HparamsReader;
@@ -171,6 +172,15 @@ public final class CanopyInferenceModel implements InferenceModel {
     @Override
     public Optional<dev.canopy.engine.speculative.DraftSource> draftSource() {
         return Optional.of(() -> new SequenceDrafter(openSequence(defaultSettings().withAttention(SparseAttentionSettings.dense()))));
+    }
+
+    /**
+     * Embeddings through libllama: Canopy's graph has no pooling, so each embedder loads this file
+     * through libllama on the CPU (memory-mapped) the first time it is opened (decision 0165).
+     */
+    @Override
+    public Optional<dev.canopy.engine.embed.Embeddings> embeddings() {
+        return LlamaEmbeddings.loading(info.file(), vocabModel, contextTokens(), defaultSettings().threads());
     }
 
     /** Sessions over the tiered KV store, with {@link #defaultSettings()}. */

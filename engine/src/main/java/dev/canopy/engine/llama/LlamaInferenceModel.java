@@ -114,6 +114,12 @@ public final class LlamaInferenceModel implements InferenceModel {
         return contextTokens(info, options);
     }
 
+    /** Embeddings over this model's weights (borrowed), in a context of their own. */
+    @Override
+    public Optional<dev.canopy.engine.embed.Embeddings> embeddings() {
+        return LlamaEmbeddings.over(model, contextTokens(), options.effectiveThreads());
+    }
+
     /** The session context size: the option, else min(training context, 8192). */
     public static int contextTokens(ModelInfo info, EngineOptions options) {
         if (options.contextTokens() > 0) return options.contextTokens();

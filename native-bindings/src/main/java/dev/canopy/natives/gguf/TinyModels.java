@@ -24,6 +24,11 @@ public final class TinyModels {
 
     /** Writes the model described by {@code spec} to {@code file} and returns it. */
     public static Path write(TinyModelSpec spec, Path file) throws IOException {
+        return write(spec, file, (w, nVocab) -> {});
+    }
+
+    /** As {@link #write(TinyModelSpec, Path)}, with the keys {@code extra} adds (for example {@code llama.pooling_type}). */
+    public static Path write(TinyModelSpec spec, Path file, Body extra) throws IOException {
         if (!ARCHITECTURES.contains(spec.arch())) throw new IllegalArgumentException("unsupported tiny architecture " + spec.arch());
         return withVocab(file, (w, nVocab) -> {
             String a = spec.arch();
@@ -40,6 +45,7 @@ public final class TinyModels {
                     .putF32(a + ".rope.freq_base", 10000f)
                     .putF32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
                     .putU32(a + ".vocab_size", nVocab);
+            extra.write(w, nVocab);
             if (spec.ropeScale() != 0f) w.putF32(a + ".rope.scaling.factor", spec.ropeScale());
             if (a.equals("qwen3")) {
                 w.putU32(a + ".attention.key_length", spec.headDim()).putU32(a + ".attention.value_length", spec.headDim());

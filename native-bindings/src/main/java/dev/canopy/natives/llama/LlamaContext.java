@@ -24,6 +24,23 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     public static LlamaContext create(LlamaModel model, ContextParams params) {
+        return create(model, params, p -> {});
+    }
+
+    /**
+     * A context that pools each sequence's hidden states with {@code pooling} (MEAN, CLS or LAST)
+     * instead of computing logits: read the result with {@link #sequenceEmbedding}. A sequence must
+     * fit one decode ({@code params.batchTokens()}) to be pooled whole.
+     */
+    public static LlamaContext forEmbeddings(LlamaModel model, ContextParams params, Pooling pooling) {
+        if (!pooling.embedsSequences()) throw new IllegalArgumentException("pooling " + pooling + " gives no sequence embedding");
+        return create(model, params, p -> {
+            llama_context_params.embeddings(p, true);
+            llama_context_params.pooling_type(p, pooling.code());
+        });
+    }
+
+    private static LlamaContext create(LlamaModel model, ContextParams params, java.util.function.Consumer<MemorySegment> extra) {
         NativeLog.drain();
         MemorySegment c;
         try (Arena arena = Arena.ofConfined()) {
@@ -43,6 +60,7 @@ public final class LlamaContext implements AutoCloseable {
             if (llama_h.ggml_is_quantized(params.kvType())) {   // a quantized V is read by flash attention only
                 llama_context_params.flash_attn_type(p, llama_h.LLAMA_FLASH_ATTN_TYPE_ENABLED());
             }
+            extra.accept(p);
             c = llama_h.llama_init_from_model(model.handle(), p);
         }
         if (c.equals(MemorySegment.NULL)) {
@@ -104,9 +122,26 @@ public final class LlamaContext implements AutoCloseable {
         return p.reinterpret((long) vocabSize * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
-    /** Forgets every sequence's KV. */
+    /** Forgets every sequence's KV (nothing to forget for models without a KV cache, such as BERT). */
     public void clearMemory() {
-        llama_h.llama_memory_clear(llama_h.llama_get_memory(handle()), true);
+        MemorySegment memory = llama_h.llama_get_memory(handle());
+        if (!memory.equals(MemorySegment.NULL)) llama_h.llama_memory_clear(memory, true);
+    }
+
+    /** The pooling this context applies ({@link Pooling#NONE} for a context without embeddings). */
+    public Pooling pooling() {
+        return Pooling.ofCode(llama_h.llama_pooling_type(handle())).orElse(Pooling.NONE);
+    }
+
+    /**
+     * Sequence {@code seq}'s pooled embedding from the last decode of a {@link #forEmbeddings} context
+     * ({@link LlamaModel#embeddingOutput()} floats, as libllama computed them: not normalized). Copied.
+     */
+    public float[] sequenceEmbedding(int seq) {
+        MemorySegment p = llama_h.llama_get_embeddings_seq(handle(), seq);
+        if (p.equals(MemorySegment.NULL)) throw new IllegalStateException("no pooled embedding for sequence " + seq
+                + " (pooling " + pooling() + ")" + NativeLog.drainAsSuffix());
+        return p.reinterpret((long) model.embeddingOutput() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
     /** Removes positions [from, to) of a sequence ({@code to = -1}: to the end). */

@@ -85,6 +85,8 @@ public final class LlamaModel implements AutoCloseable {
     public LlamaVocab vocab() { return vocab; }
     public int layers() { return llama_h.llama_model_n_layer(handle()); }
     public int embedding() { return llama_h.llama_model_n_embd(handle()); }
+    /** Length of the model's output embeddings (a pooled sequence embedding): {@link #embedding()} unless the model projects it. */
+    public int embeddingOutput() { return llama_h.llama_model_n_embd_out(handle()); }
     public int heads() { return llama_h.llama_model_n_head(handle()); }
     public int kvHeads() { return llama_h.llama_model_n_head_kv(handle()); }
     public int trainContext() { return llama_h.llama_model_n_ctx_train(handle()); }
@@ -109,6 +111,21 @@ public final class LlamaModel implements AutoCloseable {
             llama_h.llama_model_meta_val_str(handle(), arena.allocateFrom(key), buf, n + 1L);
             return Optional.of(buf.getString(0));
         }
+    }
+
+    /**
+     * The pooling the file declares ({@code <arch>.pooling_type}, written for embedding and reranking
+     * models), or empty when it declares none or a value libllama does not know.
+     */
+    public Optional<Pooling> declaredPooling() {
+        String arch = meta("general.architecture").orElse("");
+        return meta(arch + ".pooling_type").flatMap(v -> {
+            try {
+                return Pooling.ofCode(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /** Every metadata pair (arrays are summarised by llama.cpp). */
