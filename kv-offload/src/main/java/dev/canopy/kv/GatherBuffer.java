@@ -1,9 +1,8 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.GatherTarget;
+import dev.canopy.kv.tier.TensorCopy;
 import dev.canopy.natives.ffi.llama_h;
-import dev.canopy.natives.ggml.BackendBuffer;
-import dev.canopy.natives.ggml.GgmlContext;
-import dev.canopy.natives.ggml.Tensors;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,39 +18,10 @@ import java.lang.foreign.MemorySegment;
  * per layer where memory allows (all in RAM, a large GPU), one shared buffer where it does not.
  */
 public final class GatherBuffer implements AutoCloseable {
-    private final GgmlContext headers;  // owned: the two tensor headers
-    private final BackendBuffer buffer; // owned: their data
-    private final MemorySegment keys;   // borrowed from headers
-    private final MemorySegment values; // borrowed from headers
-    private final int capacity;
-    private final KvTier tier;
-    private final KvType type;
-    private final long rowBytes;
-    // What the rows hold since the last successful materialize: page -> {row offset, version}. Only
-    // the gatherer touches it (with the store's lock held).
-    Object filledBy;
-    int filledLayer = -1;
-    java.util.Map<PageEntry, long[]> filled = java.util.Map.of();
+    private final GatherTarget target; // owned: the tensors, their buffer and what their rows hold
 
     GatherBuffer(MemorySegment bufferType, KvTier tier, KvLayout layout, int capacityTokens) {
-        if (capacityTokens < 1) throw new IllegalArgumentException("capacity must be positive");
-        this.capacity = capacityTokens;
-        this.tier = tier;
-        this.type = layout.hotType();
-        this.rowBytes = layout.hotRowBytes();
-        this.headers = GgmlContext.metadata(2, 0);
-        int t = type.ggmlId();
-        this.keys = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), t, layout.rowElements(), capacityTokens), "kv_gather_k");
-        this.values = Tensors.named(llama_h.ggml_new_tensor_2d(headers.handle(), t, layout.rowElements(), capacityTokens), "kv_gather_v");
-        try {
-            this.buffer = BackendBuffer.allocate(headers, bufferType, "the attended KV");
-        } catch (RuntimeException e) {
-            headers.close();
-            throw e;
-        }
-        // Rows past the gathered ones are read under a -inf mask: they must hold finite values (never
-        // NaN from fresh memory), else 0 * NaN poisons the attention. Gathers only ever write real rows.
-        buffer.clear((byte) 0);
+        this.target = new GatherTarget(bufferType, tier, layout, capacityTokens);
     }
 
     /**
@@ -64,38 +34,40 @@ public final class GatherBuffer implements AutoCloseable {
         return new GatherBuffer(bufferType, tier, layout, capacityTokens);
     }
 
+    /** What the store gathers into. Borrowed. */
+    GatherTarget target() { return target; }
+
     /** The K tensor, [kvHeads * headDim, capacity]. Borrowed (owned by this object). */
-    public MemorySegment keys() { return keys; }
+    public MemorySegment keys() { return target.keys(); }
 
     /** The V tensor, [kvHeads * headDim, capacity]. Borrowed (owned by this object). */
-    public MemorySegment values() { return values; }
+    public MemorySegment values() { return target.values(); }
 
-    public int capacityTokens() { return capacity; }
+    public int capacityTokens() { return target.capacityTokens(); }
 
     /** DEVICE or HOST. */
-    public KvTier tier() { return tier; }
+    public KvTier tier() { return target.tier(); }
 
-    public KvType type() { return type; }
+    public KvType type() { return target.type(); }
 
     /** Bytes of one row. */
-    public long rowBytes() { return rowBytes; }
+    public long rowBytes() { return target.rowBytes(); }
 
     /** Copies the first {@code tokens} K rows into host memory {@code dst} (for tests and tools). */
     public void readKeys(int tokens, MemorySegment dst) {
-        TensorCopy.toHost(keys, 0, dst, tokens * rowBytes);
+        TensorCopy.toHost(keys(), 0, dst, tokens * rowBytes());
     }
 
     /** Copies the first {@code tokens} V rows into host memory {@code dst}. */
     public void readValues(int tokens, MemorySegment dst) {
-        TensorCopy.toHost(values, 0, dst, tokens * rowBytes);
+        TensorCopy.toHost(values(), 0, dst, tokens * rowBytes());
     }
 
     /** Bytes of the backend buffer. */
-    public long bytes() { return buffer.size(); }
+    public long bytes() { return target.bytes(); }
 
     @Override
     public void close() {
-        buffer.close();
-        headers.close();
+        target.close();
     }
 }

@@ -1,5 +1,10 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.persist.KvSnapshot;
+import dev.canopy.kv.persist.Persistence;
+import dev.canopy.kv.tier.DiskTier;
+import dev.canopy.kv.tier.PageStore;
+import dev.canopy.kv.tier.TensorCopy;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.Tensors;
@@ -23,42 +28,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * per-layer call sequence. Thread-safe: the engine thread calls it, a background thread prefetches.
  */
 public final class KvStore implements AutoCloseable {
-    final KvStoreSpec spec;
-    final KvLayout layout;
-    final LayerState[] layers;
-    final Placement place;          // owned: the tiers
-    final ReentrantLock lock = new ReentrantLock();
-    private final KvCounters counters = new KvCounters();
-    private final Gatherer gatherer;
-    private final PageWriter writer;
-    private final Prefetcher prefetcher; // owned: the prefetch thread
-    int[] tokens = new int[0];
-    int tokenCount;
-    final Map<String, byte[]> attachments = new LinkedHashMap<>();
+    private final KvStoreSpec spec;
+    private final KvLayout layout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PageStore pages; // owned: the tiers and page tables
+    private int[] tokens = new int[0];
+    private int tokenCount;
+    private final Map<String, byte[]> attachments = new LinkedHashMap<>();
     private boolean closed;
 
-    KvStore(KvStoreSpec spec, DiskTier disk) {
+    private KvStore(KvStoreSpec spec, DiskTier disk) {
         NativeRuntime.get();
         this.spec = spec;
         this.layout = spec.layout();
-        this.layers = new LayerState[layout.layers()];
-        for (int l = 0; l < layers.length; l++) layers[l] = new LayerState(l, layout.pageTokens(l));
-        long slot = Placement.hotSlotBytes(layout);
-        TierDevices dev = spec.devices();
-        KvBudgets b = spec.budgets();
-        SlotPool host = new SlotPool(KvTier.HOST, dev.hostBufferType(), layout.hotType(), slot, b.hostBytes());
-        if (host.maxSlots() < layers.length) {
-            disk.close();
-            throw new IllegalArgumentException("the host KV budget (" + b.hostBytes() + " bytes) holds " + host.maxSlots()
-                    + " page slots of " + host.slotBytes() + " bytes; at least one per layer (" + layers.length + ") is needed");
-        }
-        SlotPool device = dev.hasDevice() && b.deviceBytes() > 0
-                ? new SlotPool(KvTier.DEVICE, dev.deviceBufferType(), layout.hotType(), slot, b.deviceBytes()) : null;
-        ColdCodec codec = new ColdCodec(layout.hotType(), b.coldType(), layout.rowElements());
-        this.place = new Placement(layout, device, host, disk, codec, counters, layers);
-        this.gatherer = new Gatherer(place);
-        this.writer = new PageWriter(layout, place);
-        this.prefetcher = new Prefetcher(lock, place);
+        this.pages = new PageStore(spec, disk, lock);
     }
 
     /**
@@ -72,7 +55,8 @@ public final class KvStore implements AutoCloseable {
             throw new UncheckedIOException("cannot create the KV folder " + spec.directory(), e);
         }
         NativeRuntime.get();
-        return new KvStore(spec, DiskTier.create(spec.pageFile(), spec.slotLayout(), spec.budgets().diskBytes(), spec.manifestFile()));
+        DiskTier.SlotLayout slots = DiskTier.SlotLayout.of(spec.layout(), spec.budgets().coldType());
+        return new KvStore(spec, DiskTier.create(spec.pageFile(), slots, spec.budgets().diskBytes(), spec.manifestFile()));
     }
 
     /**
@@ -81,7 +65,35 @@ public final class KvStore implements AutoCloseable {
      * another model file, other settings, another layout or cold type (then {@link #create} anew).
      */
     public static Optional<KvStore> open(KvStoreSpec spec, int[] conversationTokens) {
-        return Persistence.open(spec, conversationTokens);
+        Optional<Persistence.Saved> found = Persistence.load(spec, conversationTokens);
+        if (found.isEmpty()) return Optional.empty();
+        Persistence.Saved saved = found.get();
+        KvStore s = new KvStore(spec, saved.disk());
+        try {
+            s.restore(saved.snapshot());
+            if (saved.sharedTokens() < s.tokenCount) s.truncate(saved.sharedTokens());
+            return Optional.of(s);
+        } catch (RuntimeException e) {
+            s.release();
+            return Persistence.refuse(spec, "page table inconsistent: " + e.getMessage());
+        }
+    }
+
+    /** Takes a saved store's state (only right after construction). */
+    private void restore(KvSnapshot saved) {
+        withLock(() -> {
+            pages.manifestWritten(saved.diskSlots());
+            tokens = saved.tokens();
+            tokenCount = tokens.length;
+            attachments.putAll(saved.attachments());
+            pages.restore(saved.pages(), tokenCount);
+            return null;
+        });
+    }
+
+    /** This store's saved form: flushes every page not yet on disk, then records tokens, pages and attachments. With the lock held. */
+    private KvSnapshot snapshot() {
+        return new KvSnapshot(Arrays.copyOf(tokens, tokenCount), pages.flushToDisk(tokenCount), attachments);
     }
 
     // ---- tokens and rows
@@ -110,12 +122,12 @@ public final class KvStore implements AutoCloseable {
         lock.lock();
         try {
             open();
-            LayerState ls = layer(layer);
-            if (firstPosition != ls.tokens) {
-                throw new IllegalArgumentException("layer " + layer + " holds " + ls.tokens + " tokens: append at " + ls.tokens + ", not " + firstPosition);
+            int held = pages.tokenCount(layer);
+            if (firstPosition != held) {
+                throw new IllegalArgumentException("layer " + layer + " holds " + held + " tokens: append at " + held + ", not " + firstPosition);
             }
             if (firstPosition + count > tokenCount) throw new IllegalStateException("declare the tokens with addTokens before appending their rows");
-            writer.append(ls, count, keys, values, rowType);
+            pages.append(layer, count, keys, values, rowType);
         } finally {
             lock.unlock();
         }
@@ -151,12 +163,12 @@ public final class KvStore implements AutoCloseable {
         if (query.length != layout.queryHeads() * layout.headDim()) {
             throw new IllegalArgumentException("the query has " + query.length + " values, queryHeads * headDim = " + layout.queryHeads() * layout.headDim());
         }
-        return withLock(() -> PageSelector.select(layer(layer), query, layout, budgetTokens, sinkTokens, windowTokens));
+        return withLock(() -> pages.select(layer, query, budgetTokens, sinkTokens, windowTokens));
     }
 
     /** Every page of the layer (dense attention, prefill). */
     public int[] allPages(int layer) {
-        return withLock(() -> java.util.stream.IntStream.range(0, layer(layer).pages.size()).toArray());
+        return withLock(() -> java.util.stream.IntStream.range(0, pages.pageCount(layer)).toArray());
     }
 
     /** A gather buffer of {@code capacityTokens} rows in the fastest tier; the caller owns it. */
@@ -172,19 +184,11 @@ public final class KvStore implements AutoCloseable {
      * (and returns nothing) when a page read from disk fails its checksum.
      */
     public Gathered materialize(int layer, int[] pages, GatherBuffer target) {
-        List<CompletableFuture<Void>> loads = new ArrayList<>();
-        lock.lock();
-        try {
-            open();
-            LayerState ls = layer(layer);
-            for (int p : pages) if (ls.page(p).loading != null) loads.add(ls.page(p).loading);
-        } finally {
-            lock.unlock();
-        }
+        List<CompletableFuture<Void>> loads = withLock(() -> this.pages.pendingLoads(layer, pages));
         for (CompletableFuture<Void> f : loads) f.join();
         lock.lock();
         try {
-            return gatherer.gather(layer(layer), pages, target);
+            return this.pages.gather(layer, pages, target.target());
         } finally {
             lock.unlock();
         }
@@ -192,7 +196,7 @@ public final class KvStore implements AutoCloseable {
 
     /** Starts loading {@code pages} of {@code layer} from disk into host memory in the background. */
     public CompletableFuture<Void> prefetch(int layer, int[] pages) {
-        return withLock(() -> prefetcher.prefetch(layer(layer), pages));
+        return withLock(() -> this.pages.prefetch(layer, pages));
     }
 
     /**
@@ -201,9 +205,10 @@ public final class KvStore implements AutoCloseable {
      * steps, so this is what they will most likely ask for. Call before computing {@code layer}.
      */
     public void prefetchAhead(int layer, int depth) {
-        for (int d = 1; d <= depth && d < layers.length; d++) {
-            int l = (layer + d) % layers.length;
-            int[] last = withLock(() -> layers[l].lastSelection);
+        int layers = layout.layers();
+        for (int d = 1; d <= depth && d < layers; d++) {
+            int l = (layer + d) % layers;
+            int[] last = withLock(() -> pages.lastSelection(l));
             if (last.length > 0) prefetch(l, last);
         }
     }
@@ -212,12 +217,11 @@ public final class KvStore implements AutoCloseable {
 
     /** Replaces a page's rows (recomputed by the engine after a {@link DamagedPageException}); {@code tokens} rows of the page. */
     public void repair(int layer, int page, MemorySegment keys, MemorySegment values, KvType rowType) {
-        prefetcher.drain();
+        pages.drainPrefetch();
         lock.lock();
         try {
             open();
-            LayerState ls = layer(layer);
-            writer.rewrite(ls, ls.page(page), keys, values, rowType);
+            pages.repair(layer, page, keys, values, rowType);
         } finally {
             lock.unlock();
         }
@@ -225,18 +229,11 @@ public final class KvStore implements AutoCloseable {
 
     /** Checks every page on disk now; returns the damaged ones (to recompute before use). */
     public List<PageRef> verifyAll() {
-        prefetcher.drain();
+        pages.drainPrefetch();
         lock.lock();
         try {
             open();
-            List<PageRef> out = new ArrayList<>();
-            for (LayerState ls : layers) {
-                for (PageEntry e : ls.pages) {
-                    if (!e.damaged && e.diskCurrent() && !place.verify(e)) place.markDamaged(e);
-                    if (e.damaged) out.add(e.ref());
-                }
-            }
-            return out;
+            return pages.verifyAll();
         } finally {
             lock.unlock();
         }
@@ -244,11 +241,15 @@ public final class KvStore implements AutoCloseable {
 
     /** Forgets every token from position {@code tokens} on (an edited or regenerated turn). */
     public void truncate(int newTokenCount) {
-        prefetcher.drain();
+        pages.drainPrefetch();
         lock.lock();
         try {
             open();
-            Persistence.truncate(this, newTokenCount);
+            if (newTokenCount < 0 || newTokenCount > tokenCount) {
+                throw new IllegalArgumentException("cannot truncate " + tokenCount + " tokens to " + newTokenCount);
+            }
+            pages.truncate(newTokenCount);
+            tokenCount = newTokenCount;
         } finally {
             lock.unlock();
         }
@@ -266,7 +267,9 @@ public final class KvStore implements AutoCloseable {
     /** Writes every page not yet on disk, forces the page file, then the manifest (atomically). */
     public void save() {
         withLock(() -> {
-            Persistence.save(this);
+            KvSnapshot s = snapshot();
+            Persistence.save(spec, pages.diskSlotBytes(), s);
+            pages.manifestWritten(s.diskSlots());
             return null;
         });
     }
@@ -280,7 +283,7 @@ public final class KvStore implements AutoCloseable {
     public void close() {
         if (closed) return;
         try {
-            if (withLock(() -> Arrays.stream(layers).allMatch(ls -> ls.tokens == tokenCount))) save();
+            if (withLock(() -> pages.complete(tokenCount))) save();
         } catch (RuntimeException e) {
             System.getLogger(KvStore.class.getName()).log(System.Logger.Level.WARNING,
                     "could not save the KV of conversation " + spec.conversationId() + ": " + e.getMessage());
@@ -300,16 +303,10 @@ public final class KvStore implements AutoCloseable {
         }
     }
 
-    void release() {
+    private void release() {
         if (closed) return;
         closed = true;
-        prefetcher.close();
-        lock.lock();
-        try {
-            place.close();
-        } finally {
-            lock.unlock();
-        }
+        pages.close();
     }
 
     // ---- inspection
@@ -326,51 +323,58 @@ public final class KvStore implements AutoCloseable {
     }
 
     public int tokenCount(int layer) {
-        return withLock(() -> layer(layer).tokens);
+        return withLock(() -> pages.tokenCount(layer));
     }
 
     public int pageCount(int layer) {
-        return withLock(() -> layer(layer).pages.size());
+        return withLock(() -> pages.pageCount(layer));
     }
 
     public PageRef page(int layer, int page) {
-        return withLock(() -> layer(layer).page(page).ref());
+        return withLock(() -> pages.page(layer, page));
     }
 
     public PageAbstract pageAbstract(int layer, int page) {
-        return withLock(() -> layer(layer).page(page).abstractKeys);
+        return withLock(() -> pages.pageAbstract(layer, page));
     }
 
     /** The fastest tier holding a copy of the page. */
     public KvTier tierOf(int layer, int page) {
-        return withLock(() -> layer(layer).page(page).fastestTier());
+        return withLock(() -> pages.tierOf(layer, page));
     }
 
-    /** Mean pages per selection chunk of the layer (see {@link AdaptiveChunks}). */
+    /** Mean pages per selection chunk of the layer (see {@link dev.canopy.kv.select.AdaptiveChunks}). */
     public double meanChunkPages(int layer) {
-        return withLock(() -> layer(layer).chunks.meanChunkPages());
+        return withLock(() -> pages.meanChunkPages(layer));
     }
 
     public KvStats stats() {
-        return counters.snapshot();
+        return pages.stats();
     }
 
     /** Bytes held per tier now: device and host slots in use, and the page file's size. */
     public long[] bytesPerTier() {
-        return withLock(() -> new long[] {
-                place.device == null ? 0 : place.device.allocatedBytes(), place.host.allocatedBytes(), place.disk.fileBytes()});
+        return withLock(pages::bytesPerTier);
     }
 
     /** A line on where the tiers live and their budgets. */
     public String tierReport() {
         KvBudgets b = spec.budgets();
-        return spec.devices().description() + "; budgets: device " + (place.device == null ? "absent" : KvBudgets.describe(b.deviceBytes()))
+        return spec.devices().description() + "; budgets: device " + (!pages.hasDevice() ? "absent" : KvBudgets.describe(b.deviceBytes()))
                 + ", host " + KvBudgets.describe(b.hostBytes()) + ", disk " + KvBudgets.describe(b.diskBytes()) + "; cold pages " + b.coldType();
     }
 
-    LayerState layer(int layer) {
-        if (layer < 0 || layer >= layers.length) throw new IllegalArgumentException("no layer " + layer);
-        return layers[layer];
+    /** The page's slot in the page file (tests damage its bytes behind the store's back). */
+    int diskSlot(int layer, int page) {
+        return withLock(() -> pages.diskSlot(layer, page));
+    }
+
+    /** Forces the page file to the storage device (tests simulate a crash after it). */
+    void forcePageFile() {
+        withLock(() -> {
+            pages.forcePageFile();
+            return null;
+        });
     }
 
     private void open() {

@@ -55,9 +55,4 @@ public record KvStoreSpec(Path directory, String conversationId, StoreIdentity i
     public Path manifestFile() {
         return directory.resolve(conversationId + ".kvmanifest");
     }
-
-    /** The disk slot layout this spec gives. */
-    DiskTier.SlotLayout slotLayout() {
-        return new DiskTier.SlotLayout(layout.rowElements(), budgets.coldType().rowBytes(layout.rowElements()), layout.maxPageTokens());
-    }
 }

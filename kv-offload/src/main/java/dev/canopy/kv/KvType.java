@@ -1,5 +1,6 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.Rows;
 import dev.canopy.natives.ffi.llama_h;
 
 import java.lang.foreign.MemorySegment;

@@ -40,7 +40,7 @@ public record PageAbstract(float[] min, float[] max, boolean unknown) {
         return new PageAbstract(lo, hi, false);
     }
 
-    static void include(float[] lo, float[] hi, float[] row) {
+    private static void include(float[] lo, float[] hi, float[] row) {
         for (int i = 0; i < lo.length; i++) {
             float v = row[i];
             if (v < lo[i]) lo[i] = v;

@@ -1,7 +1,9 @@
 /**
  * The paged KV store: device / host / disk tiers, per-page key abstracts, importance-bounded page
  * selection, prefetch and persistence of a conversation's KV (LeoAM style, see
- * ../shared/specs/methods.md section 3).
+ * ../shared/specs/methods.md section 3). This package is the API; the internals live in
+ * {@code kv.tier} (pages and tiers), {@code kv.select} (selection) and {@code kv.persist} (the saved
+ * form), see decision 0150.
  *
  * <h2>Model</h2>
  * Per layer, the tokens' K and V rows are cut into pages of {@link dev.canopy.kv.KvLayout#pageTokens}

@@ -1,5 +1,7 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.PageStore;
+import dev.canopy.kv.tier.DiskTier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ class BudgetPropertyTest {
         int pageTokens = 4 + r.nextInt(20);
         KvLayout l = layout(layers, pageTokens, KvType.F32);
         boolean device = r.nextBoolean();
-        long slot = Placement.hotSlotBytes(l);
+        long slot = PageStore.hotSlotBytes(l);
         KvBudgets b = new KvBudgets(device ? slot * r.nextInt(1, 12) : 0, slot * (layers + r.nextInt(0, 10)) + r.nextInt(1000),
                 slot * 2000L, KvType.F32);
         KvStoreSpec spec = spec(dir, "p" + run, l, b).withDevices(device ? TierDevices.simulatedDevice() : TierDevices.cpuOnly());
@@ -77,7 +79,7 @@ class BudgetPropertyTest {
     @Test
     void aFullPageFileIsReportedNotOverrun() {
         KvLayout l = layout(1, 8, KvType.F16);
-        long slotOnDisk = spec(dir, "x", l, KvBudgets.allInRam(KvType.F16)).slotLayout().slotBytes();
+        long slotOnDisk = DiskTier.SlotLayout.of(spec(dir, "x", l, KvBudgets.allInRam(KvType.F16)).layout(), KvType.F16).slotBytes();
         KvBudgets b = new KvBudgets(0, KvBudgets.UNLIMITED, 5 * slotOnDisk, KvType.F16);
         try (KvStore s = KvStore.create(spec(dir, "full", l, b))) {
             append(s, 1, 40);

@@ -1,5 +1,6 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.DiskTier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,10 @@ class DamageTest {
 
     /** Flips one byte of a page's rows (or its abstract) in the page file, behind the store's back. */
     static void flip(KvStore s, int layer, int page, boolean inAbstract) throws IOException {
-        PageEntry e = s.layer(layer).page(page);
-        DiskTier.SlotLayout sl = s.spec.slotLayout();
-        long at = e.diskSlot * sl.slotBytes() + (inAbstract ? 12 : sl.valuesOffset() + 77);
-        try (FileChannel ch = FileChannel.open(s.spec.pageFile(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        int diskSlot = s.diskSlot(layer, page);
+        DiskTier.SlotLayout sl = DiskTier.SlotLayout.of(s.spec().layout(), s.spec().budgets().coldType());
+        long at = diskSlot * sl.slotBytes() + (inAbstract ? 12 : sl.valuesOffset() + 77);
+        try (FileChannel ch = FileChannel.open(s.spec().pageFile(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(1);
             ch.read(b, at);
             b.put(0, (byte) (b.get(0) ^ 0x10));
@@ -81,7 +82,7 @@ class DamageTest {
         int[] tokens;
         try (KvStore s = tightStore("abs")) {
             append(s, 23, 100);
-            spec = s.spec;
+            spec = s.spec();
             tokens = s.tokens();
             flip(s, 0, 4, true);
         }

@@ -1,5 +1,6 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.PageStore;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,7 +29,7 @@ final class KvTestData {
 
     /** Host budget that holds {@code fraction} of {@code tokens} tokens of KV (but at least one slot per layer). */
     static long hostBudget(KvLayout l, int tokens, double fraction) {
-        long slot = Placement.hotSlotBytes(l);
+        long slot = PageStore.hotSlotBytes(l);
         long want = (long) (l.kvBytes(tokens) * fraction);
         return Math.max(want, l.layers() * slot) + 64;
     }

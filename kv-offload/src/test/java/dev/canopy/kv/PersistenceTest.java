@@ -114,7 +114,7 @@ class PersistenceTest {
             byte[][][] before = new byte[3][][];
             for (int l = 0; l < 3; l++) before[l] = gatherAll(s, l);
             append(s, 35, 30); // rewrites the open pages and adds new ones, no save: then the process "dies"
-            s.place.disk.force();
+            s.forcePageFile();
             Path after = Files.createDirectory(dir.resolve("after-crash")); // the files as the crash left them
             Files.copy(spec.pageFile(), after.resolve(spec.pageFile().getFileName()));
             Files.copy(spec.manifestFile(), after.resolve(spec.manifestFile().getFileName()));

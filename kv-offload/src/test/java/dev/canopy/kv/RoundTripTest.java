@@ -1,5 +1,6 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.Rows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

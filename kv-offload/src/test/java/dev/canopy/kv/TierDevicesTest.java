@@ -1,5 +1,6 @@
 package dev.canopy.kv;
 
+import dev.canopy.kv.tier.TensorCopy;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.BackendBuffer;

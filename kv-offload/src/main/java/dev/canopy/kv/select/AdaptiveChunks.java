@@ -1,7 +1,10 @@
-package dev.canopy.kv;
+package dev.canopy.kv.select;
+
+import dev.canopy.kv.PageAbstract;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Adaptive chunk sizes for one layer (LeoAM's per-layer chunking, simplified).
@@ -18,7 +21,7 @@ import java.util.List;
  * exact whatever the chunking: a chunk's bound is >= each member's, and chunks are expanded in
  * bound order (branch and bound, see {@link PageSelector}).
  */
-final class AdaptiveChunks {
+public final class AdaptiveChunks {
     static final int MERGE_AFTER = 4;
     static final int MAX_PAGES = 16;
 
@@ -35,7 +38,7 @@ final class AdaptiveChunks {
     }
 
     /** Page {@code index} was sealed with abstract {@code a}: it joins as a chunk of one. */
-    void sealed(int index, PageAbstract a) {
+    public void sealed(int index, PageAbstract a) {
         if (index != sealed) throw new IllegalStateException("pages must be sealed in order");
         if (index >= coldStreak.length) coldStreak = java.util.Arrays.copyOf(coldStreak, coldStreak.length * 2);
         coldStreak[index] = 0;
@@ -43,23 +46,23 @@ final class AdaptiveChunks {
         sealed++;
     }
 
-    /** Forgets everything from page {@code pages} on and splits every chunk (after truncate / repair). */
-    void reset(List<PageEntry> pages, int sealedPages) {
+    /** Forgets every page from {@code sealedPages} on and splits every chunk (after truncate / repair). */
+    public void reset(IntFunction<PageAbstract> abstractOf, int sealedPages) {
         chunks = new ArrayList<>();
         sealed = 0;
-        for (int i = 0; i < sealedPages; i++) sealed(i, pages.get(i).abstractKeys);
+        for (int i = 0; i < sealedPages; i++) sealed(i, abstractOf.apply(i));
     }
 
     /**
      * Updates the streaks after a selection ({@code chosen[p]} for every page, sealed or not),
      * splits chunks that had a page selected and merges cold neighbours.
      */
-    void observe(boolean[] chosen, List<PageEntry> pages) {
+    void observe(boolean[] chosen, IntFunction<PageAbstract> abstractOf) {
         for (int p = 0; p < sealed; p++) coldStreak[p] = chosen[p] ? 0 : Math.min(coldStreak[p] + 1, 1 << 20);
         List<Chunk> out = new ArrayList<>(chunks.size());
         for (Chunk c : chunks) {
             if (c.count > 1 && anyChosen(c, chosen)) {
-                for (int p = c.first; p < c.first + c.count; p++) out.add(new Chunk(p, 1, pages.get(p).abstractKeys));
+                for (int p = c.first; p < c.first + c.count; p++) out.add(new Chunk(p, 1, abstractOf.apply(p)));
             } else {
                 out.add(c);
             }
@@ -87,7 +90,7 @@ final class AdaptiveChunks {
     }
 
     /** Mean pages per chunk (1.0 = no merging): how concentrated this layer's attention has been. */
-    double meanChunkPages() {
+    public double meanChunkPages() {
         return chunks.isEmpty() ? 1.0 : (double) sealed / chunks.size();
     }
 }

@@ -1,5 +1,9 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
 
+import dev.canopy.kv.KvBudgetExceededException;
+import dev.canopy.kv.KvBudgets;
+import dev.canopy.kv.KvTier;
+import dev.canopy.kv.KvType;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ggml.BackendBuffer;
 import dev.canopy.natives.ggml.GgmlContext;
@@ -20,7 +24,7 @@ final class SlotPool implements AutoCloseable {
 
     private record Block(GgmlContext headers, BackendBuffer buffer, MemorySegment[] slots) {} // both owned by the pool
 
-    final KvTier tier;
+    private final KvTier tier;
     private final MemorySegment bufferType; // borrowed: ggml registry
     private final int hotType;
     private final long slotBytes;           // padded to the buffer type's alignment

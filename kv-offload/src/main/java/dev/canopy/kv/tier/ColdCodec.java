@@ -1,5 +1,6 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
 
+import dev.canopy.kv.KvType;
 import dev.canopy.natives.ffi.ggml_to_float_t;
 import dev.canopy.natives.ffi.ggml_type_traits;
 import dev.canopy.natives.ffi.llama_h;
@@ -14,9 +15,9 @@ import java.lang.foreign.MemorySegment;
  * pages hold exactly what ggml would. Thread-safe (scratch memory is per call).
  */
 final class ColdCodec {
-    final KvType hot;
-    final KvType cold;
-    final int rowElements;
+    private final KvType hot;
+    private final KvType cold;
+    private final int rowElements;
     private final MemorySegment q8ToFloat; // borrowed: function in ggml's static type traits
 
     @SuppressWarnings("restricted") // ggml's type traits table is static and sized by its generated layout

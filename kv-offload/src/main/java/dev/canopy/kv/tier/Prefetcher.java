@@ -1,4 +1,6 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
+
+import dev.canopy.kv.KvTier;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -38,13 +40,11 @@ final class Prefetcher implements AutoCloseable {
         List<Load> loads = new ArrayList<>();
         for (int p : pages) {
             PageEntry e = ls.page(p);
-            if (e.hostSlot >= 0 || e.deviceSlot >= 0 || e.loading != null || e.damaged || !e.diskCurrent()
-                    || e.tokens < ls.pageTokens) continue; // only sealed pages: open ones stay in host memory
+            if (e.hostSlot() >= 0 || e.deviceSlot() >= 0 || e.loading() != null || e.damaged() || !e.diskCurrent()
+                    || e.tokens() < ls.pageTokens()) continue; // only sealed pages: open ones stay in host memory
             int slot = place.acquireHost(Placement.Need.PREFETCH);
             if (slot < 0) break;
-            e.loading = new CompletableFuture<>();
-            e.loadingSlot = slot;
-            loads.add(new Load(e, slot, place.host.host(slot), e.loading));
+            loads.add(new Load(e, slot, place.host().host(slot), e.startLoading()));
         }
         if (loads.isEmpty()) return CompletableFuture.completedFuture(null);
         CompletableFuture<Void> all = CompletableFuture.allOf(loads.stream().map(Load::done).toArray(CompletableFuture[]::new));
@@ -66,15 +66,14 @@ final class Prefetcher implements AutoCloseable {
                 PageEntry e = l.page;
                 if (ok) {
                     place.addHost(e, l.slot);
-                    e.prefetched = true;
-                    place.counters.prefetched.incrementAndGet();
-                    place.counters.promoted(KvTier.HOST);
+                    e.prefetched(true);
+                    place.counters().prefetchedPage();
+                    place.counters().promoted(KvTier.HOST);
                 } else {
-                    place.host.release(l.slot);
+                    place.host().release(l.slot);
                     place.markDamaged(e);
                 }
-                e.loading = null;
-                e.loadingSlot = -1;
+                e.loaded();
             } finally {
                 lock.unlock();
             }

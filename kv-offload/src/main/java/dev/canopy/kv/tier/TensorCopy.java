@@ -1,4 +1,4 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
 
 import dev.canopy.natives.ffi.ggml_tensor;
 import dev.canopy.natives.ffi.llama_h;
@@ -8,21 +8,21 @@ import dev.canopy.natives.ggml.Tensors;
 import java.lang.foreign.MemorySegment;
 
 /** Byte-range copies between ggml tensors in any backend buffers, and between tensors and host memory. */
-final class TensorCopy {
+public final class TensorCopy {
     private TensorCopy() {}
 
-    static boolean isHost(MemorySegment tensor) {
+    public static boolean isHost(MemorySegment tensor) {
         return llama_h.ggml_backend_buffer_is_host(ggml_tensor.buffer(Tensors.header(tensor)));
     }
 
     /** The tensor's data as host memory (only for tensors in host buffers). Borrowed. */
     @SuppressWarnings("restricted") // sized from ggml_nbytes of the same tensor
-    static MemorySegment hostData(MemorySegment tensor) {
+    public static MemorySegment hostData(MemorySegment tensor) {
         return Tensors.data(tensor).reinterpret(llama_h.ggml_nbytes(tensor));
     }
 
     /** Copies {@code bytes} from {@code src[srcOff..]} to {@code dst[dstOff..]} (same element type). */
-    static void copy(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
+    public static void copy(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
         boolean srcHost = isHost(src);
         boolean dstHost = isHost(dst);
         if (srcHost && dstHost) {
@@ -37,22 +37,22 @@ final class TensorCopy {
     }
 
     /** Host memory into a tensor of any buffer. */
-    static void fromHost(MemorySegment host, MemorySegment dst, long dstOff, long bytes) {
+    public static void fromHost(MemorySegment host, MemorySegment dst, long dstOff, long bytes) {
         if (isHost(dst)) MemorySegment.copy(host, 0, hostData(dst), dstOff, bytes);
         else llama_h.ggml_backend_tensor_set(dst, host, dstOff, bytes);
     }
 
     /** A tensor of any buffer into host memory. */
-    static void toHost(MemorySegment src, long srcOff, MemorySegment host, long bytes) {
+    public static void toHost(MemorySegment src, long srcOff, MemorySegment host, long bytes) {
         if (isHost(src)) MemorySegment.copy(hostData(src), srcOff, host, 0, bytes);
         else llama_h.ggml_backend_tensor_get(src, host, srcOff, bytes);
     }
 
     /**
      * Device-to-device: 1-D views over both ranges, then ggml_backend_tensor_copy (which uses the
-     * backend's own copy). Package-private so tests can run it on CPU buffers.
+     * backend's own copy). Public so tests can run it on CPU buffers.
      */
-    static void copyViaViews(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
+    public static void copyViaViews(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long bytes) {
         long elem = llama_h.ggml_type_size(Tensors.type(src));
         if (Tensors.type(src) != Tensors.type(dst) || bytes % elem != 0 || srcOff % elem != 0 || dstOff % elem != 0) {
             throw new IllegalArgumentException("device copy needs the same element type and element-aligned ranges");

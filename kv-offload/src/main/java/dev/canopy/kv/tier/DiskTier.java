@@ -1,5 +1,9 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
 
+import dev.canopy.kv.KvBudgetExceededException;
+import dev.canopy.kv.KvLayout;
+import dev.canopy.kv.KvTier;
+import dev.canopy.kv.KvType;
 import dev.canopy.natives.ggml.BackendBuffer;
 
 import java.io.IOException;
@@ -23,19 +27,24 @@ import java.util.List;
  * The file never grows past the disk budget. Slot bookkeeping is called with the store's lock
  * held; {@link #slot} may also be called by the prefetch thread.
  */
-final class DiskTier implements AutoCloseable {
+public final class DiskTier implements AutoCloseable {
     private static final long EXTENT_BYTES = 64L << 20;
 
     /** Offsets inside a slot. */
-    record SlotLayout(int rowElements, long coldRowBytes, int maxPageTokens) {
-        long abstractBytes() { return 8L * rowElements; }
-        long keysOffset() { return align(abstractBytes(), 64); }
-        long valuesOffset() { return align(keysOffset() + maxPageTokens * coldRowBytes, 64); }
-        long slotBytes() { return align(valuesOffset() + maxPageTokens * coldRowBytes, 4096); }
+    public record SlotLayout(int rowElements, long coldRowBytes, int maxPageTokens) {
+        /** The slots of pages of {@code layout} stored as {@code coldType}. */
+        public static SlotLayout of(KvLayout layout, KvType coldType) {
+            return new SlotLayout(layout.rowElements(), coldType.rowBytes(layout.rowElements()), layout.maxPageTokens());
+        }
+
+        public long abstractBytes() { return 8L * rowElements; }
+        public long keysOffset() { return align(abstractBytes(), 64); }
+        public long valuesOffset() { return align(keysOffset() + maxPageTokens * coldRowBytes, 64); }
+        public long slotBytes() { return align(valuesOffset() + maxPageTokens * coldRowBytes, 4096); }
     }
 
-    final Path file;
-    final SlotLayout layout;
+    private final Path file;
+    private final SlotLayout layout;
     private final FileChannel channel;              // owned
     private final Arena mappings = Arena.ofShared(); // owned: every mapped extent
     private final List<MemorySegment> extents = new ArrayList<>();   // borrowed from mappings
@@ -59,7 +68,7 @@ final class DiskTier implements AutoCloseable {
      * A new, empty page file. An old one of that name is locked, its manifest deleted, and only then
      * truncated, so no manifest ever points into a truncated file.
      */
-    static DiskTier create(Path file, SlotLayout layout, long budgetBytes, Path staleManifest) {
+    public static DiskTier create(Path file, SlotLayout layout, long budgetBytes, Path staleManifest) {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             lockOrClose(ch, file);
@@ -72,7 +81,7 @@ final class DiskTier implements AutoCloseable {
     }
 
     /** An existing page file whose slots {@code used} are taken (from the manifest). */
-    static DiskTier open(Path file, SlotLayout layout, long budgetBytes, BitSet used) throws IOException {
+    public static DiskTier open(Path file, SlotLayout layout, long budgetBytes, BitSet used) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         lockOrClose(ch, file);
         DiskTier d = new DiskTier(file, ch, layout, budgetBytes);
@@ -138,6 +147,7 @@ final class DiskTier implements AutoCloseable {
         }
     }
 
+    SlotLayout layout() { return layout; }
     long slotBytes() { return slotBytes; }
     long maxSlots() { return maxSlots; }
 
@@ -158,6 +168,7 @@ final class DiskTier implements AutoCloseable {
         return List.copyOf(wrapped);
     }
 
+    /** Unmaps the file and releases its lock. */
     @Override
     public synchronized void close() {
         for (BackendBuffer b : wrapped) b.close();

@@ -1,5 +1,6 @@
-package dev.canopy.kv;
+package dev.canopy.kv.tier;
 
+import dev.canopy.kv.KvType;
 import dev.canopy.natives.ffi.ggml_to_float_t;
 import dev.canopy.natives.ffi.ggml_type_traits;
 import dev.canopy.natives.ffi.llama_h;
@@ -12,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * Conversions between F32 and F16 rows in native memory, per-channel min/max of rows, and the
  * widening of quantized rows (Q8_0, Q4_0) to F32 with ggml's own to_float.
  */
-final class Rows {
+public final class Rows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
@@ -24,7 +25,7 @@ final class Rows {
      * FCVT on ARM), round to nearest even like ggml's CPU backend, and are about ten times faster
      * than ggml-base's portable ggml_fp32_to_fp16_row.
      */
-    static void convert(MemorySegment src, KvType from, MemorySegment dst, KvType to, long n) {
+    public static void convert(MemorySegment src, KvType from, MemorySegment dst, KvType to, long n) {
         if (from == to) {
             MemorySegment.copy(src, 0, dst, 0, from.bytes(n));
             return;
@@ -54,14 +55,14 @@ final class Rows {
      * {@code dst}, with the type traits' to_float (what ggml's get_rows and flash attention read).
      */
     @SuppressWarnings("restricted") // ggml's type traits table is static and sized by its generated layout
-    static void dequantize(MemorySegment src, KvType from, MemorySegment dst, long n) {
+    public static void dequantize(MemorySegment src, KvType from, MemorySegment dst, long n) {
         if (!from.isQuantized()) throw new IllegalArgumentException(from + " is not a quantized type");
         MemorySegment traits = llama_h.ggml_get_type_traits(from.ggmlId()).reinterpret(ggml_type_traits.layout().byteSize());
         ggml_to_float_t.invoke(ggml_type_traits.to_float(traits), src, dst, n);
     }
 
     /** Widens {@code lo}/{@code hi} with {@code rows} rows of {@code type} at {@code seg}. */
-    static void minMax(MemorySegment seg, KvType type, int rows, float[] lo, float[] hi) {
+    public static void minMax(MemorySegment seg, KvType type, int rows, float[] lo, float[] hi) {
         if (type.isQuantized()) {
             try (Arena a = Arena.ofConfined()) {
                 long n = (long) rows * lo.length;
@@ -83,12 +84,16 @@ final class Rows {
             } else {
                 MemorySegment.copy(seg, F32, off, row, 0, n);
             }
-            PageAbstract.include(lo, hi, row);
+            for (int i = 0; i < n; i++) {
+                float x = row[i];
+                if (x < lo[i]) lo[i] = x;
+                if (x > hi[i]) hi[i] = x;
+            }
         }
     }
 
     /** Reads {@code rows} rows as floats, for tests and recomputation. */
-    static float[][] read(MemorySegment seg, KvType type, int rows, int n) {
+    public static float[][] read(MemorySegment seg, KvType type, int rows, int n) {
         if (type.isQuantized()) {
             try (Arena a = Arena.ofConfined()) {
                 long values = (long) rows * n;

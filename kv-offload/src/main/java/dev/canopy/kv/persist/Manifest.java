@@ -1,4 +1,9 @@
-package dev.canopy.kv;
+package dev.canopy.kv.persist;
+
+import dev.canopy.kv.KvLayout;
+import dev.canopy.kv.KvType;
+import dev.canopy.kv.StoreIdentity;
+import dev.canopy.kv.tier.DiskPage;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,12 +33,10 @@ import java.util.zip.CRC32C;
  * new one, never one that points at unwritten pages.
  */
 record Manifest(StoreIdentity identity, KvLayout layout, KvType coldType, long slotBytes, int[] tokens,
-                List<PageRecord[]> pages, Map<String, byte[]> attachments) {
+                List<DiskPage[]> pages, Map<String, byte[]> attachments) {
 
     private static final long MAGIC = 0x43414e4f50594b56L; // "CANOPYKV"
     private static final int VERSION = 1;
-
-    record PageRecord(int diskSlot, int tokens, int crcAbstract, int crcData) {}
 
     void write(Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -52,13 +55,13 @@ record Manifest(StoreIdentity identity, KvLayout layout, KvType coldType, long s
             out.writeLong(slotBytes);
             out.writeInt(tokens.length);
             for (int t : tokens) out.writeInt(t);
-            for (PageRecord[] layer : pages) {
+            for (DiskPage[] layer : pages) {
                 out.writeInt(layer.length);
-                for (PageRecord r : layer) {
-                    out.writeInt(r.diskSlot);
-                    out.writeInt(r.tokens);
-                    out.writeInt(r.crcAbstract);
-                    out.writeInt(r.crcData);
+                for (DiskPage r : layer) {
+                    out.writeInt(r.diskSlot());
+                    out.writeInt(r.tokens());
+                    out.writeInt(r.crcAbstract());
+                    out.writeInt(r.crcData());
                 }
             }
             out.writeInt(attachments.size());
@@ -112,11 +115,11 @@ record Manifest(StoreIdentity identity, KvLayout layout, KvType coldType, long s
             long slotBytes = in.readLong();
             int[] tokens = new int[in.readInt()];
             for (int i = 0; i < tokens.length; i++) tokens[i] = in.readInt();
-            PageRecord[][] pages = new PageRecord[layers][];
+            DiskPage[][] pages = new DiskPage[layers][];
             for (int l = 0; l < layers; l++) {
-                pages[l] = new PageRecord[in.readInt()];
+                pages[l] = new DiskPage[in.readInt()];
                 for (int p = 0; p < pages[l].length; p++) {
-                    pages[l][p] = new PageRecord(in.readInt(), in.readInt(), in.readInt(), in.readInt());
+                    pages[l][p] = new DiskPage(in.readInt(), in.readInt(), in.readInt(), in.readInt());
                 }
             }
             Map<String, byte[]> attachments = new LinkedHashMap<>();
