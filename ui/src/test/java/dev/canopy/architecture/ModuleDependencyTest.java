@@ -97,6 +97,15 @@ class ModuleDependencyTest {
     }
 
     @Test
+    void theKvStoreIsUsedThroughItsTopPackageOnly() {
+        // decision 0150: tiers, selection and persistence are kv-offload's internals
+        noClasses().that().resideOutsideOfPackage("dev.canopy.kv..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.kv.tier..", "dev.canopy.kv.select..",
+                        "dev.canopy.kv.persist..")
+                .check(classes);
+    }
+
+    @Test
     void oneLoggingApi() {
         // System.Logger writes every log line. java.util.logging is only the backend that quiets
         // other loggers: PDFBox's (PdfLoader), Jetty's and Javalin's (ApiServer) and the extractor's in bench-memory.
