@@ -1,6 +1,7 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
-import dev.canopy.engine.bench.BatchBench;
+import dev.canopy.app.cli.CliException;
+import dev.canopy.tools.engine.bench.BatchBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

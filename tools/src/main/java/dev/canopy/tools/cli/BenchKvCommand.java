@@ -1,7 +1,9 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
+import dev.canopy.app.cli.CliException;
+import dev.canopy.app.cli.KvTypeConverter;
 import dev.canopy.engine.KvPrecision;
-import dev.canopy.engine.kv.bench.KvDecodeBench;
+import dev.canopy.tools.engine.kv.bench.KvDecodeBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,11 +1,13 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
+import dev.canopy.app.cli.CliException;
+import dev.canopy.app.cli.EngineSelection;
 import dev.canopy.app.memories.EngineTextGenerator;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
-import dev.canopy.memory.bench.ExtractionBench;
-import dev.canopy.memory.bench.InsertBench;
+import dev.canopy.tools.memory.bench.ExtractionBench;
+import dev.canopy.tools.memory.bench.InsertBench;
 import dev.canopy.memory.extract.LlmCellExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,6 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
+import dev.canopy.app.cli.CliException;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;

@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,8 @@ import dev.canopy.app.api.ApiServer;
 import dev.canopy.app.api.RuntimeModelAccess;
 import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
+import dev.canopy.app.cli.CliException;
+import dev.canopy.app.cli.EngineSelection;
 import dev.canopy.engine.EngineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

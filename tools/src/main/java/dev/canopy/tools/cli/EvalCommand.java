@@ -1,7 +1,8 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
-import dev.canopy.memory.eval.LocomoEval;
-import dev.canopy.memory.eval.LocomoReport;
+import dev.canopy.app.cli.CliException;
+import dev.canopy.tools.memory.eval.LocomoEval;
+import dev.canopy.tools.memory.eval.LocomoReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

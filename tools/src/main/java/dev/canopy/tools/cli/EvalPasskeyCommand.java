@@ -1,8 +1,10 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
+import dev.canopy.app.cli.CliException;
+import dev.canopy.app.cli.KvTypeConverter;
 import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
-import dev.canopy.engine.sparse.eval.PasskeyEval;
+import dev.canopy.tools.engine.sparse.eval.PasskeyEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,6 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
+import dev.canopy.app.cli.CliException;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.gguf.GgmlType;
 import dev.canopy.natives.gguf.GgufFile;

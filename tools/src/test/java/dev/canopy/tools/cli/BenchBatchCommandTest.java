@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
@@ -23,15 +23,15 @@ class BenchBatchCommandTest {
         model = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-llama.gguf"));
     }
 
-    private static CanopyCliTest.Run cli(String... args) {
+    private static ToolsCliTest.Run cli(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new CanopyCliTest.Run(code, out.toString(), err.toString());
+        int code = ToolsCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new ToolsCliTest.Run(code, out.toString(), err.toString());
     }
 
     @Test
     void printsBothWaysTheirRatioAndThatTheTokensAgree() {
-        CanopyCliTest.Run r = cli("bench-batch", "--model", model.toString(), "--prompts", "3", "--prompt-tokens", "20,40",
+        ToolsCliTest.Run r = cli("bench-batch", "--model", model.toString(), "--prompts", "3", "--prompt-tokens", "20,40",
                 "--gen-tokens", "4", "--threads", "1", "--chunk", "32", "--repeats", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).matches("one-by-one\\s+[0-9.]+\\s+[0-9.]+\\s+1\\.00x\\s+[0-9.]+\\s+1\\.00x"));
@@ -41,10 +41,10 @@ class BenchBatchCommandTest {
 
     @Test
     void badInputIsOneClearLine() {
-        CanopyCliTest.Run missing = cli("bench-batch", "--model", dir.resolve("none.gguf").toString());
+        ToolsCliTest.Run missing = cli("bench-batch", "--model", dir.resolve("none.gguf").toString());
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("no model file at").doesNotContain("Exception");
-        CanopyCliTest.Run zero = cli("bench-batch", "--model", model.toString(), "--prompts", "0");
+        ToolsCliTest.Run zero = cli("bench-batch", "--model", model.toString(), "--prompts", "0");
         assertThat(zero.code()).isNotZero();
         assertThat(zero.err()).contains("--prompts must be at least 1");
     }

@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,10 +27,10 @@ class BenchCommandTest {
         model = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-llama.gguf"));
     }
 
-    private static CanopyCliTest.Run cli(String... args) {
+    private static ToolsCliTest.Run cli(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new CanopyCliTest.Run(code, out.toString(), err.toString());
+        int code = ToolsCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new ToolsCliTest.Run(code, out.toString(), err.toString());
     }
 
     private static final String[] SMALL = {"--prompt-tokens", "40,70", "--gen-tokens", "4", "--threads", "1",
@@ -45,7 +45,7 @@ class BenchCommandTest {
 
     @Test
     void tableHasBothEnginesAndTheirRatioForEachPromptLength() {
-        CanopyCliTest.Run r = cli(args());
+        ToolsCliTest.Run r = cli(args());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("\\s*40\\s+canopy\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+"));
@@ -57,7 +57,7 @@ class BenchCommandTest {
 
     @Test
     void attentionAddsCanopysSparseRowsWithSpeedAndMemoryRatios() throws Exception {
-        CanopyCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "8", "--window", "8", "--budget", "56",
+        ToolsCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "8", "--window", "8", "--budget", "56",
                 "--decode-budget", "24"));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -76,14 +76,14 @@ class BenchCommandTest {
 
     @Test
     void aBudgetThatCannotHoldTheForcedKeysIsRefusedClearly() {
-        CanopyCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "128", "--window", "128", "--budget", "200"));
+        ToolsCliTest.Run r = cli(args("--attention", "dhsa", "--sink", "128", "--window", "128", "--budget", "200"));
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("budget 200 must exceed sink + window = 256").doesNotContain("Exception");
     }
 
     @Test
     void jsonReportsBothEnginesAndConsistentRatios() throws Exception {
-        CanopyCliTest.Run r = cli(args("--json"));
+        ToolsCliTest.Run r = cli(args("--json"));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("threads").asInt()).isEqualTo(1);
@@ -105,17 +105,17 @@ class BenchCommandTest {
 
     @Test
     void badLengthsAreOneClearLine() {
-        CanopyCliTest.Run r = cli("bench", "--model", model.toString(), "--prompt-tokens", "1");
+        ToolsCliTest.Run r = cli("bench", "--model", model.toString(), "--prompt-tokens", "1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("at least 2 tokens").doesNotContain("\tat ");
-        CanopyCliTest.Run small = cli("bench", "--model", model.toString(), "--prompt-tokens", "512", "--context", "256");
+        ToolsCliTest.Run small = cli("bench", "--model", model.toString(), "--prompt-tokens", "512", "--context", "256");
         assertThat(small.code()).isEqualTo(2);
         assertThat(small.err()).contains("--context 256 cannot hold");
     }
 
     @Test
     void aMissingModelIsOneClearLine() {
-        CanopyCliTest.Run r = cli("bench", "--model", dir.resolve("missing.gguf").toString());
+        ToolsCliTest.Run r = cli("bench", "--model", dir.resolve("missing.gguf").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("not found").doesNotContain("\tat ");
     }

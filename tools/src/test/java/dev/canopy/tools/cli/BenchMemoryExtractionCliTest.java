@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
@@ -17,7 +17,7 @@ class BenchMemoryExtractionCliTest {
 
     static String[] run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        int code = ToolsCli.run(new PrintWriter(out), new PrintWriter(err), args);
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 

@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
@@ -19,7 +19,7 @@ class BenchServeCliTest {
     void printsThroughputByClientsAndFirstTokenColdVsCached() throws Exception {
         Path model = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny-llama.gguf"));
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = CanopyCli.run(new PrintWriter(out), new PrintWriter(err), "bench-serve", "--model", model.toString(),
+        int code = ToolsCli.run(new PrintWriter(out), new PrintWriter(err), "bench-serve", "--model", model.toString(),
                 "--clients", "1,2", "--requests", "4", "--max-tokens", "4", "--prefix-tokens", "600", "--context", "1024",
                 "--threads", "1");
         assertThat(code).as(err.toString()).isZero();

@@ -1,4 +1,4 @@
-package dev.canopy.app.cli;
+package dev.canopy.tools.cli;
 
 import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.gguf.TinyModelSpec;
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.canopy.app.cli.CanopyCliTest.cli;
+import static dev.canopy.tools.cli.ToolsCliTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code canopy random-model} writes a model the rest of the CLI loads; its 1b shape is a 1B model. */
@@ -18,11 +18,11 @@ class RandomModelCliTest {
     @Test
     void aWrittenModelLoadsWithTheShapeAsked() {
         Path out = dir.resolve("r.gguf");
-        CanopyCliTest.Run w = cli("random-model", "--shape", "tiny", "--arch", "qwen3", "--type", "Q8_0", "--context", "8192", "--out", out.toString());
+        ToolsCliTest.Run w = cli("random-model", "--shape", "tiny", "--arch", "qwen3", "--type", "Q8_0", "--context", "8192", "--out", out.toString());
         assertThat(w.code()).as(w.err()).isZero();
         assertThat(w.out()).contains("wrote " + out).contains("qwen3, 2 layers, 64 wide");
         assertThat(Files.isRegularFile(out)).isTrue();
-        CanopyCliTest.Run info = cli("info", "--model", out.toString());
+        ToolsCliTest.Run info = cli("info", "--model", out.toString());
         assertThat(info.code()).as(info.err()).isZero();
         assertThat(info.out()).contains("architecture:   qwen3").contains("layers:         2").contains("8,192");
     }
@@ -30,17 +30,17 @@ class RandomModelCliTest {
     @Test
     void aKQuantModelComesFromLlamasQuantizerAndGenerates() throws Exception {
         Path out = dir.resolve("q4km.gguf");
-        CanopyCliTest.Run w = cli("random-model", "--shape", "small", "--type", "Q4_K_M", "--out", out.toString());
+        ToolsCliTest.Run w = cli("random-model", "--shape", "small", "--type", "Q4_K_M", "--out", out.toString());
         assertThat(w.code()).as(w.err()).isZero();
         assertThat(w.out()).contains("llama, 2 layers, 256 wide").contains("Q4_K_M (").containsPattern("q4_K \\d+").contains("f32 ");
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("q4km.gguf"); // the F16 source is gone
         try (GgufFile g = GgufFile.open(out)) {
             assertThat(g.tensor("blk.1.attn_q.weight").orElseThrow().typeName()).isEqualTo("q4_K");
         }
-        CanopyCliTest.Run gen = cli("generate", "--model", out.toString(), "--prompt", "Once upon a time", "--max-tokens", "3");
+        ToolsCliTest.Run gen = cli("generate", "--model", out.toString(), "--prompt", "Once upon a time", "--max-tokens", "3");
         assertThat(gen.code()).as(gen.err()).isZero();
         assertThat(gen.out()).isNotBlank();
-        CanopyCliTest.Run bad = cli("random-model", "--shape", "tiny", "--type", "Q3_K_L", "--out", dir.resolve("b.gguf").toString());
+        ToolsCliTest.Run bad = cli("random-model", "--shape", "tiny", "--type", "Q3_K_L", "--out", dir.resolve("b.gguf").toString());
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("canopy: --type must be one of F32, F16, Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q4_0; got Q3_K_L");
     }
@@ -57,12 +57,12 @@ class RandomModelCliTest {
 
     @Test
     void badShapesAndFoldersAreClearErrors() {
-        CanopyCliTest.Run shape = cli("random-model", "--shape", "7b", "--out", dir.resolve("x.gguf").toString());
+        ToolsCliTest.Run shape = cli("random-model", "--shape", "7b", "--out", dir.resolve("x.gguf").toString());
         assertThat(shape.code()).isEqualTo(2);
         assertThat(shape.err()).contains("--shape must be 1b, small or tiny").doesNotContain("\tat ");
-        CanopyCliTest.Run folder = cli("random-model", "--shape", "tiny", "--out", dir.toString());
+        ToolsCliTest.Run folder = cli("random-model", "--shape", "tiny", "--out", dir.toString());
         assertThat(folder.err()).contains("is a folder");
-        CanopyCliTest.Run missing = cli("random-model", "--shape", "tiny", "--out", dir.resolve("no/such/x.gguf").toString());
+        ToolsCliTest.Run missing = cli("random-model", "--shape", "tiny", "--out", dir.resolve("no/such/x.gguf").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("canopy: no folder " + dir.resolve("no/such").toAbsolutePath() + " to write x.gguf in");
     }

@@ -1,4 +1,4 @@
-package dev.canopy.engine.bench;
+package dev.canopy.tools.engine.bench;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.canopy.engine.bench;
+package dev.canopy.tools.engine.bench;
 
 /**
  * One engine's figures at one prompt length.

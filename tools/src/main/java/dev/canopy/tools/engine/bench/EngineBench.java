@@ -1,4 +1,4 @@
-package dev.canopy.engine.bench;
+package dev.canopy.tools.engine.bench;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;

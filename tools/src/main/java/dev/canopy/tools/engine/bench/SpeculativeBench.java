@@ -1,4 +1,4 @@
-package dev.canopy.engine.bench;
+package dev.canopy.tools.engine.bench;
 
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
@@ -6,8 +6,8 @@ import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.Speculation;
-import dev.canopy.engine.sparse.eval.PasskeyPrompt;
-import dev.canopy.engine.sparse.eval.PasskeyPrompts;
+import dev.canopy.tools.engine.sparse.eval.PasskeyPrompt;
+import dev.canopy.tools.engine.sparse.eval.PasskeyPrompts;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.canopy.kv.bench;
+package dev.canopy.tools.kv.bench;
 
 import dev.canopy.kv.GatherBuffer;
 import dev.canopy.kv.KvBudgets;
@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * the constrained figures are upper bounds for a real SSD: divide the bytes per step by its read
  * rate to estimate the I/O time.
  *
- * <pre>java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.kv.bench.KvStoreBench
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.tools.kv.bench.KvStoreBench
  *   [--tokens 32768] [--layers 4] [--kv-heads 4] [--head-dim 128] [--query-heads 16] [--page 64]
  *   [--ram-fraction 0.25] [--budget-tokens 4096] [--steps 8] [--rounds 5] [--cold F16|Q8_0] [--dir DIR] [--modes dense,sparse] [--clock wall|cpu]</pre>
  */

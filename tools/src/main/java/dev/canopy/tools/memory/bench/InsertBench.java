@@ -1,4 +1,4 @@
-package dev.canopy.memory.bench;
+package dev.canopy.tools.memory.bench;
 
 import dev.canopy.memory.MemoryConfig;
 import dev.canopy.memory.MemoryStore;

@@ -1,4 +1,4 @@
-package dev.canopy.memory.eval;
+package dev.canopy.tools.memory.eval;
 
 import dev.canopy.memory.text.Terms;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.canopy.memory.eval;
+package dev.canopy.tools.memory.eval;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.canopy.memory.eval;
+package dev.canopy.tools.memory.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

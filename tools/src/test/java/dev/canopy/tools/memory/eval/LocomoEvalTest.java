@@ -1,4 +1,4 @@
-package dev.canopy.memory.eval;
+package dev.canopy.tools.memory.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

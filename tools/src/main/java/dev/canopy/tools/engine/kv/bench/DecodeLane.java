@@ -1,11 +1,11 @@
-package dev.canopy.engine.kv.bench;
+package dev.canopy.tools.engine.kv.bench;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.Tokenizer;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.kv.TieredKvCache;
-import dev.canopy.engine.sparse.eval.PasskeyPrompt;
+import dev.canopy.tools.engine.sparse.eval.PasskeyPrompt;
 import dev.canopy.kv.KvStats;
 import dev.canopy.natives.llama.ContextParams;
 import dev.canopy.natives.llama.LlamaBatch;

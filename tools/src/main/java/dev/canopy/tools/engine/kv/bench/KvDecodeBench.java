@@ -1,4 +1,4 @@
-package dev.canopy.engine.kv.bench;
+package dev.canopy.tools.engine.kv.bench;
 
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
@@ -8,8 +8,8 @@ import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.canopy.RunSettings;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.kv.KvOffload;
-import dev.canopy.engine.sparse.eval.PasskeyPrompt;
-import dev.canopy.engine.sparse.eval.PasskeyPrompts;
+import dev.canopy.tools.engine.sparse.eval.PasskeyPrompt;
+import dev.canopy.tools.engine.sparse.eval.PasskeyPrompts;
 import dev.canopy.natives.NativeLog;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.llama.ContextParams;

@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.bench;
+package dev.canopy.tools.engine.sparse.bench;
 
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.AttentionShape;

@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.bench;
+package dev.canopy.tools.engine.sparse.bench;
 
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.AttentionShape;
@@ -23,7 +23,7 @@ import java.util.Random;
  * backend, and prints time, speed-up and the compute buffer (peak activation memory).
  *
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.bench.SparseAttentionBench \
+ *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.tools.engine.sparse.bench.SparseAttentionBench \
  *       [--lengths 4096,8192,16384] [--chunk 256] [--threads 2] [--budget 1024] [--repeat 3]
  * </pre>
  */

@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.eval;
+package dev.canopy.tools.engine.sparse.eval;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.eval;
+package dev.canopy.tools.engine.sparse.eval;
 
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
@@ -31,7 +31,7 @@ import java.util.Map;
  * threads and KV windows as a chat session), so what is measured is what users get.
  *
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.engine.sparse.eval.PasskeyEval \
+ *   java --enable-native-access=ALL-UNNAMED -cp ... dev.canopy.tools.engine.sparse.eval.PasskeyEval \
  *       --model ../shared/models/passkey-llama-6l-384.gguf [--lengths 4096,8192,16384] [--facts 1,3]
  *       [--per-cell 5] [--modes dense,dhsa,window,topk] [--budget 1024] [--decode-budget 512]
  *       [--threads 2] [--chunk 256] [--seed 1] [--threshold 0.25] [--noise-floor true] [--kv-types q8_0,q4_0]

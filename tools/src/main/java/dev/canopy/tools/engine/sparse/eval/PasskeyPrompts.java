@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.eval;
+package dev.canopy.tools.engine.sparse.eval;
 
 import dev.canopy.engine.Tokenizer;
 

@@ -1,4 +1,4 @@
-package dev.canopy.engine.sparse.eval;
+package dev.canopy.tools.engine.sparse.eval;
 
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.ModelInspector;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.util.List;
 
-import static dev.canopy.engine.sparse.eval.PasskeyPromptsTest.MODEL;
-import static dev.canopy.engine.sparse.eval.PasskeyPromptsTest.SAMPLE;
+import static dev.canopy.tools.engine.sparse.eval.PasskeyPromptsTest.MODEL;
+import static dev.canopy.tools.engine.sparse.eval.PasskeyPromptsTest.SAMPLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
