@@ -108,10 +108,9 @@ class ModuleDependencyTest {
     @Test
     void oneLoggingApi() {
         // System.Logger writes every log line. java.util.logging is only the backend that quiets
-        // other loggers: PDFBox's (PdfLoader), Jetty's and Javalin's (ApiServer) and the extractor's in bench-memory.
+        // other loggers: PDFBox's (PdfLoader), Jetty's and Javalin's (ApiServer); bench-memory's is in the tools module.
         noClasses().that().doNotHaveFullyQualifiedName("dev.canopy.app.documents.PdfLoader")
                 .and().doNotHaveFullyQualifiedName("dev.canopy.app.api.ApiServer")
-                .and().doNotHaveFullyQualifiedName("dev.canopy.app.cli.BenchMemoryCommand")
                 .should().dependOnClassesThat().resideInAPackage("java.util.logging..")
                 .orShould().dependOnClassesThat().resideInAPackage("org.slf4j..")
                 .check(classes);
@@ -119,10 +118,10 @@ class ModuleDependencyTest {
 
     @Test
     void onlyCommandLinesWriteToTheTerminal() {
-        // Commands (cli), the benchmarks' and evaluations' own main methods, the launcher's one-line
-        // "no display" message, llama.cpp's log when CANOPY_LLAMA_LOG asks for it, and the generated
-        // bindings' trace; everything else logs or returns text.
-        noClasses().that().resideOutsideOfPackages("..cli..", "..bench..", "..eval..", "dev.canopy.natives.ffi..")
+        // Commands (cli), the launcher's one-line "no display" message, llama.cpp's log when
+        // CANOPY_LLAMA_LOG asks for it, and the generated bindings' trace; everything else logs or
+        // returns text. (The benchmarks and evaluations, with their own mains, are in the tools module.)
+        noClasses().that().resideOutsideOfPackages("..cli..", "dev.canopy.natives.ffi..")
                 .and().doNotHaveFullyQualifiedName("dev.canopy.ui.CanopyLauncher")
                 .and().doNotHaveFullyQualifiedName("dev.canopy.natives.NativeLog")
                 .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)

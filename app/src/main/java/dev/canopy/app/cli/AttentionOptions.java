@@ -5,8 +5,8 @@ import dev.canopy.engine.sparse.BoundaryParams;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import picocli.CommandLine.Option;
 
-/** "Long-context acceleration" options shared by commands that run a model (a picocli mixin). */
-final class AttentionOptions {
+/** "Long-context acceleration" options shared by commands that run a model (a picocli mixin; public for the tools' commands). */
+public final class AttentionOptions {
     @Option(names = "--attention", paramLabel = "MODE", defaultValue = "dense",
             description = "dense (exact, default), dhsa (dynamic hierarchical sparse attention), window (sink + recent keys) "
                     + "or topk (Quest-style key blocks). Sparse modes need the canopy engine.")
@@ -30,7 +30,7 @@ final class AttentionOptions {
     int window;
 
     /** The settings asked for, checked (a budget must hold the sink, the window and a chunk). */
-    SparseAttentionSettings toSettings() {
+    public SparseAttentionSettings toSettings() {
         try {
             return new SparseAttentionSettings(AttentionMode.parse(mode), budget, decodeBudget, sink, window,
                     SparseAttentionSettings.DEFAULT_TOPK_BLOCK, BoundaryParams.defaults());

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.Locale;
 
-/** Options shared by commands that load a model (a picocli mixin). */
-final class EngineSelection {
+/** Options shared by commands that load a model (a picocli mixin; public for the tools' commands). */
+public final class EngineSelection {
     @Option(names = "--engine", paramLabel = "canopy|llama", defaultValue = "canopy",
             description = "canopy: our own graph engine (falls back to llama.cpp for other architectures); llama: llama.cpp's decoder. Default: ${DEFAULT-VALUE}.")
     String engine;
@@ -38,7 +38,7 @@ final class EngineSelection {
 
     @Mixin AttentionOptions attention;
 
-    EngineOptions toOptions() {
+    public EngineOptions toOptions() {
         EngineKind kind = switch (engine.toLowerCase(Locale.ROOT)) {
             case "canopy" -> EngineKind.CANOPY;
             case "llama", "llama.cpp" -> EngineKind.LLAMA;

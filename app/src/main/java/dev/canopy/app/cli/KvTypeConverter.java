@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /** {@code --kv-type f16|q8_0|q4_0}: the names of {@link KvPrecision}, as llama.cpp's {@code --cache-type-k} spells them. */
-final class KvTypeConverter implements ITypeConverter<KvPrecision> {
+public final class KvTypeConverter implements ITypeConverter<KvPrecision> {
     /** The option's description, shared by every command that has it. */
-    static final String DESCRIPTION = "KV cache precision: f16 (exact, default), q8_0 (about half the memory) or q4_0 (about"
+    public static final String DESCRIPTION = "KV cache precision: f16 (exact, default), q8_0 (about half the memory) or q4_0 (about"
             + " a quarter); models whose head size is not a multiple of 32 keep f16, with a notice.";
 
     @Override
@@ -23,7 +23,7 @@ final class KvTypeConverter implements ITypeConverter<KvPrecision> {
     }
 
     /** The completion candidates: f16, q8_0, q4_0. */
-    static final class Names implements Iterable<String> {
+    public static final class Names implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(KvPrecision.values()).map(KvPrecision::cliName).iterator();

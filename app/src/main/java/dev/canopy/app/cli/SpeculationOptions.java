@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code --speculative}, {@code --draft-max} and {@code --draft-model} (a picocli mixin): speculative decoding, decision 0120. */
-final class SpeculationOptions {
+public final class SpeculationOptions {
     @Option(names = "--speculative", paramLabel = "off|lookup|draft", defaultValue = "off",
             description = "Speculative decoding for greedy answers: lookup proposes what followed the latest words of the"
                     + " answer where they occur in the prompt, draft lets --draft-model propose; the model verifies several"
@@ -28,7 +28,7 @@ final class SpeculationOptions {
     int draftMax;
 
     /** Whether speculation was asked for; bad values are a clear error here, before any model loads. */
-    boolean enabled() {
+    public boolean enabled() {
         try {
             SpeculationMode m = SpeculationMode.parse(mode);
             new Speculation(SpeculationMode.LOOKUP, draftMax);    // checks the range
@@ -41,14 +41,14 @@ final class SpeculationOptions {
     }
 
     /** The draft model of --draft-model, loaded with the model's engine options (GPU layers included), or null. */
-    InferenceModel loadDraft(EngineOptions options) {
+    public InferenceModel loadDraft(EngineOptions options) {
         if (draftModel == null) return null;
         if (!Files.isRegularFile(draftModel)) throw new CliException("--draft-model " + draftModel + " is not a file");
         return Engines.load(draftModel, options);
     }
 
     /** The speculation of these options for {@code target}, with {@code draft} (null without --draft-model). */
-    Speculation toSpeculation(InferenceModel target, InferenceModel draft) {
+    public Speculation toSpeculation(InferenceModel target, InferenceModel draft) {
         try {
             SpeculationMode m = SpeculationMode.parse(mode);
             if (m != SpeculationMode.DRAFT) return new Speculation(m, draftMax);

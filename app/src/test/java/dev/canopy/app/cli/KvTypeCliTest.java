@@ -64,12 +64,4 @@ class KvTypeCliTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("unknown KV type 'q5_1'").contains("f16, q8_0 or q4_0").doesNotContain("\tat ");
     }
-
-    @Test
-    void benchRunsTheQuantizedKvNextToF16() {
-        String[] r = KvFlagsCliTest.run("bench", "--model", heads32.toString(), "--prompt-tokens", "40", "--gen-tokens", "4",
-                "--threads", "1", "--chunk", "32", "--repeats", "1", "--kv-type", "q8_0");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[1]).contains("canopy kv q8_0").contains("ratio kv q8_0").contains("canopy").contains("llama.cpp");
-    }
 }

@@ -91,15 +91,6 @@ class RpcCliTest {
     }
 
     @Test
-    void benchRpcPrintsBothSpeedsAndTheirRatio() {
-        String[] r = KvFlagsCliTest.run("bench-rpc", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5",
-                "--prompt-tokens", "32", "--gen-tokens", "6", "--repeats", "1", "--threads", "2");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[1]).contains("this computer only").contains("split over 2 workers").contains("split / local")
-                .contains("greedy tokens identical");
-    }
-
-    @Test
     void infoShowsEachWorkersMemoryAndTheSplit() {
         String[] r = KvFlagsCliTest.run("info", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
