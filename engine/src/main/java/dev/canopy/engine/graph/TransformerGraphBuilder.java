@@ -3,6 +3,7 @@ package dev.canopy.engine.graph;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.AttentionPath;
 import dev.canopy.engine.sparse.AttentionShape;
 import dev.canopy.engine.sparse.SelectionInputs;
 import dev.canopy.engine.sparse.SparseAttentionBuilder;
@@ -53,18 +54,19 @@ public final class TransformerGraphBuilder {
 
     /**
      * The attention a graph is built with: sparse only for one query block of a cache read from
-     * cell 0, and never when {@code dense}.
+     * cell 0, and never on {@link AttentionPath#EVERY_KEY}.
      */
-    private SparseAttentionSettings attentionFor(GraphShape shape, boolean dense) {
-        return shape.outputs() == 1 && !dense && !shape.slots().sliced() ? attention : attention.withMode(AttentionMode.DENSE);
+    private SparseAttentionSettings attentionFor(GraphShape shape, AttentionPath path) {
+        boolean selects = path == AttentionPath.AS_CONFIGURED && shape.outputs() == 1 && !shape.slots().sliced();
+        return selects ? attention : attention.withMode(AttentionMode.DENSE);
     }
 
     public ForwardGraph build(GraphShape shape) {
-        return build(shape, false);
+        return build(shape, AttentionPath.AS_CONFIGURED);
     }
 
-    /** With {@code dense}, the graph attends to every key whatever the settings (the prompt's last chunk). */
-    public ForwardGraph build(GraphShape shape, boolean dense) {
+    /** The graph of {@code shape} whose attention takes {@code path}. */
+    public ForwardGraph build(GraphShape shape, AttentionPath path) {
         KvSlots slots = shape.slots();
         int lastCell = slots.firstCell(slots.streams() - 1) + shape.window();
         if (lastCell > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " of " + slots + " > cache " + kv.cells());
@@ -77,7 +79,7 @@ public final class TransformerGraphBuilder {
             int swaWindow = kv.swaRing() == null ? shape.window()
                     : slots.sliced() ? Math.min(shape.window(), kv.swaRing().cellsPerSlot())    // of each slot's ring
                     : kv.swaRing().window(shape.window());
-            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, dense), attShape),
+            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, path), attShape),
                     hp.variant().anySwa(), kv.swaRing() != null, swaWindow);
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
             Blocks b = new Blocks(ctx0, hp);
