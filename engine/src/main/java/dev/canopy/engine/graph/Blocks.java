@@ -41,7 +41,7 @@ final class Blocks {
     }
 
     /** Q, K, V of one layer: [embedding, T] -> [headDim, heads, T], [headDim, kvHeads, T] x 2. */
-    MemorySegment[] qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
+    Qkv qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
         MemorySegment q, k, v;
         if (l.wqkv() != null) {                                                   // phi3: one fused matrix
             MemorySegment fused = linear(l.wqkv(), null, cur, "wqkv", il);        // [q+2kv, T]
@@ -59,7 +59,7 @@ final class Blocks {
         }
         if (l.qNorm() != null) q = rmsNorm(q, l.qNorm(), "Qcur_normed", il);   // qwen3, gemma3: per-head norms
         if (l.kNorm() != null) k = rmsNorm(k, l.kNorm(), "Kcur_normed", il);
-        return new MemorySegment[] {q, k, v};
+        return new Qkv(q, k, v);
     }
 
     /** {@code heads} heads of a fused [q+2kv, T] projection from element {@code offset}: [headDim, heads, T]. */
