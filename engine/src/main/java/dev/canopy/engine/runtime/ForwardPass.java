@@ -64,8 +64,8 @@ public final class ForwardPass implements AutoCloseable {
         this.kv = kv;
         this.windows = windows;
         this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
-        this.inputs = new InputWriter(backends.cpuOnly(), kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(),
-                kv.swaScratchCell());
+        InputWriter.Writes writes = backends.cpuOnly() ? InputWriter.Writes.IN_PLACE : InputWriter.Writes.STAGED;
+        this.inputs = new InputWriter(writes, kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(), kv.swaScratchCell());
         this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
         this.attention = attention;
     }
