@@ -78,10 +78,10 @@ final class CanopyBatchGenerator {
                     rows.add(prompts[s][i], i, s * stride + i, s * stride);
                     if (rows.isFull()) {
                         if (allCancelled(requests)) return cancelled(prompts, System.nanoTime() - start);
-                        pass.run(rows.take(0), chunk, 1, false, own);
+                        pass.run(rows.take(0), chunk, 1, own);
                     }
                 }
-                if (rows.size() > 0) pass.run(rows.take(0), chunk, 1, false, own);
+                if (rows.size() > 0) pass.run(rows.take(0), chunk, 1, own);
             }
             // then every sequence's last prompt token in one run, with all their logits: stream s
             // of the run attends over slot s
@@ -92,7 +92,7 @@ final class CanopyBatchGenerator {
                 pos[s] = prompts[s].length - 1;
                 batch.add(prompts[s][pos[s]], pos[s], s * stride + pos[s], s * stride);
             }
-            float[][] logits = pass.run(batch.take(range(n)), n, n, false, all);
+            float[][] logits = pass.run(batch.take(range(n)), n, n, all);
             int[] logitRow = range(n);
             long prefillNs = System.nanoTime() - start;
 
@@ -123,7 +123,7 @@ final class CanopyBatchGenerator {
                         row[s] = batch.add(token, pos[s], s * stride + pos[s], s * stride);
                     }
                     if (batch.size() == 0) break;
-                    logits = pass.run(batch.take(range(batch.size())), n, n, false, all);
+                    logits = pass.run(batch.take(range(batch.size())), n, n, all);
                     logitRow = row;
                 }
             } finally {

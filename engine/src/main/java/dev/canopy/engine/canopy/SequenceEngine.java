@@ -11,6 +11,7 @@ import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.runtime.ForwardPass;
 import dev.canopy.engine.runtime.Step;
+import dev.canopy.engine.sparse.AttentionPath;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 
@@ -86,8 +87,8 @@ public final class SequenceEngine implements AutoCloseable {
         for (int pos = from; pos < prompt.length; pos += chunk) {
             if (cancel.isCancelled()) return new Prefill(null, pos, true);
             int end = Math.min(prompt.length, pos + chunk);
-            boolean last = end == prompt.length && pass.attention().exactLastChunk();
-            logits = run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk, last);
+            AttentionPath path = end == prompt.length ? pass.attention().lastChunk() : AttentionPath.AS_CONFIGURED;
+            logits = run(Step.causal(Arrays.copyOfRange(prompt, pos, end), pos, 0), chunk, path);
             history = Arrays.copyOf(prompt, end);
             listener.onPrefillProgress(end - from, prompt.length - from);
         }
@@ -123,7 +124,7 @@ public final class SequenceEngine implements AutoCloseable {
         for (int i = 0; i < n; i++) outputs[i] = i;
         Step step = new Step(causal.tokens(), causal.positions(), causal.cells(), causal.visibleFrom(), causal.visibleTo(), outputs);
         // sparse attention with dense decode: the rows attend to every key, as one-token steps do
-        float[][] logits = pass.run(step, graphTokens, graphTokens, pass.attention().mode().isSparse());
+        float[][] logits = pass.run(step, graphTokens, graphTokens, AttentionPath.EVERY_KEY);
         history = Arrays.copyOf(history, pos + n);
         System.arraycopy(tokens, 0, history, pos, n);
         return logits;
@@ -162,13 +163,13 @@ public final class SequenceEngine implements AutoCloseable {
      * KV from that page on is recomputed from the tokens and the step runs again.
      */
     private float[] run(Step step, int graphTokens) {
-        return run(step, graphTokens, false);
+        return run(step, graphTokens, AttentionPath.AS_CONFIGURED);
     }
 
-    private float[] run(Step step, int graphTokens, boolean exact) {
+    private float[] run(Step step, int graphTokens, AttentionPath path) {
         while (true) {
             try {
-                float[] logits = pass.run(step, graphTokens, 1, exact)[0];
+                float[] logits = pass.run(step, graphTokens, 1, path)[0];
                 if (tiered != null) tiered.rememberLogits(logits);
                 return logits;
             } catch (KvPageDamagedException e) {

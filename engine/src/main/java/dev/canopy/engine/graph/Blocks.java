@@ -1,6 +1,7 @@
 package dev.canopy.engine.graph;
 
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.sparse.FlashAttention;
 import dev.canopy.engine.weights.LayerWeights;
 import dev.canopy.natives.ggml.Tensors;
 
@@ -16,10 +17,12 @@ import static dev.canopy.natives.ffi.llama_h.*;
 final class Blocks {
     private final MemorySegment ctx0; // borrowed: the graph's ggml context
     private final ModelHparams hp;
+    private final FlashAttention flash;
 
     Blocks(MemorySegment ctx0, ModelHparams hp) {
         this.ctx0 = ctx0;
         this.hp = hp;
+        this.flash = new FlashAttention(ctx0, hp.kqScale(), hp.variant().attnSoftcap());
     }
 
     /** Names {@code t} "name-il" (or "name" for il < 0), like llama.cpp's cb(). */
@@ -41,7 +44,7 @@ final class Blocks {
     }
 
     /** Q, K, V of one layer: [embedding, T] -> [headDim, heads, T], [headDim, kvHeads, T] x 2. */
-    MemorySegment[] qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
+    Qkv qkv(LayerWeights l, MemorySegment cur, long tokens, int il) {
         MemorySegment q, k, v;
         if (l.wqkv() != null) {                                                   // phi3: one fused matrix
             MemorySegment fused = linear(l.wqkv(), null, cur, "wqkv", il);        // [q+2kv, T]
@@ -59,7 +62,7 @@ final class Blocks {
         }
         if (l.qNorm() != null) q = rmsNorm(q, l.qNorm(), "Qcur_normed", il);   // qwen3, gemma3: per-head norms
         if (l.kNorm() != null) k = rmsNorm(k, l.kNorm(), "Kcur_normed", il);
-        return new MemorySegment[] {q, k, v};
+        return new Qkv(q, k, v);
     }
 
     /** {@code heads} heads of a fused [q+2kv, T] projection from element {@code offset}: [headDim, heads, T]. */
@@ -122,13 +125,7 @@ final class Blocks {
         if (streams > 1) {                                                        // each stream's rows over its own slot
             q = cb(ggml_reshape_4d(ctx0, q, hp.headDim(), hp.heads(), tokens / streams, streams), "q_streams", il);
         }                                                                         // [headDim, heads, T/streams, streams]
-        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [headDim, T, heads(, streams)]
-        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [headDim, window, kvHeads(, streams)]
-        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [headDim, window, kvHeads(, streams)]
-        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, mask, hp.kqScale(), 0f,
-                hp.variant().attnSoftcap());                                      // [headDim, heads, T(/streams, streams)]
-        ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
-        cb(fa, "fattn", il);
+        MemorySegment fa = flash.attend(q, k, v, mask, "fattn", il);              // [headDim, heads, T(/streams, streams)]
         return attentionOutput(l, fa, tokens, il);                                // [embedding, T]
     }
 

@@ -26,10 +26,10 @@ final class GemmaLayers {
             LayerWeights l = weights.layer(il);
             MemorySegment cur = b.rmsNorm(inpL, l.attnNorm(), "attn_norm", il);           // [embedding, T]
 
-            MemorySegment[] qkv = b.qkv(l, cur, att.tokens(), il);                         // [headDim, heads|kvHeads, T]
-            MemorySegment q = b.rope(qkv[0], in.positions(), null, "Qcur_rope", il);     // [headDim, heads, T]
-            MemorySegment k = b.rope(qkv[1], in.positions(), null, "Kcur_rope", il);     // [headDim, kvHeads, T]
-            cur = att.attend(l, q, k, qkv[2], il);                                        // [embedding, T]
+            Qkv qkv = b.qkv(l, cur, att.tokens(), il);                                    // [headDim, heads|kvHeads, T]
+            MemorySegment q = b.rope(qkv.q(), in.positions(), null, "Qcur_rope", il);    // [headDim, heads, T]
+            MemorySegment k = b.rope(qkv.k(), in.positions(), null, "Kcur_rope", il);    // [headDim, kvHeads, T]
+            cur = att.attend(l, q, k, qkv.v(), il);                                       // [embedding, T]
 
             if (il == hp.layers() - 1) {                                                  // keep only the output rows
                 cur = cb(ggml_get_rows(ctx0, cur, in.outputIds()), "attn_out_rows", il); // [embedding, outputs]

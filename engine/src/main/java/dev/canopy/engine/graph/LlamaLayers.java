@@ -25,13 +25,13 @@ final class LlamaLayers {
             MemorySegment inpSA = inpL;                                                   // [embedding, T]
             MemorySegment cur = b.rmsNorm(inpL, l.attnNorm(), "attn_norm", il);           // [embedding, T]
 
-            MemorySegment[] qkv = b.qkv(l, cur, att.tokens(), il);         // [headDim, heads|kvHeads, T]
+            Qkv qkv = b.qkv(l, cur, att.tokens(), il);                                    // [headDim, heads|kvHeads, T]
             MemorySegment factors = l.ropeFactors(att.contextCells(), origContext);        // phi3 LongRoPE, llama 3.x
-            MemorySegment q = b.rope(qkv[0], in.positions(), factors, "Qcur_rope", il);  // [headDim, heads, T]
-            MemorySegment k = b.rope(qkv[1], in.positions(), factors, "Kcur_rope", il);  // [headDim, kvHeads, T]
+            MemorySegment q = b.rope(qkv.q(), in.positions(), factors, "Qcur_rope", il); // [headDim, heads, T]
+            MemorySegment k = b.rope(qkv.k(), in.positions(), factors, "Kcur_rope", il); // [headDim, kvHeads, T]
             boolean last = il == hp.layers() - 1;
             OutputBlock block = last ? in.outputBlock() : null;                           // the last layer may attend for a block only
-            cur = att.attend(l, q, k, qkv[2], block, il);                                 // [embedding, T] (or [embedding, ROWS])
+            cur = att.attend(l, q, k, qkv.v(), block, il);                                // [embedding, T] (or [embedding, ROWS])
 
             if (last) {                                                                   // keep only the output rows
                 MemorySegment ids = block != null ? block.outputsInBlock() : in.outputIds();

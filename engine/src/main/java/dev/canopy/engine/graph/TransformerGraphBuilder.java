@@ -3,6 +3,7 @@ package dev.canopy.engine.graph;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.engine.sparse.AttentionPath;
 import dev.canopy.engine.sparse.AttentionShape;
 import dev.canopy.engine.sparse.SelectionInputs;
 import dev.canopy.engine.sparse.SparseAttentionBuilder;
@@ -53,18 +54,19 @@ public final class TransformerGraphBuilder {
 
     /**
      * The attention a graph is built with: sparse only for one query block of a cache read from
-     * cell 0, and never when {@code dense}.
+     * cell 0, and never on {@link AttentionPath#EVERY_KEY}.
      */
-    private SparseAttentionSettings attentionFor(GraphShape shape, boolean dense) {
-        return shape.outputs() == 1 && !dense && !shape.slots().sliced() ? attention : attention.withMode(AttentionMode.DENSE);
+    private SparseAttentionSettings attentionFor(GraphShape shape, AttentionPath path) {
+        boolean selects = path == AttentionPath.AS_CONFIGURED && shape.outputs() == 1 && !shape.slots().sliced();
+        return selects ? attention : attention.withMode(AttentionMode.DENSE);
     }
 
     public ForwardGraph build(GraphShape shape) {
-        return build(shape, false);
+        return build(shape, AttentionPath.AS_CONFIGURED);
     }
 
-    /** With {@code dense}, the graph attends to every key whatever the settings (the prompt's last chunk). */
-    public ForwardGraph build(GraphShape shape, boolean dense) {
+    /** The graph of {@code shape} whose attention takes {@code path}. */
+    public ForwardGraph build(GraphShape shape, AttentionPath path) {
         KvSlots slots = shape.slots();
         int lastCell = slots.firstCell(slots.streams() - 1) + shape.window();
         if (lastCell > kv.cells()) throw new IllegalArgumentException("window " + shape.window() + " of " + slots + " > cache " + kv.cells());
@@ -77,8 +79,8 @@ public final class TransformerGraphBuilder {
             int swaWindow = kv.swaRing() == null ? shape.window()
                     : slots.sliced() ? Math.min(shape.window(), kv.swaRing().cellsPerSlot())    // of each slot's ring
                     : kv.swaRing().window(shape.window());
-            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, dense), attShape),
-                    hp.variant().anySwa(), kv.swaRing() != null, swaWindow);
+            SwaInputs swa = !hp.variant().anySwa() ? SwaInputs.NONE : kv.swaRing() == null ? SwaInputs.MASK : SwaInputs.RING;
+            GraphInputs in = inputs(ctx0, shape, SelectionInputs.create(ctx0, attentionFor(shape, path), attShape), swa, swaWindow);
             SparseAttentionBuilder sparse = in.sparse() ? new SparseAttentionBuilder(ctx0, attShape, in.selection(), null) : null;
             Blocks b = new Blocks(ctx0, hp);
             KvAttention att = new KvAttention(ctx0, gf, hp, kv, in, sparse, b, shape, swaWindow);
@@ -101,20 +103,28 @@ public final class TransformerGraphBuilder {
         }
     }
 
-    /** {@code swa}: some layer slides; {@code ring}: those layers keep a ring of {@code swaWindow}-or-more cells. */
-    private static GraphInputs inputs(MemorySegment ctx0, GraphShape s, SelectionInputs selection, boolean swa, boolean ring,
-                                      int swaWindow) {
+    /** The inputs the sliding-window layers of a model read besides the full-context ones. */
+    private enum SwaInputs {
+        /** No layer slides. */
+        NONE,
+        /** Sliding-window layers keep the context's cells: only a mask of their own. */
+        MASK,
+        /** Sliding-window layers keep a ring of swaWindow-or-more cells: its rows and mask. */
+        RING
+    }
+
+    private static GraphInputs inputs(MemorySegment ctx0, GraphShape s, SelectionInputs selection, SwaInputs swa, int swaWindow) {
         MemorySegment tokens = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_tokens", -1));
         MemorySegment pos = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.tokens()), "inp_pos", -1));
         MemorySegment rows = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows", -1));
         MemorySegment mask = selection.mode().isSparse() ? null                                            // F16 [window, T]
                 : input(cb(maskTensor(ctx0, s, s.window()), "inp_kq_mask", -1));
-        MemorySegment swaRows = !swa || !ring ? null
+        MemorySegment swaRows = swa != SwaInputs.RING ? null
                 : input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I64(), s.tokens()), "inp_kv_rows_swa", -1)); // I64 [T]
-        MemorySegment swaMask = mask == null || !swa ? null                                                // F16 [swaWindow, T]
+        MemorySegment swaMask = mask == null || swa == SwaInputs.NONE ? null                                                // F16 [swaWindow, T]
                 : input(cb(maskTensor(ctx0, s, swaWindow), "inp_kq_mask_swa", -1));
         MemorySegment out = input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_ids", -1));
-        OutputBlock block = swa || !OutputBlock.fits(s) ? null : new OutputBlock(
+        OutputBlock block = swa != SwaInputs.NONE || !OutputBlock.fits(s) ? null : new OutputBlock(
                 input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), OutputBlock.ROWS), "inp_out_block", -1)),   // I32 [ROWS]
                 input(cb(ggml_new_tensor_1d(ctx0, GGML_TYPE_I32(), s.outputs()), "inp_out_in_block", -1))); // I32 [outputs]
         return new GraphInputs(tokens, pos, rows, mask, swaRows, swaMask, out, block, selection);

@@ -5,6 +5,7 @@ import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
 import dev.canopy.engine.kv.KvCache;
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.sparse.AttentionPath;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.ffi.llama_h;
@@ -15,6 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,8 +64,8 @@ public final class ForwardPass implements AutoCloseable {
         this.kv = kv;
         this.windows = windows;
         this.builder = new TransformerGraphBuilder(hp, weights, kv, attention);
-        this.inputs = new InputWriter(backends.cpuOnly(), kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(),
-                kv.swaScratchCell());
+        InputWriter.Writes writes = backends.cpuOnly() ? InputWriter.Writes.IN_PLACE : InputWriter.Writes.STAGED;
+        this.inputs = new InputWriter(writes, kv.scratchCell(), hp.variant().slidingWindow(), kv.swaRing(), kv.swaScratchCell());
         this.selection = attention.mode().isSparse() ? new SelectionFeed(hp, kv, attention) : null;
         this.attention = attention;
     }
@@ -73,43 +75,43 @@ public final class ForwardPass implements AutoCloseable {
 
     /**
      * Computes {@code step} on a graph of {@code graphTokens} rows (the step is padded up to it)
-     * and {@code graphOutputs} output rows; returns the logits of the step's output rows.
+     * and {@code graphOutputs} output rows, its attention {@link AttentionPath#AS_CONFIGURED}; returns
+     * the logits of the step's output rows.
      */
     public float[][] run(Step step, int graphTokens, int graphOutputs) {
-        return run(step, graphTokens, graphOutputs, false);
+        return run(step, graphTokens, graphOutputs, AttentionPath.AS_CONFIGURED);
     }
 
     /**
-     * As {@link #run(Step, int, int)}; with {@code exact} the step attends densely even when the
-     * attention is sparse (the prompt's last chunk, see SparseAttentionSettings#exactLastChunk).
+     * As {@link #run(Step, int, int)} on attention {@code path}: {@link AttentionPath#EVERY_KEY} reads
+     * every key even when the attention is sparse (the prompt's last chunk, see
+     * SparseAttentionSettings#exactLastChunk).
      */
-    public float[][] run(Step step, int graphTokens, int graphOutputs, boolean exact) {
-        return run(step, graphTokens, graphOutputs, exact, KvSlots.whole());
+    public float[][] run(Step step, int graphTokens, int graphOutputs, AttentionPath path) {
+        return run(step, graphTokens, graphOutputs, path, KvSlots.whole());
+    }
+
+    /** As {@link #run(Step, int, int, AttentionPath, KvSlots)}, as configured (batches of several sequences attend densely). */
+    public float[][] run(Step step, int graphTokens, int graphOutputs, KvSlots slots) {
+        return run(step, graphTokens, graphOutputs, AttentionPath.AS_CONFIGURED, slots);
     }
 
     /**
-     * As {@link #run(Step, int, int, boolean)} over sequence {@code slots} of a batch cache: each row
+     * As {@link #run(Step, int, int, AttentionPath)} over sequence {@code slots} of a batch cache: each row
      * attends through a view of its own sequence's slot (the slot of its {@code visibleFrom} cell),
      * never over the other sequences' cells. With several streams the step holds at most
      * graphTokens / streams rows per slot, in slot order. Dense attention only.
      */
-    public float[][] run(Step step, int graphTokens, int graphOutputs, boolean exact, KvSlots slots) {
+    public float[][] run(Step step, int graphTokens, int graphOutputs, AttentionPath path, KvSlots slots) {
         if (slots.sliced() && attention.mode().isSparse()) throw new IllegalArgumentException("sparse attention reads the cache from cell 0");
-        // a budget holding every key the step can see selects them all: the dense graph computes
-        // exactly that, without the selection and with the exact kernel
-        boolean dense = attention.mode().isSparse() && (exact || attention.budgetFor(graphTokens) >= step.cellsNeeded());
         GraphFamily family = family(graphTokens, graphOutputs);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to
-        // a paged cache whose working set could not hold every key gathered a selection of its own
-        // (sink, window, the pages bounding the query highest): cells are no longer positions, and
-        // attention over that selection is already sparse, so it runs dense over it
-        if (s.cells()[0] != step.cells()[0]) dense = attention.mode().isSparse();
         // one-token steps (decode) read only the 256-cell multiple they need: their graphs are
         // cheap to build, and a power-of-two bucket would make them read up to twice the cells
         WindowPolicy policy = graphTokens == slots.streams() ? WindowPolicy.MULTIPLE_OF_256 : windows;
         int window = slots.sliced() ? policy.window(slotCellsNeeded(s, slots), slots.slotCells())
                 : policy.window(s.cellsNeeded(), kv.cells());
-        ForwardGraph g = family.prepare(window, dense, slots);
+        ForwardGraph g = family.prepare(window, pathOf(step, s, graphTokens, path), slots);
         inputs.write(g.inputs(), g.shape(), s);
         if (g.inputs().sparse()) selection.write(g.inputs(), window, s);
         family.compute(g);
@@ -117,6 +119,22 @@ public final class ForwardPass implements AutoCloseable {
         last = g;
         lastFamily = family;
         return readLogits(g, step.outputRows().length);
+    }
+
+    /**
+     * The path {@code step} (as the cache gathered it: {@code gathered}) really takes. A dense pass
+     * reads every key as configured. A sparse pass reads every key when asked, when its budget holds
+     * every key the step can see (the dense graph computes exactly that, without the selection and
+     * with the exact kernel), and when a paged cache whose working set could not hold every key
+     * gathered a selection of its own (sink, window, the pages bounding the query highest): cells
+     * are no longer positions, and attention over that selection is already sparse.
+     */
+    private AttentionPath pathOf(Step step, Step gathered, int graphTokens, AttentionPath asked) {
+        if (!attention.mode().isSparse()) return AttentionPath.AS_CONFIGURED;
+        if (asked == AttentionPath.EVERY_KEY) return asked;   // (the budget is not asked for then: it may not fit the step)
+        boolean budgetCoversAll = attention.budgetFor(graphTokens) >= step.cellsNeeded();
+        boolean pagedSelection = gathered.cells()[0] != step.cells()[0];
+        return budgetCoversAll || pagedSelection ? AttentionPath.EVERY_KEY : AttentionPath.AS_CONFIGURED;
     }
 
     /** One past the highest cell of its own slot any row of {@code step} attends to. */
@@ -191,7 +209,7 @@ public final class ForwardPass implements AutoCloseable {
         if (f == null) {
             GraphRunner runner = backends.newRunner(2L * builder.graphCapacity());
             try {
-                f = new GraphFamily(tokens, outputs, kv.cells(), attention.mode().isSparse(), builder, runner);
+                f = new GraphFamily(tokens, outputs, kv.cells(), paths(), builder, runner);
             } catch (RuntimeException e) {
                 runner.close();
                 throw e;
@@ -199,6 +217,12 @@ public final class ForwardPass implements AutoCloseable {
             families.put(key, f);
         }
         return f;
+    }
+
+    /** The paths this pass's steps may take: a sparse pass also falls back to reading every key. */
+    private List<AttentionPath> paths() {
+        return attention.mode().isSparse() ? List.of(AttentionPath.AS_CONFIGURED, AttentionPath.EVERY_KEY)
+                : List.of(AttentionPath.AS_CONFIGURED);
     }
 
     /** Reserves the compute buffer of a (tokens, outputs) shape now, and returns its size in bytes. */

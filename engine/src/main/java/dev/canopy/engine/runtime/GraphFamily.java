@@ -4,17 +4,20 @@ import dev.canopy.engine.graph.ForwardGraph;
 import dev.canopy.engine.graph.GraphShape;
 import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.graph.TransformerGraphBuilder;
+import dev.canopy.engine.sparse.AttentionPath;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The graphs of one (tokens, outputs) shape (e.g. the prefill chunk graph of size C) across KV
- * windows, and their compute buffer. The buffer is reserved once for the largest window, so peak
- * compute memory is fixed by the chunk size and the cache size, never by the prompt length. With
- * sparse attention a step may also run the dense graph of its window (the prompt's last chunk, or a
- * budget covering every visible key); both kinds share the one buffer, reserved for the larger.
+ * windows and attention paths, and their compute buffer. The buffer is reserved once for the largest
+ * window, so peak compute memory is fixed by the chunk size and the cache size, never by the prompt
+ * length. With sparse attention a step may also run the graph of its window that reads every key
+ * (the prompt's last chunk, or a budget covering every visible key); both paths share the one
+ * buffer, reserved for the larger.
  * Owns its graphs and allocator.
  */
 final class GraphFamily implements AutoCloseable {
@@ -24,40 +27,40 @@ final class GraphFamily implements AutoCloseable {
     private final int outputs;
     private final TransformerGraphBuilder builder;          // borrowed
     private final GraphRunner runner;                       // owned: the compute buffers
-    private final Map<Key, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, dense, slots), LRU
+    private final Map<Key, ForwardGraph> byWindow = new LinkedHashMap<>(16, 0.75f, true); // owned graphs by (window, path, slots), LRU
     private ForwardGraph allocated;                         // the graph whose layout the buffer holds now
     private int builds;
 
-    private record Key(int window, boolean dense, KvSlots slots) {}
+    private record Key(int window, AttentionPath path, KvSlots slots) {}
 
-    /** With {@code sparse}, the buffer also holds the dense graphs sparse steps may fall back to. */
-    GraphFamily(int tokens, int outputs, int maxWindow, boolean sparse, TransformerGraphBuilder builder, GraphRunner runner) {
+    /** The buffer holds the largest window's graph of each of {@code paths}, the ones its steps may take. */
+    GraphFamily(int tokens, int outputs, int maxWindow, List<AttentionPath> paths, TransformerGraphBuilder builder,
+                GraphRunner runner) {
         this.tokens = tokens;
         this.outputs = outputs;
         this.builder = builder;
         this.runner = runner;
-        reserve(maxWindow, false);
-        if (sparse) reserve(maxWindow, true);   // the buffer keeps the larger size
+        for (AttentionPath path : paths) reserve(maxWindow, path);   // the buffer keeps the larger size
     }
 
-    private void reserve(int window, boolean dense) {
+    private void reserve(int window, AttentionPath path) {
         if (!runner.splitsGraphs()) {
-            runner.reserve(graph(window, dense, KvSlots.whole()).cgraph());
+            runner.reserve(graph(window, path, KvSlots.whole()).cgraph());
             return;
         }
-        try (ForwardGraph measure = build(window, dense, KvSlots.whole())) {   // split once, for its sizes only
+        try (ForwardGraph measure = build(window, path, KvSlots.whole())) {   // split once, for its sizes only
             runner.reserve(measure.cgraph());
         }
     }
 
     /**
-     * The graph for {@code window} of {@code slots} (dense whatever the settings when {@code dense}), allocated in
+     * The graph for {@code window} of {@code slots} on attention {@code path}, allocated in
      * the compute buffer and ready for inputs. The same graph is reused step after step; across
      * GPU and CPU a graph is split once, so coming back to a window builds its graph again (ggml's
      * scheduler points a split graph's nodes at copies that live only until the next split).
      */
-    ForwardGraph prepare(int window, boolean dense, KvSlots slots) {
-        ForwardGraph g = graph(window, dense, slots);
+    ForwardGraph prepare(int window, AttentionPath path, KvSlots slots) {
+        ForwardGraph g = graph(window, path, slots);
         if (g != allocated) {
             if (runner.splitsGraphs() && allocated != null) forget(allocated);
             runner.allocate(g.cgraph());
@@ -71,16 +74,16 @@ final class GraphFamily implements AutoCloseable {
         old.close();
     }
 
-    private ForwardGraph build(int window, boolean dense, KvSlots slots) {
+    private ForwardGraph build(int window, AttentionPath path, KvSlots slots) {
         builds++;
-        return builder.build(new GraphShape(tokens, outputs, window, slots), dense);
+        return builder.build(new GraphShape(tokens, outputs, window, slots), path);
     }
 
-    private ForwardGraph graph(int window, boolean dense, KvSlots slots) {
-        Key key = new Key(window, dense, slots);
+    private ForwardGraph graph(int window, AttentionPath path, KvSlots slots) {
+        Key key = new Key(window, path, slots);
         ForwardGraph g = byWindow.get(key);
         if (g == null) {
-            g = build(window, dense, slots);
+            g = build(window, path, slots);
             byWindow.put(key, g);
             evict();
         }

@@ -26,7 +26,7 @@ final class InputWriter implements AutoCloseable {
     private static final short F16_NEG_INF = (short) 0xFC00;
 
     private final Arena arena = Arena.ofShared(); // owned: staging and the -inf template row
-    private final boolean hostMemory;
+    private final Writes writes;
     private final int scratchCell;
     private final int slidingWindow; // n_swa of the sliding-window layers, 0 when none
     private final SwaRing ring;      // borrowed: the sliding-window layers' ring, or null when they keep the context
@@ -34,12 +34,20 @@ final class InputWriter implements AutoCloseable {
     private MemorySegment staging = MemorySegment.NULL;
     private MemorySegment negInfRow = MemorySegment.NULL;
 
+    /** How the inputs reach their tensors. */
+    enum Writes {
+        /** The tensors are in host memory (everything on the CPU): written where they are. */
+        IN_PLACE,
+        /** The tensors are in device memory: written to host staging, then copied over. */
+        STAGED
+    }
+
     /**
      * {@code slidingWindow}: the n_swa of the model's sliding-window layers, 0 when none; {@code ring}
      * their KV ring (null when they keep the whole context), whose padding rows write to {@code swaScratchCell}.
      */
-    InputWriter(boolean hostMemory, int scratchCell, int slidingWindow, SwaRing ring, int swaScratchCell) {
-        this.hostMemory = hostMemory;
+    InputWriter(Writes writes, int scratchCell, int slidingWindow, SwaRing ring, int swaScratchCell) {
+        this.writes = writes;
         this.scratchCell = scratchCell;
         this.slidingWindow = slidingWindow;
         this.ring = ring;
@@ -185,13 +193,13 @@ final class InputWriter implements AutoCloseable {
 
     /** Where to write {@code bytes} of {@code tensor}: its own memory on the CPU, else staging. */
     private MemorySegment target(MemorySegment tensor, long bytes) {
-        if (hostMemory) return Tensors.hostData(tensor, bytes);
+        if (writes == Writes.IN_PLACE) return Tensors.hostData(tensor, bytes);
         if (staging.byteSize() < bytes) staging = arena.allocate(Math.max(bytes, 2 * staging.byteSize()), 64);
         return staging.asSlice(0, bytes);
     }
 
     private void commit(MemorySegment tensor, MemorySegment written) {
-        if (!hostMemory) llama_h.ggml_backend_tensor_set(tensor, written, 0, written.byteSize());
+        if (writes == Writes.STAGED) llama_h.ggml_backend_tensor_set(tensor, written, 0, written.byteSize());
     }
 
     private MemorySegment negInfRow(int window) {

@@ -40,6 +40,7 @@ public final class SparseAttentionBuilder {
     private final SelectionInputs in;
     private final MemorySegment mask;   // borrowed: F16 [W, T], 0 visible / -inf hidden (dense only)
     private final SelectionOps ops;
+    private final FlashAttention flash;
     private MemorySegment windowMask;   // F16 [n, T], the window mode's mask, built once per graph
     private MemorySegment selectionMask; // F16 [n, T], dhsa's and topk's mask, built at the first sparse layer
     private final Map<Integer, MemorySegment> selections = new HashMap<>(); // I32 [n] cells kept, by layer
@@ -55,6 +56,7 @@ public final class SparseAttentionBuilder {
         this.in = in;
         this.mask = mask;
         this.ops = new SelectionOps(ctx0, shape);
+        this.flash = new FlashAttention(ctx0, shape.kqScale(), 0f);   // sparse modes refuse soft-capped models
     }
 
     /** The mode this graph runs (dense when the budget covers the window). */
@@ -133,14 +135,9 @@ public final class SparseAttentionBuilder {
         return tiled ? GGML_TYPE_F32() : cacheType;
     }
 
-    /** Flash attention with F32 accumulation: Q [hd, H, T], K/V [hd, Hkv, n], mask [n, T] -> [hd, H, T]. */
+    /** Flash attention of Q [hd, H, T] over K/V [hd, Hkv, n] under mask [n, T]: -> [hd, H, T]. */
     private MemorySegment flash(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment m, int il) {
-        MemorySegment qp = cb(ggml_permute(ctx0, q, 0, 2, 1, 3), "q_perm", il);   // [hd, T, H]
-        MemorySegment kp = cb(ggml_permute(ctx0, k, 0, 2, 1, 3), "k_perm", il);   // [hd, n, Hkv]
-        MemorySegment vp = cb(ggml_permute(ctx0, v, 0, 2, 1, 3), "v_perm", il);   // [hd, n, Hkv]
-        MemorySegment fa = ggml_flash_attn_ext(ctx0, qp, kp, vp, m, shape.kqScale(), 0f, 0f); // [hd, H, T]
-        ggml_flash_attn_ext_set_prec(fa, GGML_PREC_F32());
-        return cb(fa, in.mode() == AttentionMode.DENSE ? "fattn" : "fattn_sparse", il);
+        return flash.attend(q, k, v, m, in.mode() == AttentionMode.DENSE ? "fattn" : "fattn_sparse", il);
     }
 
     /**

@@ -106,6 +106,11 @@ public record SparseAttentionSettings(AttentionMode mode, int budget, int decode
         return b;
     }
 
+    /** The path of the prompt's last prefill chunk: {@link AttentionPath#EVERY_KEY} when {@link #exactLastChunk}. */
+    public AttentionPath lastChunk() {
+        return exactLastChunk ? AttentionPath.EVERY_KEY : AttentionPath.AS_CONFIGURED;
+    }
+
     public SparseAttentionSettings withExactLastChunk(boolean exact) {
         return new SparseAttentionSettings(mode, budget, decodeBudget, sink, window, topkBlock, boundaries, exact);
     }
