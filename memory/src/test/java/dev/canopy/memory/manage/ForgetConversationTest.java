@@ -65,7 +65,7 @@ class ForgetConversationTest {
             assertThat(store.facts().search("tomatoes", 10)).isNotEmpty();
             assertThat(store.facts().search("tomorrow", 10)).hasSize(1);
             assertThat(store.facts().sources(new FactId(store.facts().search("tomorrow", 1).getFirst().fact().id())))
-                    .allMatch(src -> src.conversationId() == keep);
+                    .allMatch(src -> src.conversationId().equals(keep));
             assertThat(store.recall("tomatoes garden", RecallOptions.defaults()).facts()).isNotEmpty();
             assertThat(store.database().<java.util.List<String>>read("check", s -> TreeChecker.check(s, true))).isEmpty();
             assertThat(store.integrityProblems()).isEmpty();
