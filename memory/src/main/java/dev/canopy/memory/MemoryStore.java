@@ -2,7 +2,9 @@ package dev.canopy.memory;
 
 import dev.canopy.memory.forest.ForestView;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.ConversationStore;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.db.Database;
 import dev.canopy.memory.db.MemoryStoreException;
 import dev.canopy.memory.extract.CellExtractor;
@@ -94,11 +96,11 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     /** Memories for a new user message in this conversation; empty when its memory is switched off. */
-    public Recall recall(long conversationId, String userMessage) {
+    public Recall recall(ConversationId conversationId, String userMessage) {
         return recall(conversationId, userMessage, config.recall());
     }
 
-    public Recall recall(long conversationId, String userMessage, RecallOptions options) {
+    public Recall recall(ConversationId conversationId, String userMessage, RecallOptions options) {
         boolean enabled = conversations.get(conversationId)
                 .orElseThrow(() -> new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND,
                         "No conversation with id " + conversationId))
@@ -112,7 +114,7 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     /** Remembers which memories went into the prompt that produced this message. */
-    public void recordUsage(long messageId, Recall recall) {
+    public void recordUsage(MessageId messageId, Recall recall) {
         List<RecalledFact> used = recall.used();
         db.write("recording used memories", s -> {
             for (int i = 0; i < used.size(); i++) {
@@ -124,7 +126,7 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     /** The memories that were in the prompt of this message (deleted ones disappear). */
-    public List<RecalledFact> memoriesUsedBy(long messageId) {
+    public List<RecalledFact> memoriesUsedBy(MessageId messageId) {
         return db.read("reading used memories", s -> s.list("""
                 SELECT f.id, f.text, f.ts, f.valid_from, mm.score FROM message_memories mm
                 JOIN facts f ON f.id = mm.fact_id WHERE mm.message_id = ? ORDER BY mm.rank""",
@@ -138,7 +140,7 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     /** Deletes the conversation and everything derived from it. */
-    public ForgetReport forgetConversation(long conversationId) {
+    public ForgetReport forgetConversation(ConversationId conversationId) {
         return forgetter.forget(conversationId);
     }
 

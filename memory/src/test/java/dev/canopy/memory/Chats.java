@@ -1,5 +1,6 @@
 package dev.canopy.memory;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.NewMessage;
 import dev.canopy.memory.conversation.Role;
 import java.time.Duration;
@@ -12,7 +13,7 @@ public final class Chats {
     }
 
     /** Adds the turns (user first) starting at {@code start}; returns the time after the last one. */
-    public static Instant add(MemoryStore store, long conversationId, Instant start, String user, String assistant,
+    public static Instant add(MemoryStore store, ConversationId conversationId, Instant start, String user, String assistant,
                               String... turns) {
         Instant t = start;
         for (int i = 0; i < turns.length; i++) {

@@ -1,5 +1,6 @@
 package dev.canopy.memory;
 
+import dev.canopy.memory.conversation.MessageId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.canopy.memory.conversation.Message;
@@ -39,7 +40,7 @@ class CrashKillTest {
                 assertThat(store.database().<Long>read("open", s -> s.longValue(
                         "SELECT count(*) FROM messages WHERE status IN ('PENDING','STREAMING')"))).isZero();
                 if (lastAppend != null) {
-                    long id = Long.parseLong(lastAppend[1]);
+                    MessageId id = MessageId.parse(lastAppend[1]).orElseThrow();
                     int length = Integer.parseInt(lastAppend[2]);
                     Message m = store.conversations().message(id).orElse(null);
                     if (m != null) { // null only when its conversation was forgotten afterwards

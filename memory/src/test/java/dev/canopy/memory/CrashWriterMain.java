@@ -1,5 +1,6 @@
 package dev.canopy.memory;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.MessageWriter;
 import dev.canopy.memory.conversation.NewMessage;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class CrashWriterMain {
         Path file = Path.of(args[0]);
         Random rnd = new Random(Long.parseLong(args[1]));
         try (MemoryStore store = MemoryStore.open(file, MemoryConfig.noModel())) {
-            List<Long> conversations = new ArrayList<>();
+            List<ConversationId> conversations = new ArrayList<>();
             Instant t = Instant.parse("2024-01-01T10:00:00Z").plusSeconds(rnd.nextInt(1_000_000));
             System.out.println("READY");
             System.out.flush();
@@ -33,7 +34,7 @@ public final class CrashWriterMain {
                 if (conversations.isEmpty() || rnd.nextInt(8) == 0) {
                     conversations.add(store.conversations().create("chat " + i, "tiny", null).id());
                 }
-                long conv = conversations.get(rnd.nextInt(conversations.size()));
+                ConversationId conv = conversations.get(rnd.nextInt(conversations.size()));
                 t = t.plusSeconds(rnd.nextInt(3) == 0 ? 8 * 3600 : 60);
                 store.conversations().add(conv, NewMessage.user(sentence(rnd, 12)).at(t));
                 try (MessageWriter w = store.conversations().startMessage(conv, NewMessage.assistant("tiny", "{}").at(t))) {

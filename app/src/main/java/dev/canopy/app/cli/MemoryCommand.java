@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.memory.MemoryConfig;
 import dev.canopy.memory.MemoryStore;
@@ -98,10 +99,10 @@ public final class MemoryCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MemoryStore store = parent.open()) {
-                if (store.conversations().get(conversationId).isEmpty()) {
+                if (store.conversations().get(new ConversationId(conversationId)).isEmpty()) {
                     throw new CliException("No conversation with id " + conversationId);
                 }
-                ForgetReport r = store.forgetConversation(conversationId);
+                ForgetReport r = store.forgetConversation(new ConversationId(conversationId));
                 out.printf("Forgot conversation %d: %d messages, %d facts deleted (%d kept: also learned elsewhere).%n",
                         conversationId, r.messages(), r.factsDeleted(), r.factsKept());
             }

@@ -1,5 +1,7 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.fact.FactId;
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.forest.TreeKind;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.memory.MemoryStore;
@@ -59,10 +61,10 @@ public final class ForestMemoryService implements MemoryService {
     @Override
     public List<SourceMessage> sources(String factId) {
         List<SourceMessage> out = new ArrayList<>();
-        for (FactSource src : store.facts().sources(Long.parseLong(factId))) {
+        for (FactSource src : store.facts().sources(factId(factId))) {
             String title = store.conversations().get(src.conversationId()).map(c -> c.title()).orElse("");
             Optional<Message> m = src.messageId() == null ? Optional.empty() : store.conversations().message(src.messageId());
-            m.ifPresent(msg -> out.add(new SourceMessage(Long.toString(src.conversationId()), title,
+            m.ifPresent(msg -> out.add(new SourceMessage(src.conversationId().format(), title,
                     msg.role().name().toLowerCase(Locale.ROOT), msg.content(), msg.createdAt())));
         }
         return out;
@@ -84,22 +86,28 @@ public final class ForestMemoryService implements MemoryService {
 
     @Override
     public void editFact(String factId, String text) {
-        store.facts().edit(Long.parseLong(factId), text.strip());
+        store.facts().edit(factId(factId), text.strip());
     }
 
     @Override
     public void deleteFact(String factId) {
-        store.facts().delete(Long.parseLong(factId));
+        store.facts().delete(factId(factId));
     }
 
     @Override
     public int forgetConversation(String conversationId) {
-        return store.forgetConversation(Long.parseLong(conversationId)).factsDeleted();
+        ConversationId id = ConversationId.parse(conversationId)
+                .orElseThrow(() -> new IllegalArgumentException("No conversation with id " + conversationId));
+        return store.forgetConversation(id).factsDeleted();
     }
 
     @Override
     public String description() {
         return "MemForest, saved in " + store.file();
+    }
+
+    private static FactId factId(String id) {
+        return FactId.parse(id).orElseThrow(() -> new IllegalArgumentException("No memory with id " + id));
     }
 
     private MemoryNode node(ForestView.Branch b) {
@@ -110,14 +118,14 @@ public final class ForestMemoryService implements MemoryService {
     }
 
     private MemoryFact fact(Fact f) {
-        String conversation = store.facts().sources(f.id()).stream().findFirst()
-                .map(s -> Long.toString(s.conversationId())).orElse("");
-        return new MemoryFact(Long.toString(f.id()), f.text(), f.role().name().toLowerCase(Locale.ROOT), f.ts(),
+        String conversation = store.facts().sources(new FactId(f.id())).stream().findFirst()
+                .map(s -> s.conversationId().format()).orElse("");
+        return new MemoryFact(new FactId(f.id()).format(), f.text(), f.role().name().toLowerCase(Locale.ROOT), f.ts(),
                 conversation, f.entities());
     }
 
     private MemoryFact recalled(RecalledFact r) {
-        return store.facts().get(r.factId()).map(this::fact)
+        return store.facts().get(new FactId(r.factId())).map(this::fact)
                 .orElse(new MemoryFact(Long.toString(r.factId()), r.text(), "detail", r.ts(), "", List.of()));
     }
 }

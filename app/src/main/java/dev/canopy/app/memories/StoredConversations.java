@@ -1,5 +1,9 @@
 package dev.canopy.app.memories;
 
+import java.util.stream.Collectors;
+import java.util.Set;
+import dev.canopy.memory.conversation.MessageId;
+import dev.canopy.memory.conversation.ConversationId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.app.chat.AnswerDraft;
@@ -58,7 +62,7 @@ public final class StoredConversations implements ConversationRepository {
 
     @Override
     public void save(Conversation c) {
-        long id = require(c.id());
+        ConversationId id = require(c.id());
         var stored = store.conversations().get(id).orElseThrow(() -> gone());
         if (!stored.title().equals(c.title())) store.conversations().rename(id, c.title());
         store.conversations().updateSettings(id, stored.model(), json(new Extras(c.pinned(), c.systemPrompt(), c.preset())));
@@ -79,14 +83,14 @@ public final class StoredConversations implements ConversationRepository {
 
     @Override
     public StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats) {
-        long id = require(conversationId);
+        ConversationId id = require(conversationId);
         NewMessage m = new NewMessage(role, null, content, null, stats.map(StoredConversations::json).orElse(null), null, null);
         return message(store.conversations().add(id, m));
     }
 
     @Override
     public AnswerDraft startAnswer(String conversationId) {
-        long id = require(conversationId);
+        ConversationId id = require(conversationId);
         MessageWriter writer = store.conversations().startMessage(id, NewMessage.assistant(null, null));
         return new AnswerDraft() {
             private boolean wrote;
@@ -112,16 +116,18 @@ public final class StoredConversations implements ConversationRepository {
 
     @Override
     public void deleteFrom(String conversationId, String messageId) {
-        store.conversations().deleteFrom(require(conversationId), require(messageId));
+        store.conversations().deleteFrom(require(conversationId),
+                MessageId.parse(messageId).orElseThrow(StoredConversations::gone));
     }
 
     @Override
     public List<Conversation> search(String query) {
         if (query.isBlank()) return list();
-        List<Long> hits = store.conversations().search(query, 200).stream().map(h -> h.conversationId()).distinct().toList();
+        Set<String> hits = store.conversations().search(query, 200).stream().map(h -> h.conversationId().format())
+                .collect(Collectors.toSet());
         String q = query.strip().toLowerCase(java.util.Locale.ROOT);
         return list().stream().filter(c -> c.title().toLowerCase(java.util.Locale.ROOT).contains(q)
-                || hits.contains(Long.parseLong(c.id()))).toList();
+                || hits.contains(c.id())).toList();
     }
 
     @Override
@@ -131,7 +137,7 @@ public final class StoredConversations implements ConversationRepository {
 
     private static Conversation conversation(dev.canopy.memory.conversation.Conversation c) {
         Extras x = extras(c.settings());
-        return new Conversation(Long.toString(c.id()), c.title(), x.pinned(), c.createdAt(), c.updatedAt(),
+        return new Conversation(c.id().format(), c.title(), x.pinned(), c.createdAt(), c.updatedAt(),
                 x.systemPrompt(), x.preset());
     }
 
@@ -139,7 +145,7 @@ public final class StoredConversations implements ConversationRepository {
         Optional<ReplyStats> stats = m.role() == Role.ASSISTANT && m.settings() != null
                 ? read(m.settings(), ReplyStats.class) : Optional.empty();
         MessageStatus status = m.status() == MessageStatus.INTERRUPTED ? MessageStatus.INTERRUPTED : MessageStatus.COMPLETE;
-        return new StoredMessage(Long.toString(m.id()), Long.toString(m.conversationId()), m.role(), m.content(),
+        return new StoredMessage(m.id().format(), m.conversationId().format(), m.role(), m.content(),
                 m.createdAt(), stats, status);
     }
 
@@ -164,15 +170,11 @@ public final class StoredConversations implements ConversationRepository {
         }
     }
 
-    private static Optional<Long> key(String id) {
-        try {
-            return Optional.of(Long.parseLong(id));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+    private static Optional<ConversationId> key(String id) {
+        return ConversationId.parse(id);
     }
 
-    private static long require(String id) {
+    private static ConversationId require(String id) {
         return key(id).orElseThrow(StoredConversations::gone);
     }
 

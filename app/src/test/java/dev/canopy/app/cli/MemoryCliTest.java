@@ -27,7 +27,7 @@ class MemoryCliTest {
     @Test
     void memoryListSearchAndForgetWorkOnTheDatabase() {
         Path db = dir.resolve("canopy.db");
-        long id;
+        dev.canopy.memory.conversation.ConversationId id;
         try (MemoryStore store = MemoryStore.open(db, MemoryConfig.noModel())) {
             id = store.conversations().create("Pets", null, null).id();
             store.conversations().add(id, NewMessage.user("My cat Miso loves sardines."));
@@ -40,11 +40,11 @@ class MemoryCliTest {
         assertThat(list.out()).contains("sardines");
         Run search = cli("memory", "search", "sardines", "--db", db.toString());
         assertThat(search.out()).contains("Miso");
-        Run forget = cli("memory", "forget", Long.toString(id), "--db", db.toString());
+        Run forget = cli("memory", "forget", id.format(), "--db", db.toString());
         assertThat(forget.code()).as(forget.err()).isZero();
         assertThat(forget.out()).contains("Forgot conversation " + id);
         assertThat(cli("memory", "search", "sardines", "--db", db.toString()).out()).contains("No memory matches");
-        Run again = cli("memory", "forget", Long.toString(id), "--db", db.toString());
+        Run again = cli("memory", "forget", id.format(), "--db", db.toString());
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("No conversation with id");
     }

@@ -35,10 +35,10 @@ public final class ConversationStore {
         long id = db.write("creating a conversation", s -> s.insert(
                 "INSERT INTO conversations(title, model, settings, created_at, updated_at) VALUES (?,?,?,?,?)",
                 title == null ? "" : title, model, settings, now, now));
-        return get(id).orElseThrow();
+        return get(new ConversationId(id)).orElseThrow();
     }
 
-    public Optional<Conversation> get(long id) {
+    public Optional<Conversation> get(ConversationId id) {
         return db.read("reading a conversation", s -> s.one(
                 "SELECT * FROM conversations WHERE id = ?", ConversationStore::conversation, id));
     }
@@ -49,11 +49,11 @@ public final class ConversationStore {
                 "SELECT * FROM conversations ORDER BY updated_at DESC, id DESC", ConversationStore::conversation));
     }
 
-    public void rename(long id, String title) {
+    public void rename(ConversationId id, String title) {
         touch(id, "renaming a conversation", "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?", title);
     }
 
-    public void updateSettings(long id, String model, String settings) {
+    public void updateSettings(ConversationId id, String model, String settings) {
         Instant now = clock.instant();
         int n = db.write("updating settings", s -> s.update(
                 "UPDATE conversations SET model = ?, settings = ?, updated_at = ? WHERE id = ?", model, settings, now, id));
@@ -61,29 +61,29 @@ public final class ConversationStore {
     }
 
     /** Memory off: this conversation is neither remembered nor given recalled memories. */
-    public void setMemoryEnabled(long id, boolean enabled) {
+    public void setMemoryEnabled(ConversationId id, boolean enabled) {
         int n = db.write("switching memory", s -> s.update(
                 "UPDATE conversations SET memory_enabled = ? WHERE id = ?", enabled, id));
         requireFound(n, id);
     }
 
     /** Stores a finished message (typically the user's). */
-    public Message add(long conversationId, NewMessage m) {
+    public Message add(ConversationId conversationId, NewMessage m) {
         long id = db.write("storing a message", s -> insert(s, conversationId, m, MessageStatus.COMPLETE));
-        return message(id).orElseThrow();
+        return message(new MessageId(id)).orElseThrow();
     }
 
     /**
      * Stores an empty PENDING message before generation starts and returns the writer that streams
      * tokens into it. See {@link MessageWriter} for the crash guarantee.
      */
-    public MessageWriter startMessage(long conversationId, NewMessage m, Duration flushInterval) {
+    public MessageWriter startMessage(ConversationId conversationId, NewMessage m, Duration flushInterval) {
         long id = db.write("starting a message", s -> insert(s, conversationId, m, MessageStatus.PENDING));
-        return new MessageWriter(db, clock, id, flushInterval);
+        return new MessageWriter(db, clock, new MessageId(id), flushInterval);
     }
 
-    /** {@link #startMessage(long, NewMessage, Duration)} writing every token as it arrives. */
-    public MessageWriter startMessage(long conversationId, NewMessage m) {
+    /** {@link #startMessage(ConversationId, NewMessage, Duration)} writing every token as it arrives. */
+    public MessageWriter startMessage(ConversationId conversationId, NewMessage m) {
         return startMessage(conversationId, m, Duration.ZERO);
     }
 
@@ -92,7 +92,7 @@ public final class ConversationStore {
      * resend). What memory already learned from them stays until the user forgets it. Returns how
      * many messages went.
      */
-    public int deleteFrom(long conversationId, long messageId) {
+    public int deleteFrom(ConversationId conversationId, MessageId messageId) {
         return db.write("deleting messages", s -> s.update("""
                 DELETE FROM messages WHERE conversation_id = ?
                   AND seq >= (SELECT seq FROM messages WHERE id = ? AND conversation_id = ?)""",
@@ -100,17 +100,17 @@ public final class ConversationStore {
     }
 
     /** Replaces a message's settings (the app keeps a finished answer's statistics there, as JSON). */
-    public void updateMessageSettings(long messageId, String settings) {
+    public void updateMessageSettings(MessageId messageId, String settings) {
         int n = db.write("updating a message", s -> s.update("UPDATE messages SET settings = ? WHERE id = ?", settings, messageId));
         if (n == 0) throw new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND, "No message with id " + messageId);
     }
 
-    public Optional<Message> message(long id) {
+    public Optional<Message> message(MessageId id) {
         return db.read("reading a message", s -> s.one(
                 "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?", ConversationStore::message, id));
     }
 
-    public List<Message> messages(long conversationId) {
+    public List<Message> messages(ConversationId conversationId) {
         return db.read("reading messages", s -> s.list(
                 "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY seq",
                 ConversationStore::message, conversationId));
@@ -127,7 +127,7 @@ public final class ConversationStore {
                 FROM message_fts JOIN messages m ON m.id = message_fts.rowid
                 JOIN conversations c ON c.id = m.conversation_id
                 WHERE message_fts MATCH ? ORDER BY score LIMIT ?""",
-                rs -> new MessageHit(rs.getLong(1), rs.getLong(2), rs.getString(3), Role.valueOf(rs.getString(4)),
+                rs -> new MessageHit(new MessageId(rs.getLong(1)), new ConversationId(rs.getLong(2)), rs.getString(3), Role.valueOf(rs.getString(4)),
                         Snippets.of(rs.getString(5), query), -rs.getDouble(6)), match, limit));
     }
 
@@ -143,7 +143,7 @@ public final class ConversationStore {
                 WHERE status IN ('PENDING','STREAMING')""", now));
     }
 
-    private long insert(Sql s, long conversationId, NewMessage m, MessageStatus status) throws SQLException {
+    private long insert(Sql s, ConversationId conversationId, NewMessage m, MessageStatus status) throws SQLException {
         Instant at = m.createdAt() != null ? m.createdAt() : clock.instant();
         var last = s.one("SELECT seq, session_no, created_at FROM messages WHERE conversation_id = ? "
                         + "ORDER BY seq DESC LIMIT 1",
@@ -163,24 +163,24 @@ public final class ConversationStore {
         return id;
     }
 
-    private void touch(long id, String action, String sql, String value) {
+    private void touch(ConversationId id, String action, String sql, String value) {
         Instant now = clock.instant();
         int n = db.write(action, s -> s.update(sql, value, now, id));
         requireFound(n, id);
     }
 
-    private static void requireFound(int updated, long id) {
+    private static void requireFound(int updated, ConversationId id) {
         if (updated == 0) {
             throw notFound(id);
         }
     }
 
-    private static MemoryStoreException notFound(long id) {
+    private static MemoryStoreException notFound(ConversationId id) {
         return new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND, "No conversation with id " + id);
     }
 
     static Conversation conversation(ResultSet rs) throws SQLException {
-        return new Conversation(rs.getLong("id"), rs.getString("title"), rs.getString("model"),
+        return new Conversation(new ConversationId(rs.getLong("id")), rs.getString("title"), rs.getString("model"),
                 rs.getString("settings"), rs.getInt("memory_enabled") != 0,
                 Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
     }
@@ -192,7 +192,7 @@ public final class ConversationStore {
         Timings t = new Timings(first == null ? null : Instant.ofEpochMilli(first),
                 finished == null ? null : Instant.ofEpochMilli(finished),
                 prompt == null ? null : prompt.intValue(), rs.getInt("generated_tokens"));
-        return new Message(rs.getLong("id"), rs.getLong("conversation_id"), rs.getInt("seq"),
+        return new Message(new MessageId(rs.getLong("id")), new ConversationId(rs.getLong("conversation_id")), rs.getInt("seq"),
                 rs.getInt("session_no"), Role.valueOf(rs.getString("role")), rs.getString("author"),
                 rs.getString("content"), MessageStatus.valueOf(rs.getString("status")), rs.getString("model"),
                 rs.getString("settings"), Instant.ofEpochMilli(rs.getLong("created_at")), t,

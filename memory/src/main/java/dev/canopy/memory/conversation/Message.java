@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param author      display name of the speaker (may be null: the role's name is used)
  * @param externalRef an identifier from an imported source (for example a LoCoMo dialogue id)
  */
-public record Message(long id, long conversationId, int seq, int sessionNo, Role role, String author,
+public record Message(MessageId id, ConversationId conversationId, int seq, int sessionNo, Role role, String author,
                       String content, MessageStatus status, String model, String settings, Instant createdAt,
                       Timings timings, String error, String externalRef) {
 

@@ -23,21 +23,21 @@ public final class MessageWriter implements AutoCloseable {
 
     private final Database db;
     private final InstantSource clock;
-    private final long messageId;
+    private final MessageId messageId;
     private final long flushNanos;
     private final StringBuilder pending = new StringBuilder();
     private int pendingTokens;
     private long lastFlush = System.nanoTime();
     private boolean done;
 
-    MessageWriter(Database db, InstantSource clock, long messageId, Duration flushInterval) {
+    MessageWriter(Database db, InstantSource clock, MessageId messageId, Duration flushInterval) {
         this.db = db;
         this.clock = clock;
         this.messageId = messageId;
         this.flushNanos = flushInterval.toNanos();
     }
 
-    public long messageId() {
+    public MessageId messageId() {
         return messageId;
     }
 

@@ -149,6 +149,7 @@ public final class Sql {
                 case byte[] bytes -> ps.setBytes(p, bytes);
                 case Instant t -> ps.setLong(p, t.toEpochMilli());
                 case Enum<?> e -> ps.setString(p, e.name());
+                case RowId id -> ps.setLong(p, id.value());
                 default -> throw new IllegalArgumentException("Cannot bind " + a.getClass());
             }
         }

@@ -1,5 +1,8 @@
 package dev.canopy.memory.fact;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
+
 import dev.canopy.memory.db.Sql;
 import dev.canopy.memory.text.FtsQuery;
 import dev.canopy.memory.text.Terms;
@@ -73,8 +76,12 @@ public final class FactStore {
 
     public static List<FactSource> sources(Sql s, long factId) throws SQLException {
         return s.list("SELECT fact_id, conversation_id, cell_id, message_id FROM fact_sources WHERE fact_id = ?",
-                rs -> new FactSource(rs.getLong(1), rs.getLong(2), Sql.nullableLong(rs, "cell_id"),
-                        Sql.nullableLong(rs, "message_id")), factId);
+                rs -> new FactSource(new FactId(rs.getLong(1)), new ConversationId(rs.getLong(2)), Sql.nullableLong(rs, "cell_id"),
+                        messageId(Sql.nullableLong(rs, "message_id"))), factId);
+    }
+
+    private static MessageId messageId(Long id) {
+        return id == null ? null : new MessageId(id);
     }
 
     /** New text from the user; the topic labels derived from the old text are dropped. */

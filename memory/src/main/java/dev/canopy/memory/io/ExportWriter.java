@@ -49,8 +49,8 @@ final class ExportWriter {
                     ORDER BY e.id""", rs -> rs.getString(1), f.id());
             List<ExportFormat.Source> sources = new ArrayList<>();
             for (var src : FactStore.sources(s, f.id())) {
-                Integer seq = src.messageId() == null ? null : seqOfMessage.get(src.messageId());
-                sources.add(new ExportFormat.Source(src.conversationId(), src.cellId(), seq));
+                Integer seq = src.messageId() == null ? null : seqOfMessage.get(src.messageId().value());
+                sources.add(new ExportFormat.Source(src.conversationId().value(), src.cellId(), seq));
             }
             facts.add(new ExportFormat.Fact(f.text(), f.role().name(), f.origin().name(), f.ts().toEpochMilli(),
                     f.validFrom(), f.validTo(), f.participants(), f.entities(), f.topics(),

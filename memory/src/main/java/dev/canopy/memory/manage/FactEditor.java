@@ -8,6 +8,7 @@ import dev.canopy.memory.fact.Fact;
 import dev.canopy.memory.fact.FactHit;
 import dev.canopy.memory.fact.FactOrigin;
 import dev.canopy.memory.fact.FactRole;
+import dev.canopy.memory.fact.FactId;
 import dev.canopy.memory.fact.FactSource;
 import dev.canopy.memory.fact.FactStore;
 import dev.canopy.memory.fact.NewFact;
@@ -45,12 +46,12 @@ public final class FactEditor {
         return db.read("counting memories", FactStore::count);
     }
 
-    public Optional<Fact> get(long id) {
-        return db.read("reading a memory", s -> FactStore.get(s, id));
+    public Optional<Fact> get(FactId id) {
+        return db.read("reading a memory", s -> FactStore.get(s, id.value()));
     }
 
-    public List<FactSource> sources(long id) {
-        return db.read("reading a memory", s -> FactStore.sources(s, id));
+    public List<FactSource> sources(FactId id) {
+        return db.read("reading a memory", s -> FactStore.sources(s, id.value()));
     }
 
     public List<FactHit> search(String query, int limit) {
@@ -61,7 +62,7 @@ public final class FactEditor {
     public Fact add(String text, String userName) {
         long id = db.write("adding a memory", s -> insert(s, text, userName));
         refresher.refresh();
-        return get(id).orElseThrow();
+        return get(new FactId(id)).orElseThrow();
     }
 
     /**
@@ -93,7 +94,8 @@ public final class FactEditor {
     }
 
     /** Replaces a fact's text; the summaries above it are rewritten. */
-    public Fact edit(long id, String text) {
+    public Fact edit(FactId factId, String text) {
+        long id = factId.value();
         if (text == null || text.isBlank()) {
             throw new MemoryStoreException(MemoryStoreException.Kind.INVALID, "A memory cannot be empty");
         }
@@ -105,11 +107,12 @@ public final class FactEditor {
             return null;
         });
         refresher.refresh();
-        return get(id).orElseThrow();
+        return get(factId).orElseThrow();
     }
 
     /** Deletes a fact from every tree and index. */
-    public void delete(long id) {
+    public void delete(FactId factId) {
+        long id = factId.value();
         db.write("deleting a memory", s -> {
             requireFact(s, id);
             router.unrouteFact(s, id);

@@ -1,5 +1,6 @@
 package dev.canopy.memory.manage;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.db.Database;
 import dev.canopy.memory.db.MemoryStoreException;
 import dev.canopy.memory.db.Sql;
@@ -29,19 +30,19 @@ public final class Forgetter {
         this.refresher = refresher;
     }
 
-    public ForgetReport forget(long conversationId) {
+    public ForgetReport forget(ConversationId conversationId) {
         ForgetReport report = db.write("forgetting a conversation", s -> forgetIn(s, conversationId));
         refresher.refresh();
         return report;
     }
 
-    private ForgetReport forgetIn(Sql s, long conversationId) throws SQLException {
+    private ForgetReport forgetIn(Sql s, ConversationId conversationId) throws SQLException {
         if (s.longValue("SELECT count(*) FROM conversations WHERE id = ?", conversationId) == 0) {
             throw new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND, "No conversation with id " + conversationId);
         }
         int messages = (int) s.longValue("SELECT count(*) FROM messages WHERE conversation_id = ?", conversationId);
         int cells = (int) s.longValue("SELECT count(*) FROM cells WHERE conversation_id = ?", conversationId);
-        List<Long> facts = FactStore.derivedOnlyFrom(s, conversationId);
+        List<Long> facts = FactStore.derivedOnlyFrom(s, conversationId.value());
         int treesBefore = (int) s.longValue("SELECT count(*) FROM trees");
         for (long f : facts) {
             router.unrouteFact(s, f);

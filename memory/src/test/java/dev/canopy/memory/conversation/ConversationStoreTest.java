@@ -56,8 +56,8 @@ class ConversationStoreTest {
     void searchFindsFinalMessagesAcrossConversations() {
         try (Database db = Database.open(dir.resolve("s.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            long a = store.create("A", null, null).id();
-            long b = store.create("B", null, null).id();
+            var a = store.create("A", null, null).id();
+            var b = store.create("B", null, null).id();
             store.add(a, NewMessage.user("My cat Miso likes sardines"));
             store.add(b, NewMessage.user("Sardines on toast for breakfast"));
             MessageWriter streaming = store.startMessage(b, NewMessage.assistant(null, null));
@@ -77,7 +77,7 @@ class ConversationStoreTest {
     void streamingMessagesLeftByACrashAreRecoveredWithTheirText() {
         try (Database db = Database.open(dir.resolve("r.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            long c = store.create("x", null, null).id();
+            var c = store.create("x", null, null).id();
             MessageWriter w = store.startMessage(c, NewMessage.assistant(null, null));
             w.append("half an ans");
             // no complete(): the process "dies" here
@@ -94,7 +94,7 @@ class ConversationStoreTest {
     void batchedFlushWritesAfterTheIntervalAndOnFinish() {
         try (Database db = Database.open(dir.resolve("b.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            long c = store.create("x", null, null).id();
+            var c = store.create("x", null, null).id();
             MessageWriter w = store.startMessage(c, NewMessage.assistant(null, null), Duration.ofHours(1));
             w.append("a");
             w.append("b");
@@ -114,7 +114,7 @@ class ConversationStoreTest {
     void sessionsAreCutAtGapsLongerThanSixHours() {
         try (Database db = Database.open(dir.resolve("g.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            long c = store.create("x", null, null).id();
+            var c = store.create("x", null, null).id();
             Instant t = Instant.parse("2025-02-01T08:00:00Z");
             store.add(c, NewMessage.user("one").at(t));
             store.add(c, NewMessage.user("two").at(t.plus(Duration.ofHours(5))));
@@ -127,12 +127,12 @@ class ConversationStoreTest {
     void memoryCanBeSwitchedOffAndUnknownIdsAreNotFound() {
         try (Database db = Database.open(dir.resolve("m.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            long c = store.create("x", null, null).id();
+            var c = store.create("x", null, null).id();
             store.setMemoryEnabled(c, false);
             assertThat(store.get(c).orElseThrow().memoryEnabled()).isFalse();
             store.rename(c, "renamed");
             assertThat(store.list()).extracting(Conversation::title).containsExactly("renamed");
-            assertThatThrownBy(() -> store.add(999, NewMessage.user("hi")))
+            assertThatThrownBy(() -> store.add(new ConversationId(999), NewMessage.user("hi")))
                     .isInstanceOfSatisfying(MemoryStoreException.class,
                             e -> assertThat(e.kind()).isEqualTo(MemoryStoreException.Kind.NOT_FOUND));
         }

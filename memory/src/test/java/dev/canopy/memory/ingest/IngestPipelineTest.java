@@ -1,5 +1,6 @@
 package dev.canopy.memory.ingest;
 
+import dev.canopy.memory.fact.FactId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.canopy.memory.Chats;
@@ -29,7 +30,7 @@ class IngestPipelineTest {
         FakeGenerator gen = new FakeGenerator(FakeGenerator::extractionAnswer);
         MemoryConfig config = MemoryConfig.noModel().withExtractor(new LlmCellExtractor(gen, 4, 200));
         try (MemoryStore store = MemoryStore.open(dir.resolve("i.db"), config)) {
-            long c = store.conversations().create("c", null, null).id();
+            var c = store.conversations().create("c", null, null).id();
             Instant t = start;
             for (int day = 0; day < 3; day++) {
                 t = Chats.add(store, c, t.plusSeconds(86_400), "Ana", "Bo", "I play violin.", "Nice!",
@@ -45,7 +46,7 @@ class IngestPipelineTest {
             assertThat(report.factsMerged()).isEqualTo(12); // the same sentences on days 2 and 3
             assertThat(store.facts().list(0, 100)).allSatisfy(f -> assertThat(f.origin()).isEqualTo(FactOrigin.EXTRACTED));
             Fact violin = store.facts().search("violin", 1).getFirst().fact();
-            assertThat(store.facts().sources(violin.id())).hasSize(3);
+            assertThat(store.facts().sources(new FactId(violin.id()))).hasSize(3);
             assertThat(count(store, "SELECT count(*) FROM trees WHERE kind = 'SESSION'")).isEqualTo(3);
             assertThat(count(store, "SELECT count(*) FROM trees t JOIN entities e ON e.id = t.entity_id "
                     + "WHERE e.display IN ('Ana', 'Bo')")).isEqualTo(2);
@@ -58,8 +59,8 @@ class IngestPipelineTest {
     @Test
     void onlyFinishedTurnsOfMemoryEnabledConversationsAreCut() {
         try (MemoryStore store = MemoryStore.open(dir.resolve("f.db"), MemoryConfig.noModel())) {
-            long on = store.conversations().create("on", null, null).id();
-            long off = store.conversations().create("off", null, null).id();
+            var on = store.conversations().create("on", null, null).id();
+            var off = store.conversations().create("off", null, null).id();
             store.conversations().setMemoryEnabled(off, false);
             Chats.add(store, off, start, "Ana", "Bo", "secret plans", "ok");
             Chats.add(store, on, start, "Ana", "Bo", "first", "second", "third");

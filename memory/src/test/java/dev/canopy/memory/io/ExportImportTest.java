@@ -28,7 +28,7 @@ class ExportImportTest {
         List<String> texts;
         List<String> contents;
         try (MemoryStore a = MemoryStore.open(dir.resolve("a.db"), MemoryConfig.noModel())) {
-            long c = a.conversations().create("Music", "m", "{\"t\":1}").id();
+            var c = a.conversations().create("Music", "m", "{\"t\":1}").id();
             Instant t = Instant.parse("2024-02-01T10:00:00Z");
             for (int day = 0; day < 3; day++) {
                 t = Chats.add(a, c, t.plusSeconds(86_400), "Ana", "Bo", "Practiced cello for " + (day + 1) + " hours.",
@@ -47,7 +47,7 @@ class ExportImportTest {
             assertThat(report.conversations()).isEqualTo(1);
             assertThat(report.facts()).isEqualTo(texts.size());
             assertThat(b.facts().list(0, 1000).stream().map(Fact::text).sorted().toList()).isEqualTo(texts);
-            long c = b.conversations().list().getFirst().id();
+            var c = b.conversations().list().getFirst().id();
             assertThat(b.conversations().messages(c)).extracting(Message::content).isEqualTo(contents);
             assertThat(b.conversations().get(c).orElseThrow().settings()).isEqualTo("{\"t\":1}");
             assertThat(b.recall(c, "cello teacher").facts()).isNotEmpty();

@@ -1,5 +1,6 @@
 package dev.canopy.memory.manage;
 
+import dev.canopy.memory.fact.FactId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.canopy.memory.Chats;
@@ -37,7 +38,7 @@ class BatchAddTest {
             ids.addAll(batch.facts().addAll(texts.subList(64, texts.size()), "Sam"));
 
             assertThat(ids).hasSize(texts.size()).doesNotHaveDuplicates();
-            assertThat(batch.facts().get(ids.get(7)).orElseThrow().text()).isEqualTo(texts.get(7));
+            assertThat(batch.facts().get(new FactId(ids.get(7))).orElseThrow().text()).isEqualTo(texts.get(7));
             assertThat(batch.facts().search("Porto", 100)).hasSize(37) // every fourth fact, all indexed
                     .allSatisfy(h -> assertThat(ids).contains(h.fact().id()));
             assertThat(forest(batch)).isNotEmpty().isEqualTo(forest(single));
@@ -55,7 +56,7 @@ class BatchAddTest {
             for (int i = 0; i < 20; i++) {
                 store.facts().add("The user misses Lisbon, note " + i + ".", "Sam"); // many facts, no session
             }
-            long c = store.conversations().create("c", null, null).id();
+            var c = store.conversations().create("c", null, null).id();
             Instant t = Chats.add(store, c, Instant.parse("2024-02-01T09:00:00Z"), "Sam", "Bo",
                     "I flew to Lisbon.", "Lisbon is lovely.", "Lisbon trams are old.", "Enjoy Lisbon!");
             store.rememberAll();

@@ -1,5 +1,6 @@
 package dev.canopy.memory.manage;
 
+import dev.canopy.memory.fact.FactId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class FactEditorTest {
     @Test
     void listEditDeleteAndAddKeepIndexesAndTreesInStep() {
         try (MemoryStore store = MemoryStore.open(dir.resolve("e.db"), MemoryConfig.noModel())) {
-            long c = store.conversations().create("c", null, null).id();
+            var c = store.conversations().create("c", null, null).id();
             Instant t = Instant.parse("2024-01-10T10:00:00Z");
             for (int day = 0; day < 3; day++) {
                 t = Chats.add(store, c, t.plusSeconds(86_400), "Ana", "Bo", "My dog Rex chewed a shoe on day " + day,
@@ -36,7 +37,7 @@ class FactEditorTest {
             assertThat(facts.list(0, 2)).hasSize(2).first().satisfies(f -> assertThat(f.text()).contains("day 2")); // newest first
 
             Fact shoe = facts.search("shoe day 1", 1).getFirst().fact();
-            Fact edited = facts.edit(shoe.id(), "Ana: My dog Rex chewed a slipper on day 1");
+            Fact edited = facts.edit(new FactId(shoe.id()), "Ana: My dog Rex chewed a slipper on day 1");
             assertThat(edited.origin()).isEqualTo(FactOrigin.USER);
             assertThat(facts.search("slipper", 5)).extracting(h -> h.fact().id()).containsExactly(shoe.id());
             assertThat(facts.search("shoe", 5)).extracting(h -> h.fact().id()).doesNotContain(shoe.id());
@@ -44,8 +45,8 @@ class FactEditorTest {
             Fact rascal = facts.search("rascal", 1).getFirst().fact();
             long leavesBefore = count(store, "SELECT count(*) FROM nodes WHERE fact_id = " + rascal.id());
             assertThat(leavesBefore).isPositive(); // Bo's entity tree, a scene tree
-            facts.delete(rascal.id());
-            assertThat(facts.get(rascal.id())).isEmpty();
+            facts.delete(new FactId(rascal.id()));
+            assertThat(facts.get(new FactId(rascal.id()))).isEmpty();
             assertThat(facts.search("rascal", 5)).isEmpty();
             assertThat(count(store, "SELECT count(*) FROM nodes WHERE fact_id = " + rascal.id())).isZero();
 
@@ -56,8 +57,8 @@ class FactEditorTest {
 
             assertThat(store.database().<List<String>>read("check", s -> TreeChecker.check(s, true))).isEmpty();
             assertThat(store.integrityProblems()).isEmpty();
-            assertThatThrownBy(() -> facts.edit(added.id(), "  ")).isInstanceOf(MemoryStoreException.class);
-            assertThatThrownBy(() -> facts.delete(999_999)).isInstanceOfSatisfying(MemoryStoreException.class,
+            assertThatThrownBy(() -> facts.edit(new FactId(added.id()), "  ")).isInstanceOf(MemoryStoreException.class);
+            assertThatThrownBy(() -> facts.delete(new FactId(999_999))).isInstanceOfSatisfying(MemoryStoreException.class,
                     e -> assertThat(e.kind()).isEqualTo(MemoryStoreException.Kind.NOT_FOUND));
         }
     }

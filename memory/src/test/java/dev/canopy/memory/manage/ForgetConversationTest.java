@@ -1,5 +1,6 @@
 package dev.canopy.memory.manage;
 
+import dev.canopy.memory.fact.FactId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,8 +24,8 @@ class ForgetConversationTest {
     @Test
     void forgettingRemovesEverythingDerivedAndKeepsTheRest() {
         try (MemoryStore store = MemoryStore.open(dir.resolve("forget.db"), MemoryConfig.noModel())) {
-            long keep = store.conversations().create("keep", null, null).id();
-            long gone = store.conversations().create("gone", null, null).id();
+            var keep = store.conversations().create("keep", null, null).id();
+            var gone = store.conversations().create("gone", null, null).id();
             Instant t = Instant.parse("2024-03-01T09:00:00Z");
             for (int day = 0; day < 4; day++) { // four sessions each, so Ana and Bo get entity trees
                 t = Chats.add(store, keep, t.plusSeconds(86_400), "Ana", "Bo",
@@ -63,8 +64,8 @@ class ForgetConversationTest {
             // the other conversation is untouched, the shared fact keeps its other source
             assertThat(store.facts().search("tomatoes", 10)).isNotEmpty();
             assertThat(store.facts().search("tomorrow", 10)).hasSize(1);
-            assertThat(store.facts().sources(store.facts().search("tomorrow", 1).getFirst().fact().id()))
-                    .allMatch(src -> src.conversationId() == keep);
+            assertThat(store.facts().sources(new FactId(store.facts().search("tomorrow", 1).getFirst().fact().id())))
+                    .allMatch(src -> src.conversationId().equals(keep));
             assertThat(store.recall("tomatoes garden", RecallOptions.defaults()).facts()).isNotEmpty();
             assertThat(store.database().<java.util.List<String>>read("check", s -> TreeChecker.check(s, true))).isEmpty();
             assertThat(store.integrityProblems()).isEmpty();

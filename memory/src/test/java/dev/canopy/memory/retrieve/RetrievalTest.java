@@ -1,5 +1,7 @@
 package dev.canopy.memory.retrieve;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.fact.FactId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.canopy.memory.Chats;
@@ -19,7 +21,7 @@ class RetrievalTest {
     Path dir;
 
     private MemoryStore store;
-    private long conversation;
+    private ConversationId conversation;
 
     @BeforeEach
     void fill() {
@@ -69,7 +71,7 @@ class RetrievalTest {
         store.recordUsage(w.messageId(), r);
         assertThat(store.memoriesUsedBy(w.messageId())).extracting(RecalledFact::factId)
                 .containsExactlyElementsOf(r.used().stream().map(RecalledFact::factId).toList());
-        store.facts().delete(r.used().getFirst().factId());
+        store.facts().delete(new FactId(r.used().getFirst().factId()));
         assertThat(store.memoriesUsedBy(w.messageId())).hasSize(r.used().size() - 1);
 
         store.conversations().setMemoryEnabled(conversation, false);

@@ -110,7 +110,7 @@ public final class ExtractionBench {
     private static IngestReport build(List<String[]> turns, LlmCellExtractor extractor) throws IOException {
         Path dir = Files.createTempDirectory("canopy-extraction-bench-");
         try (MemoryStore store = MemoryStore.open(dir.resolve("bench.db"), MemoryConfig.noModel().withExtractor(extractor))) {
-            long id = store.conversations().create("bench", null, null).id();
+            var id = store.conversations().create("bench", null, null).id();
             Instant t = Instant.parse("2025-03-01T09:00:00Z");
             for (String[] turn : turns) {
                 t = t.plusSeconds(90);
