@@ -212,7 +212,7 @@ public final class StepLoop implements SequencePool {
         int[] out = new int[16];
         int generated;
         long prefillNs = -1, firstTokenNs;
-        GenerationResult result;
+        volatile GenerationResult result;      // written last: a thread seeing it sees the text handed out before
 
         Seq(int slot, GenerationRequest request, int[] prompt, int keep, GenerationListener listener) {
             this.slot = slot;
