@@ -39,6 +39,15 @@ public interface InferenceModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * A pool of {@code slots} sequences that decode together, one token of each per forward pass
+     * (decision 0140), each slot holding {@link #contextTokens()} tokens; empty where this model's
+     * settings cannot batch (sparse attention selects over a single sequence's cells).
+     */
+    default Optional<SequencePool> sequencePool(int slots) {
+        return Optional.empty();
+    }
+
     /** Sessions over the tiered KV store, when this model's engine has one (Canopy's engine does, llama.cpp's does not). */
     default Optional<TieredKv> tieredKv() {
         return Optional.empty();

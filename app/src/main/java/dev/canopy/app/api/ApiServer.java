@@ -115,6 +115,9 @@ public final class ApiServer implements AutoCloseable {
     /** Clients with an answer running or waiting for a slot. */
     public int activeClients() { return slots.active(); }
 
+    /** The answer slots' batch steps so far (zero where the slots take turns: KV tiers, sparse attention). */
+    public dev.canopy.engine.BatchStats batchStats() { return slots.batchStats(); }
+
     private void counted(Context ctx, io.javalin.http.Handler handler) throws Exception {
         try {
             handler.handle(ctx);

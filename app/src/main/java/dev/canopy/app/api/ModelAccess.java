@@ -2,7 +2,9 @@ package dev.canopy.app.api;
 
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.SequencePool;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -17,6 +19,16 @@ public interface ModelAccess {
      * {@link #onUnload} tells it the model goes.
      */
     GenerationSession openSession(String key);
+
+    /**
+     * A pool of {@code slots} sequences of {@code model} that decode together (decision 0140), or
+     * empty where the slots take turns instead: the KV lives in the KV tiers, or the model's settings
+     * cannot batch. Called inside {@link #withModel}; the caller closes it when {@link #onUnload}
+     * tells it the model goes.
+     */
+    default Optional<SequencePool> openPool(InferenceModel model, int slots) {
+        return Optional.empty();
+    }
 
     /** Runs {@code beforeClose} before a model's memory is freed. */
     void onUnload(Consumer<InferenceModel> beforeClose);

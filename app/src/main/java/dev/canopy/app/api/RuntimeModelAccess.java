@@ -5,6 +5,7 @@ import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.SequencePool;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
@@ -50,6 +51,12 @@ public final class RuntimeModelAccess implements ModelAccess {
         ChatSession s = runtime.openOwnSession(key, tiers.get());
         s.notice().ifPresent(n -> LOG.log(Level.WARNING, "API slot " + key + ": " + n));
         return s.session();
+    }
+
+    /** The model's pool, unless the slots keep their KV in the tiers (saved across restarts): those take turns. */
+    @Override
+    public Optional<SequencePool> openPool(InferenceModel model, int slots) {
+        return tiers.get().isPresent() ? Optional.empty() : model.sequencePool(slots);
     }
 
     @Override public void onUnload(Consumer<InferenceModel> beforeClose) { runtime.onUnload(beforeClose); }

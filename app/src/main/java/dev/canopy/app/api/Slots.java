@@ -1,15 +1,19 @@
 package dev.canopy.app.api;
 
+import dev.canopy.engine.BatchStats;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.PooledSequence;
+import dev.canopy.engine.SequencePool;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -18,10 +22,14 @@ import java.util.function.Consumer;
  * own saved KV file {@code api-slot-N}), and a bounded FIFO of requests waiting for one.
  *
  * <p>A request goes to the free slot whose KV shares the longest prefix with its prompt (ties: the
- * least recently used), so a prompt that extends an earlier one prefills only its new tokens. The
- * slots' answers run at the same time but take turns on the cores: one forward pass (a prefill
- * chunk or a token) at a time under a fair lock, handed over between passes. Text is handed to the
- * client outside the lock, so a slow reader holds up only its own answer.
+ * least recently used), so a prompt that extends an earlier one prefills only its new tokens.
+ *
+ * <p>Where the model gives a {@link SequencePool} (decision 0140), the slots are the pool's: the
+ * answers decode together, one token of each per forward pass, each with its own sampler, stop
+ * strings and cancellation. With KV tiers (or a model that cannot batch) each slot is a session of
+ * its own and the answers take turns on the cores: one forward pass (a prefill chunk or a token) at a
+ * time under a fair lock, handed over between passes (decision 0085). Either way text is handed to
+ * the client outside any lock, so a slow reader holds up only its own answer.
  */
 final class Slots implements AutoCloseable {
     private static final class Slot {
@@ -39,7 +47,13 @@ final class Slots implements AutoCloseable {
     private final Slot[] slots;
     private final int queueLimit;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
-    private final ReentrantLock compute = new ReentrantLock(true);
+    private final ReentrantLock compute = new ReentrantLock(true);   // turn-taking: one forward pass at a time
+    private final ReentrantLock stepping = new ReentrantLock();      // batched: join, step and close of the pool
+    private final Object stepDone = new Object();
+    private long stepCount;                                          // guarded by stepDone
+    private Optional<SequencePool> pool = Optional.empty();          // owned, guarded by stepping
+    private InferenceModel poolModel;                                // borrowed: the model the pool belongs to
+    private BatchStats closedStats = BatchStats.NONE;
     private final Consumer<InferenceModel> unloadHook = this::closeSessionsOf;
     private long clock;
     private boolean closed;
@@ -72,19 +86,15 @@ final class Slots implements AutoCloseable {
         Slot slot = acquire(promptTokens, request.cancel());
         boolean ok = false;
         try {
-            GenerationSession session = session(slot, model);
-            if (promptTokens.length >= session.contextTokens()) {
+            Optional<SequencePool> pool = pool(model);
+            GenerationSession session = pool.isPresent() ? null : session(slot, model);
+            int context = pool.isPresent() ? pool.get().slotTokens() : session.contextTokens();
+            if (promptTokens.length >= context) {
                 throw ApiException.invalid(promptParam, "the prompt has " + promptTokens.length
-                        + " tokens but the context window is " + session.contextTokens() + " tokens");
+                        + " tokens but the context window is " + context + " tokens");
             }
             onSlot.run();
-            compute.lock();
-            GenerationResult r;
-            try {
-                r = session.generate(request, new TakingTurns(listener));
-            } finally {
-                if (compute.isHeldByCurrentThread()) compute.unlock();
-            }
+            GenerationResult r = pool.isPresent() ? batched(pool.get(), slot, request, listener) : takingTurns(session, request, listener);
             int[] held = Arrays.copyOf(promptTokens, promptTokens.length + r.tokens().length);
             System.arraycopy(r.tokens(), 0, held, promptTokens.length, r.tokens().length);
             slot.history = held;
@@ -94,6 +104,127 @@ final class Slots implements AutoCloseable {
             if (!ok) slot.history = new int[0];
             release(slot);
         }
+    }
+
+    /** The turn-taking path (KV tiers, or a model that cannot batch): one forward pass at a time under the fair lock. */
+    private GenerationResult takingTurns(GenerationSession session, GenerationRequest request, GenerationListener listener) {
+        compute.lock();
+        try {
+            return session.generate(request, new TakingTurns(listener));
+        } finally {
+            if (compute.isHeldByCurrentThread()) compute.unlock();
+        }
+    }
+
+    /**
+     * The batched path: the answer joins the pool in its slot, and whichever waiting answer's thread
+     * finds the pool free runs its next step (every live answer's token in one forward pass). The
+     * step hands text to a queue; each answer's own thread writes its text to its client outside
+     * the pool's lock, so a slow reader holds up only its own answer. An answer that leaves early
+     * (its client failed) is cancelled, and the next step removes it.
+     */
+    private GenerationResult batched(SequencePool pool, Slot slot, GenerationRequest request, GenerationListener client) {
+        ConcurrentLinkedQueue<String> texts = new ConcurrentLinkedQueue<>();
+        PooledSequence seq;
+        stepping.lock();
+        try {
+            seq = pool.join(slot.index, request, new GenerationListener() {
+                @Override public void onText(String delta) { texts.add(delta); }
+            });
+        } finally {
+            stepping.unlock();
+        }
+        signalStep();
+        try {
+            while (true) {
+                long seen = steps();
+                for (String t; (t = texts.poll()) != null; ) client.onText(t);
+                if (seq.finished()) {
+                    for (String t; (t = texts.poll()) != null; ) client.onText(t);
+                    return seq.result();
+                }
+                if (stepping.tryLock()) {
+                    try {
+                        if (!seq.finished()) pool.step();
+                    } finally {
+                        stepping.unlock();
+                    }
+                    signalStep();
+                } else {
+                    awaitStep(seen);
+                }
+            }
+        } finally {
+            if (!seq.finished()) {             // the client failed: the next step removes the answer
+                request.cancel().cancel();
+                stepping.lock();
+                try {
+                    if (!seq.finished()) pool.step();
+                } finally {
+                    stepping.unlock();
+                }
+                signalStep();
+            }
+        }
+    }
+
+    private long steps() {
+        synchronized (stepDone) {
+            return stepCount;
+        }
+    }
+
+    private void signalStep() {
+        synchronized (stepDone) {
+            stepCount++;
+            stepDone.notifyAll();
+        }
+    }
+
+    /** Waits until a step (or a join) ends after {@code seen}; a short timeout guards against a missed signal. */
+    private void awaitStep(long seen) {
+        synchronized (stepDone) {
+            try {
+                if (stepCount == seen) stepDone.wait(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw shuttingDown();
+            }
+        }
+    }
+
+    /** The pool of {@code model}, opened on first use; empty when the slots take turns. */
+    private Optional<SequencePool> pool(InferenceModel model) {
+        stepping.lock();
+        try {
+            if (poolModel != model) {
+                closePool();
+                pool = access.openPool(model, slots.length);
+                poolModel = model;
+            }
+            return pool;
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    /** Batch steps run so far, by every pool this server opened. */
+    BatchStats batchStats() {
+        stepping.lock();
+        try {
+            return pool.map(p -> closedStats.plus(p.stats())).orElse(closedStats);
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    private void closePool() {
+        if (pool.isPresent()) {
+            closedStats = closedStats.plus(pool.get().stats());
+            pool.get().close();
+        }
+        pool = Optional.empty();
+        poolModel = null;
     }
 
     /** Hands the cores to the next slot between forward passes, and calls the client without holding them. */
@@ -182,6 +313,12 @@ final class Slots implements AutoCloseable {
 
     /** The model goes: its sessions are closed (saving their KV when it is tiered). No slot runs now. */
     private synchronized void closeSessionsOf(InferenceModel model) {
+        stepping.lock();
+        try {
+            if (poolModel == model) closePool();
+        } finally {
+            stepping.unlock();
+        }
         for (Slot s : slots) {
             if (s.session != null && s.model == model) {
                 s.session.close();
@@ -215,6 +352,12 @@ final class Slots implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         access.removeOnUnload(unloadHook);
+        stepping.lock();
+        try {
+            if (Arrays.stream(slots).noneMatch(s -> s.running != null)) closePool();
+        } finally {
+            stepping.unlock();
+        }
         for (Slot s : slots) {
             if (s.session != null && s.running == null) s.session.close();
             s.session = null;

@@ -4,6 +4,9 @@ import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.SequencePool;
+import dev.canopy.engine.batch.StepLoop;
+import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.TieredKv;
 import dev.canopy.engine.Tokenizer;
@@ -187,6 +190,20 @@ public final class CanopyInferenceModel implements InferenceModel {
     @Override
     public Optional<TieredKv> tieredKv() {
         return Optional.of(offload -> openSession(defaultSettings(), offload));
+    }
+
+    /**
+     * Slots of the default settings' context side by side in one cache, on backends of their own;
+     * empty with sparse attention, whose selection reads one sequence's cells from cell 0.
+     */
+    @Override
+    public Optional<SequencePool> sequencePool(int slots) {
+        RunSettings settings = defaultSettings();
+        if (slots < 1) throw new IllegalArgumentException("a pool of " + slots + " slots");
+        if (settings.attention().mode().isSparse()) return Optional.empty();
+        ComputeBackends backends = ComputeBackends.open(weights.placement(), settings.threads());
+        CanopySlotKv kv = CanopySlotKv.open(this, settings, backends, backends, slots, RunSettings.paddedCells(settings.contextTokens()));
+        return Optional.of(new StepLoop(kv, tokenizer, vocab(), StepLoop.PrefillPace.ONE_PASS_PER_STEP, settings.contextTokens()));
     }
 
     /** A session with explicit run settings. */

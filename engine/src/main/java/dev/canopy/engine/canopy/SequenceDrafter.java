@@ -1,5 +1,6 @@
 package dev.canopy.engine.canopy;
 
+import dev.canopy.engine.batch.TokenSampler;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.speculative.Drafter;

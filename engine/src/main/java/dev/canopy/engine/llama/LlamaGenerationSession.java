@@ -105,7 +105,8 @@ final class LlamaGenerationSession implements GenerationSession {
 
     @Override
     public List<GenerationResult> generateBatch(List<GenerationRequest> requests) {
-        return new LlamaBatchGenerator(model, tokenizer, chunk, threads).run(requests);
+        // F16 KV, as batches always had here (the session's quantized KV type is not passed on)
+        return new LlamaBatchGenerator(model, tokenizer, chunk, threads, dev.canopy.natives.ffi.llama_h.GGML_TYPE_F16()).run(requests);
     }
 
     static int commonPrefix(int[] a, int[] b) {

@@ -6,6 +6,8 @@ import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.SequencePool;
+import dev.canopy.engine.batch.StepLoop;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.Tokenizer;
 import dev.canopy.engine.WorkerPlacement;
@@ -118,6 +120,17 @@ public final class LlamaInferenceModel implements InferenceModel {
     @Override
     public Optional<dev.canopy.engine.embed.Embeddings> embeddings() {
         return LlamaEmbeddings.over(model, contextTokens(), options.effectiveThreads());
+    }
+
+    /** Sequence ids of one libllama context, each of this model's context size (rounded up to 256 cells). */
+    @Override
+    public Optional<SequencePool> sequencePool(int slots) {
+        if (slots < 1) throw new IllegalArgumentException("a pool of " + slots + " slots");
+        int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : 256;
+        int context = contextTokens();
+        LlamaSlotKv kv = new LlamaSlotKv(model, slots, (context + 255) / 256 * 256, chunk, options.effectiveThreads(),
+                kvPrecision().ggmlType());
+        return Optional.of(new StepLoop(kv, tokenizer, model.vocab(), StepLoop.PrefillPace.ONE_PASS_PER_STEP, context));
     }
 
     /** The session context size: the option, else min(training context, 8192). */
