@@ -106,6 +106,16 @@ final class Slots implements AutoCloseable {
         }
     }
 
+    /** One pool step under the compute lock too, so other compute (embeddings) never runs on the cores at once. */
+    private void stepTakingTurns(SequencePool pool) {
+        compute.lock();
+        try {
+            pool.step();
+        } finally {
+            compute.unlock();
+        }
+    }
+
     /** The turn-taking path (KV tiers, or a model that cannot batch): one forward pass at a time under the fair lock. */
     private GenerationResult takingTurns(GenerationSession session, GenerationRequest request, GenerationListener listener) {
         compute.lock();
@@ -145,7 +155,7 @@ final class Slots implements AutoCloseable {
                 }
                 if (stepping.tryLock()) {
                     try {
-                        if (!seq.finished()) pool.step();
+                        if (!seq.finished()) stepTakingTurns(pool);
                     } finally {
                         stepping.unlock();
                     }
@@ -159,7 +169,7 @@ final class Slots implements AutoCloseable {
                 request.cancel().cancel();
                 stepping.lock();
                 try {
-                    if (!seq.finished()) pool.step();
+                    if (!seq.finished()) stepTakingTurns(pool);
                 } finally {
                     stepping.unlock();
                 }
