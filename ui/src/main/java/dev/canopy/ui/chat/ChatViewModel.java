@@ -439,6 +439,12 @@ public final class ChatViewModel {
                     : String.format(Locale.ROOT, " · prompt %,d tokens computed at %.0f tok/s", s.promptTokens(),
                             s.prefillTokensPerSecond());
         }
+        if (s.draftedTokens() > 0) {
+            base += String.format(Locale.ROOT, " · speculative: %,d of %,d guessed tokens accepted (%.0f%%)",
+                    s.acceptedTokens(), s.draftedTokens(), 100 * s.acceptanceRate());
+        } else if (!s.speculationNote().isEmpty()) {
+            base += " · not speculative: " + s.speculationNote();
+        }
         return base + (s.stopReason().equals("CANCELLED") ? " · stopped" : "");
     }
 
