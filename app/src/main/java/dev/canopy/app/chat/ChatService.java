@@ -12,7 +12,10 @@ import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.Speculation;
+import dev.canopy.engine.SpeculationMode;
 import dev.canopy.engine.StopReason;
+import dev.canopy.engine.speculative.DraftVocabulary;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +97,7 @@ public final class ChatService {
         }
         AppSettings s = settings.settings();
         loadActiveModel(s, listener);
+        Optional<String> draftProblem = loadDraft(s, listener);
         List<MemoryFact> facts = List.of();
         if (s.memoryEnabled()) {
             listener.onPhase(ChatPhase.RECALLING);
@@ -101,6 +105,7 @@ public final class ChatService {
             listener.onMemories(facts);
         }
         try (ModelRuntime.Lease lease = runtime.lease(conversationId, KvTiers.of(s, settings.paths().kvDir()))) {
+            draftProblem.ifPresent(listener::onNotice);
             return answerWith(lease, conversationId, c, history, s, facts, cancel, listener);
         }
     }
@@ -117,7 +122,7 @@ public final class ChatService {
         listener.onPhase(ChatPhase.READING_PROMPT);
         int maxTokens = Math.max(1, Math.min(MAX_ANSWER_TOKENS, session.contextTokens() - prompt.tokens()));
         GenerationRequest request = new GenerationRequest(prompt.text(), maxTokens,
-                c.preset().sampler(System.nanoTime()), List.of(), cancel);
+                c.preset().sampler(System.nanoTime()), List.of(), cancel).withSpeculation(speculation(s, lease, listener));
         AnswerDraft draft = conversations.startAnswer(conversationId);
         GenerationResult r;
         try {
@@ -140,7 +145,7 @@ public final class ChatService {
         ReplyStats stats = new ReplyStats(st.promptTokens(), st.generatedTokens(), st.decodeTokensPerSecond(),
                 st.timeToFirstTokenMillis(), session.usedTokens(), session.contextTokens(), r.stopReason().name(),
                 facts.stream().map(MemoryFact::text).toList(), st.prefilledTokens(), st.prefillTokensPerSecond(),
-                facts.stream().map(MemoryFact::id).toList());
+                facts.stream().map(MemoryFact::id).toList(), st.draftedTokens(), st.acceptedTokens(), st.speculationNote());
         Optional<StoredMessage> answer = Optional.empty();
         if (r.text().isBlank()) {
             draft.abandon();
@@ -151,6 +156,44 @@ public final class ChatService {
             }
         }
         return new ChatReply(answer, stats, facts, prompt.droppedMessages(), chatSession.notice());
+    }
+
+    /**
+     * "Faster answers" for this answer: prompt lookup, or the leased draft model when its vocabulary is the
+     * model's (otherwise the answer decodes one token at a time and a notice says why).
+     */
+    private static Speculation speculation(AppSettings s, ModelRuntime.Lease lease, ChatListener listener) {
+        return switch (s.speculation()) {
+            case OFF -> Speculation.off();
+            case LOOKUP -> Speculation.lookup();
+            case DRAFT -> lease.draft().map(d -> {
+                Optional<String> why = DraftVocabulary.mismatch(lease.model().tokenizer(), d.tokenizer());
+                why.ifPresent(w -> listener.onNotice("The draft model cannot propose for this model (" + w
+                        + "): answers are not sped up. Choose another draft model in Settings, Faster answers."));
+                return why.isPresent() ? Speculation.off() : Speculation.draft(d, Speculation.DEFAULT_DRAFT_MAX);
+            }).orElse(Speculation.off());
+        };
+    }
+
+    /** Loads (or frees) the draft model the settings ask for; says why when it cannot be used. */
+    private Optional<String> loadDraft(AppSettings s, ChatListener listener) {
+        if (s.speculation() != SpeculationMode.DRAFT) {
+            runtime.loadDraft(Optional.empty());
+            return Optional.empty();
+        }
+        if (s.draftModel().isBlank() || !Files.isRegularFile(Path.of(s.draftModel()))) {
+            runtime.loadDraft(Optional.empty());
+            return Optional.of(s.draftModel().isBlank() ? "No draft model is chosen: answers are not sped up. Choose one in Settings, Faster answers."
+                    : "The draft model " + Path.of(s.draftModel()).getFileName() + " is missing: answers are not sped up. Choose another in Settings, Faster answers.");
+        }
+        try {
+            runtime.loadDraft(Optional.of(Path.of(s.draftModel())));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            runtime.loadDraft(Optional.empty());
+            return Optional.of("The draft model " + Path.of(s.draftModel()).getFileName() + " did not load ("
+                    + dev.canopy.app.errors.UserMessages.describe("draft model", e).text() + "): answers are not sped up.");
+        }
     }
 
     /** How full the context window is for this conversation (counted exactly once a model is loaded). */

@@ -35,6 +35,8 @@ public final class ModelRuntime implements AutoCloseable {
     private static final String SHARED = "";
 
     private InferenceModel model;
+    private InferenceModel draft;       // "Faster answers" with a draft model: loaded with the model's options
+    private Path draftFile;
     private Path file;
     private EngineOptions options;
     private GenerationSession session;
@@ -50,15 +52,19 @@ public final class ModelRuntime implements AutoCloseable {
     public final class Lease implements AutoCloseable {
         private final InferenceModel leased;
         private final ChatSession chat;
+        private final Optional<InferenceModel> leasedDraft;
         private boolean closed;
 
-        private Lease(InferenceModel leased, ChatSession chat) {
+        private Lease(InferenceModel leased, ChatSession chat, Optional<InferenceModel> leasedDraft) {
             this.leased = leased;
             this.chat = chat;
+            this.leasedDraft = leasedDraft;
         }
 
         public InferenceModel model() { return leased; }
         public ChatSession chat() { return chat; }
+        /** The draft model loaded by {@link #loadDraft}, if any (freed only after this lease is closed). */
+        public Optional<InferenceModel> draft() { return leasedDraft; }
 
         @Override
         public void close() {
@@ -117,6 +123,28 @@ public final class ModelRuntime implements AutoCloseable {
         return model;
     }
 
+    /**
+     * Loads the draft model {@code f} for speculative decoding with the loaded model's options (placed like
+     * it: the same GPU layers and other computers), unless it is loaded already; empty {@code f} frees a
+     * loaded one. Call it after {@link #load}, without holding a lease.
+     */
+    public synchronized Optional<InferenceModel> loadDraft(Optional<Path> f) {
+        if (f.isPresent() && f.get().equals(draftFile) && draft != null) return Optional.of(draft);
+        closeDraft();
+        if (f.isEmpty() || model == null) return Optional.empty();
+        draft = Engines.load(f.get(), options);
+        draftFile = f.get();
+        return Optional.of(draft);
+    }
+
+    private void closeDraft() {
+        if (draft == null) return;
+        awaitIdle();
+        draft.close();
+        draft = null;
+        draftFile = null;
+    }
+
     public synchronized Optional<InferenceModel> model() {
         return Optional.ofNullable(model);
     }
@@ -142,7 +170,7 @@ public final class ModelRuntime implements AutoCloseable {
             ChatSession chat = chatSession(conversationId, tiers);
             users++;
             leased = true;
-            return new Lease(model, chat);
+            return new Lease(model, chat, Optional.ofNullable(draft));
         } finally {
             if (!leased) {
                 foreground--;
@@ -323,6 +351,7 @@ public final class ModelRuntime implements AutoCloseable {
         try {
             yieldBackground();
             closeSession();
+            closeDraft();
             if (model != null) {
                 awaitIdle();
                 for (Consumer<InferenceModel> l : unloadListeners) l.accept(model);

@@ -17,13 +17,26 @@ import java.util.List;
  * @param prefillTokensPerSecond speed of computing them; 0 when not recorded (an answer stored
  *                          before these figures were kept), and then {@code computedTokens} means nothing
  * @param memoryIds         ids of the facts in {@code memoriesUsed}, in the same order
+ * @param draftedTokens     tokens speculative decoding proposed ("Faster answers"; 0 without it)
+ * @param acceptedTokens    of those, the tokens the model confirmed
+ * @param speculationNote   why speculative decoding was asked for but did not run ("" when it ran or was off)
  */
 public record ReplyStats(int promptTokens, int generatedTokens, double tokensPerSecond, double firstTokenMillis,
                          int contextUsed, int contextSize, String stopReason, List<String> memoriesUsed,
-                         int computedTokens, double prefillTokensPerSecond, List<String> memoryIds) {
+                         int computedTokens, double prefillTokensPerSecond, List<String> memoryIds,
+                         int draftedTokens, int acceptedTokens, String speculationNote) {
     public ReplyStats {
         memoriesUsed = memoriesUsed == null ? List.of() : List.copyOf(memoriesUsed);
         memoryIds = memoryIds == null ? List.of() : List.copyOf(memoryIds);
+        if (speculationNote == null) speculationNote = "";
+    }
+
+    /** Without speculative decoding's figures. */
+    public ReplyStats(int promptTokens, int generatedTokens, double tokensPerSecond, double firstTokenMillis,
+                      int contextUsed, int contextSize, String stopReason, List<String> memoriesUsed,
+                      int computedTokens, double prefillTokensPerSecond, List<String> memoryIds) {
+        this(promptTokens, generatedTokens, tokensPerSecond, firstTokenMillis, contextUsed, contextSize, stopReason,
+                memoriesUsed, computedTokens, prefillTokensPerSecond, memoryIds, 0, 0, "");
     }
 
     /** Without the prefill figures and fact ids (answers stored before they were kept). */
@@ -36,6 +49,11 @@ public record ReplyStats(int promptTokens, int generatedTokens, double tokensPer
     /** Whether the prefill figures were recorded (not for answers stored before they were kept). */
     public boolean hasPrefillFigures() {
         return prefillTokensPerSecond > 0;
+    }
+
+    /** Of the proposed tokens, the share the model confirmed (0 when none were proposed). */
+    public double acceptanceRate() {
+        return draftedTokens == 0 ? 0 : (double) acceptedTokens / draftedTokens;
     }
 
     /** Prompt tokens that came from the KV saved with the conversation instead of being computed. */

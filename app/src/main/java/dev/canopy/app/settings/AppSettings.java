@@ -3,8 +3,12 @@ package dev.canopy.app.settings;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
+import dev.canopy.engine.SpeculationMode;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.natives.rpc.RpcEndpoint;
+
+import java.util.List;
 
 /**
  * Everything the Settings view edits, persisted as {@code settings.json} in the data folder.
@@ -31,11 +35,26 @@ import dev.canopy.engine.sparse.SparseAttentionSettings;
  * @param activeModel    the model chats use, or empty
  * @param kvPrecision    "KV precision": 16-bit (exact, the default), 8-bit or 4-bit KV cache; kept with the
  *                       conversation's saved KV, which a change of it recomputes (a settings file without it: 16-bit)
+ * @param speculation    "Faster answers (speculative)": off (the default), prompt lookup, or a draft model (decision 0160)
+ * @param draftModel     the draft model's file with {@link SpeculationMode#DRAFT} (empty otherwise)
+ * @param workers        "Other computers": workers ({@code canopy worker}) as {@code host:port}, in order; empty =
+ *                       this computer only. With any, the model runs through llama.cpp's decoder (decision 0115)
  */
 public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
                           int contextTokens, AttentionMode attention, int attentionBudgetTokens,
                           long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, boolean kvTiers, String dataFolder,
-                          String modelsFolder, boolean memoryEnabled, String activeModel, KvPrecision kvPrecision) {
+                          String modelsFolder, boolean memoryEnabled, String activeModel, KvPrecision kvPrecision,
+                          SpeculationMode speculation, String draftModel, List<String> workers) {
+
+    /** Without speculation and other computers. */
+    public AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
+                       int contextTokens, AttentionMode attention, int attentionBudgetTokens,
+                       long kvGpuMb, long kvCpuMb, long kvDiskMb, String kvDiskFolder, boolean kvTiers, String dataFolder,
+                       String modelsFolder, boolean memoryEnabled, String activeModel, KvPrecision kvPrecision) {
+        this(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention, attentionBudgetTokens, kvGpuMb, kvCpuMb,
+                kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder, memoryEnabled, activeModel, kvPrecision,
+                SpeculationMode.OFF, "", List.of());
+    }
 
     /** With a 16-bit KV. */
     public AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
@@ -55,6 +74,9 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
         if (modelsFolder == null) modelsFolder = "";
         if (activeModel == null) activeModel = "";
         if (kvPrecision == null) kvPrecision = KvPrecision.F16;
+        if (speculation == null) speculation = SpeculationMode.OFF;
+        if (draftModel == null) draftModel = "";
+        workers = workers == null ? List.of() : List.copyOf(workers);
     }
 
     public static AppSettings defaults() {
@@ -62,10 +84,36 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
                 1024, 4096, 16384, "", false, "", "", true, "");
     }
 
-    /** The engine options these settings ask for (the attention mode included). */
+    /** The engine options these settings ask for (the attention mode and the other computers included). */
     public EngineOptions engineOptions() {
         return new EngineOptions(EngineKind.CANOPY, contextTokens, chunkTokens, threads,
-                device == ComputeDevice.GPU ? gpuLayers : 0, sparseAttention()).withKvPrecision(kvPrecision);
+                device == ComputeDevice.GPU ? gpuLayers : 0, sparseAttention()).withKvPrecision(kvPrecision)
+                .withWorkers(workerEndpoints());
+    }
+
+    /** {@link #workers} as endpoints; a malformed entry (a hand-edited file) is left out. */
+    public List<RpcEndpoint> workerEndpoints() {
+        return workers.stream().flatMap(w -> {
+            try {
+                return java.util.stream.Stream.of(RpcEndpoint.parse(w));
+            } catch (IllegalArgumentException e) {
+                return java.util.stream.Stream.empty();
+            }
+        }).toList();
+    }
+
+    /** "Faster answers": what the chat asks of each answer, and with a draft model which file. */
+    public AppSettings withSpeculation(SpeculationMode mode, String draftFile) {
+        return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
+                memoryEnabled, activeModel, kvPrecision, mode, draftFile, workers);
+    }
+
+    /** "Other computers": the workers ({@code host:port}) a model's offloaded layers go to. */
+    public AppSettings withWorkers(List<String> hostPorts) {
+        return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
+                attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
+                memoryEnabled, activeModel, kvPrecision, speculation, draftModel, hostPorts);
     }
 
     /** "Long-context acceleration" as the engine takes it: dense, or DHSA with the chosen budget. */
@@ -77,19 +125,19 @@ public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int 
     public AppSettings withTheme(Theme t) {
         return new AppSettings(t, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                memoryEnabled, activeModel, kvPrecision);
+                memoryEnabled, activeModel, kvPrecision, speculation, draftModel, workers);
     }
 
     public AppSettings withActiveModel(String path) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                memoryEnabled, path, kvPrecision);
+                memoryEnabled, path, kvPrecision, speculation, draftModel, workers);
     }
 
     public AppSettings withMemoryEnabled(boolean on) {
         return new AppSettings(theme, device, gpuLayers, threads, chunkTokens, contextTokens, attention,
                 attentionBudgetTokens, kvGpuMb, kvCpuMb, kvDiskMb, kvDiskFolder, kvTiers, dataFolder, modelsFolder,
-                on, activeModel, kvPrecision);
+                on, activeModel, kvPrecision, speculation, draftModel, workers);
     }
 
     /** Whether a change from {@code before} to this needs the model to be loaded again. */

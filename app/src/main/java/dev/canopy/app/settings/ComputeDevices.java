@@ -46,6 +46,10 @@ public final class ComputeDevices {
 
     /** Where a model loaded with {@code settings} will run: "GPU ..." or "CPU" with the reason. */
     public String planned(AppSettings settings) {
+        int workers = settings.workerEndpoints().size();
+        if (workers > 0) {
+            return "layers over " + workers + (workers == 1 ? " other computer" : " other computers") + " and this one (Settings, Other computers)";
+        }
         if (settings.device() == ComputeDevice.CPU) return "CPU (chosen in Settings)";
         if (settings.gpuLayers() == 0) return "CPU (0 layers on the GPU in Settings)";
         try {

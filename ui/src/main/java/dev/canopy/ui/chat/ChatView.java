@@ -228,7 +228,7 @@ public final class ChatView extends SplitPane {
         HBox.setHgrow(input, Priority.ALWAYS);
         HBox composer = new HBox(Ui.S, input, buttons);
 
-        VBox bottom = new VBox(Ui.XS, error, prefill, statusRow, advice, AttachmentDrop.chip(vm), composer);
+        VBox bottom = new VBox(Ui.XS, passage(), error, prefill, statusRow, advice, AttachmentDrop.chip(vm), composer);
         bottom.setPadding(new Insets(Ui.S, Ui.M, Ui.M, Ui.M));
         BorderPane pane = new BorderPane(scroll);
         ConversationSettingsPane settings = new ConversationSettingsPane(vm.conversationSettings());
@@ -299,13 +299,43 @@ public final class ChatView extends SplitPane {
         scroll.setVvalue(1.0);   // a fraction: it stays at the end once the new bubbles are laid out
     }
 
+    /** The passage a clicked citation in an answer points at, above the composer, with a Close button. */
+    private VBox passage() {
+        Label where = new Label("", Ui.icon(Feather.BOOK_OPEN));
+        where.setId("chat-passage-title");
+        where.getStyleClass().add(Styles.TEXT_BOLD);
+        Button close = Ui.iconButton(Feather.X, "Close the passage");
+        close.setOnAction(e -> vm.passageProperty().set(null));
+        Label text = new Label();
+        text.setId("chat-passage-text");
+        text.setWrapText(true);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(text);
+        scroll.setFitToWidth(true);
+        scroll.setMaxHeight(180);
+        HBox top = new HBox(Ui.S, where, Ui.grow(), close);
+        top.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(Ui.S, top, scroll);
+        box.setId("chat-passage");
+        box.getStyleClass().add("passage");
+        vm.passageProperty().addListener((o, a, p) -> {
+            where.setText(p == null ? "" : p.title());
+            text.setText(p == null ? "" : p.text());
+            scroll.setVvalue(0);
+        });
+        box.visibleProperty().bind(vm.passageProperty().isNotNull());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
     private VBox bubble(MessageItem m) {
         boolean user = m.role() == Role.USER;
         Label who = new Label(user ? "You" : "Canopy", Ui.icon(user ? Feather.USER : Feather.FEATHER));
         who.getStyleClass().add(Styles.TEXT_BOLD);
         HBox header = new HBox(Ui.XS, who, Ui.grow());
         header.setAlignment(Pos.CENTER_LEFT);
-        VBox body = MarkdownView.render(m.text());
+        // an answer's citations ([p. 4], [lines 8–10]) are links that open the attached document's passage
+        VBox body = user ? MarkdownView.render(m.text()) : MarkdownView.render(m.text(), span -> vm.openCitation(m, span));
         // A streamed answer changes once per token; the renderer shows the latest text at most once per
         // RENDER_EVERY_MS, in an animation frame (each render re-lays out the answer).
         m.textProperty().addListener((o, a, b) -> renderer.changed(m, body));

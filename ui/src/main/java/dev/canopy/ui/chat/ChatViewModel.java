@@ -56,6 +56,9 @@ public final class ChatViewModel {
     private final StringProperty draft = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final StringProperty status = new SimpleStringProperty("");
+    private final javafx.beans.property.ObjectProperty<dev.canopy.ui.documents.DocumentsViewModel.Passage> passage =
+            new javafx.beans.property.SimpleObjectProperty<>();
+    private final java.util.Map<String, Path> attachedFiles = new java.util.concurrent.ConcurrentHashMap<>();   // name -> file
     private final DoubleProperty prefill = new SimpleDoubleProperty(-1);
     private final StringProperty error = new SimpleStringProperty("");
     private final ContextGauge gauge = new ContextGauge();
@@ -146,6 +149,45 @@ public final class ChatViewModel {
     public StringProperty draftProperty() { return draft; }
     public BooleanProperty busyProperty() { return busy; }
     public StringProperty statusProperty() { return status; }
+    /** The passage the last clicked citation of an answer points at, or null (see {@link #openCitation}). */
+    public javafx.beans.property.ObjectProperty<dev.canopy.ui.documents.DocumentsViewModel.Passage> passageProperty() { return passage; }
+
+    /**
+     * Shows the part of the document attached before {@code answer} that {@code span} names (a citation in
+     * the answer was clicked), read in the background. The conversation keeps only the document's text, so
+     * its file is known for documents attached in this window; otherwise this says to attach it again.
+     */
+    public void openCitation(MessageItem answer, dev.canopy.app.summarize.SourceSpan span) {
+        int at = messages.indexOf(answer);
+        Optional<String> name = Optional.empty();
+        for (int i = (at < 0 ? messages.size() : at) - 1; i >= 0 && name.isEmpty(); i--) {
+            if (messages.get(i).role() == Role.USER) name = Attachments.documentName(messages.get(i).content());
+        }
+        if (name.isEmpty()) {
+            status.set("This answer cites a place, but no document was attached before it.");
+            return;
+        }
+        Path file = attachedFiles.get(name.get());
+        if (file == null) {
+            status.set("Attach " + name.get() + " again to open the places it cites: the conversation keeps only its text.");
+            return;
+        }
+        threads.inBackground(() -> {
+            try {
+                dev.canopy.app.documents.Document doc = dev.canopy.app.documents.DocumentLoaders.load(file);
+                String text = doc.blocks().stream().filter(b -> b.from() <= span.to() && b.to() >= span.from())
+                        .map(dev.canopy.app.documents.Block::text).collect(java.util.stream.Collectors.joining("\n\n"));
+                var p = new dev.canopy.ui.documents.DocumentsViewModel.Passage(
+                        dev.canopy.ui.common.Labels.sentence(doc.locator().label(span.from(), span.to())) + " of " + file.getFileName(),
+                        text.isBlank() ? "The document has no text at " + doc.locator().label(span.from(), span.to()) + "." : text);
+                threads.onUi(() -> passage.set(p));
+            } catch (dev.canopy.app.documents.DocumentException e) {
+                threads.onUi(() -> status.set("Cannot show the passage: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                threads.onUi(() -> status.set(UserMessages.describe("document", e).text()));
+            }
+        });
+    }
     /** Prompt reading progress 0..1, or -1 when not reading a prompt. */
     public DoubleProperty prefillProperty() { return prefill; }
     public StringProperty errorProperty() { return error; }
@@ -226,6 +268,7 @@ public final class ChatViewModel {
         threads.inBackground(() -> {
             try {
                 AttachedDocument d = DocumentReader.read(file, chat.documentBudgetChars());
+                attachedFiles.put(d.name(), file);
                 threads.onUi(() -> {
                     attachment.set(d);
                     status.set(d.truncated() ? "Attached the first part of " + d.name() + " (the rest does not fit the context"
@@ -438,6 +481,12 @@ public final class ChatViewModel {
                             s.promptTokens(), s.reusedTokens(), s.computedTokens(), s.prefillTokensPerSecond())
                     : String.format(Locale.ROOT, " · prompt %,d tokens computed at %.0f tok/s", s.promptTokens(),
                             s.prefillTokensPerSecond());
+        }
+        if (s.draftedTokens() > 0) {
+            base += String.format(Locale.ROOT, " · speculative: %,d of %,d guessed tokens accepted (%.0f%%)",
+                    s.acceptedTokens(), s.draftedTokens(), 100 * s.acceptanceRate());
+        } else if (!s.speculationNote().isEmpty()) {
+            base += " · not speculative: " + s.speculationNote();
         }
         return base + (s.stopReason().equals("CANCELLED") ? " · stopped" : "");
     }

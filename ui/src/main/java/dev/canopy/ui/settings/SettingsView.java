@@ -4,6 +4,7 @@ import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.app.settings.ComputeDevice;
 import dev.canopy.app.settings.Theme;
 import dev.canopy.engine.KvPrecision;
+import dev.canopy.engine.SpeculationMode;
 import atlantafx.base.theme.Styles;
 import dev.canopy.ui.common.Labels;
 import dev.canopy.ui.common.Ui;
@@ -94,7 +95,23 @@ public final class SettingsView extends VBox {
         memory.setId("memory-enabled-setting");
         memory.setAccessibleText("Long-term memory in chats");
         memory.selectedProperty().bindBidirectional(vm.memoryEnabled);
-        g.addRow(r, new Label("Long-term memory"), memory, hint("remember things from chats and use them in answers"));
+        g.addRow(r++, new Label("Long-term memory"), memory, hint("remember things from chats and use them in answers"));
+        ChoiceBox<SpeculationMode> speculation = new ChoiceBox<>();
+        speculation.setId("speculation");
+        speculation.getItems().setAll(SpeculationMode.values());
+        speculation.setConverter(Labels.converter(SettingsView::label));
+        speculation.valueProperty().bindBidirectional(vm.speculation);
+        g.addRow(r++, new Label("Faster answers (speculative)"), speculation,
+                hint("guesses several tokens and lets the model check them in one step: the same answers, faster where the guesses"
+                        + " are right; Precise style answers on Canopy's engine"));
+        TextField draft = field(vm.draftModel, "draft-model");
+        draft.setPromptText("a small .gguf with the same vocabulary");
+        Button chooseDraft = Ui.button("Choose…", Feather.FOLDER, "Choose the draft model's file");
+        chooseDraft.setId("choose-draft-model");
+        chooseDraft.setOnAction(e -> chooseDraft(vm));
+        HBox draftRow = new HBox(Ui.S, draft, chooseDraft);
+        draftRow.disableProperty().bind(vm.speculation.isNotEqualTo(SpeculationMode.DRAFT));
+        g.addRow(r, new Label("Draft model"), draftRow, hint("for \"Draft model\": proposes the tokens; placed like the model (GPU layers, other computers)"));
         Button save = Ui.accent(Ui.button("Save", Feather.CHECK, "Save the settings"));
         save.setId("save-settings");
         save.setDefaultButton(true);
@@ -105,7 +122,7 @@ public final class SettingsView extends VBox {
         msg.setId("settings-message");
         msg.setWrapText(true);
         msg.textProperty().bind(vm.message);
-        sections.getChildren().add(g);
+        sections.getChildren().addAll(g, new OtherComputersPane(vm.otherComputers));
         ScrollPane form = new ScrollPane(sections);   // Save stays in sight however small the window
         form.setId("settings-form");
         form.setFitToWidth(true);
@@ -136,6 +153,23 @@ public final class SettingsView extends VBox {
         Label l = Ui.muted(s);
         l.setMinHeight(Region.USE_PREF_SIZE);
         return l;
+    }
+
+    private void chooseDraft(SettingsViewModel vm) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Draft model");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("GGUF model", "*.gguf"));
+        java.io.File f = fc.showOpenDialog(getScene() == null ? null : getScene().getWindow());
+        if (f != null) vm.draftModel.set(f.getAbsolutePath());
+    }
+
+    /** The Settings choice's words for a way of speculative decoding. */
+    static String label(SpeculationMode m) {
+        return switch (m) {
+            case OFF -> "Off: one token at a time";
+            case LOOKUP -> "Prompt lookup: reuse words from the conversation";
+            case DRAFT -> "Draft model: a small model guesses ahead";
+        };
     }
 
     /** The Settings choice's words for an attention mode. */

@@ -7,6 +7,8 @@ import dev.canopy.app.settings.ComputeDevices;
 import dev.canopy.app.settings.SettingsStore;
 import dev.canopy.app.settings.Theme;
 import dev.canopy.engine.KvPrecision;
+import dev.canopy.engine.SpeculationMode;
+import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -14,6 +16,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -45,6 +49,12 @@ public final class SettingsViewModel {
     public final StringProperty kvFolder = new SimpleStringProperty();
     public final StringProperty dataFolder = new SimpleStringProperty();
     public final BooleanProperty memoryEnabled = new SimpleBooleanProperty();
+    /** "Faster answers (speculative)": off, prompt lookup or a draft model (decision 0160). */
+    public final ObjectProperty<SpeculationMode> speculation = new SimpleObjectProperty<>();
+    /** The draft model's file, with {@link SpeculationMode#DRAFT}. */
+    public final StringProperty draftModel = new SimpleStringProperty("");
+    /** "Other computers": the workers, edited here and saved by {@link #save}. */
+    public final OtherComputersViewModel otherComputers;
     public final StringProperty message = new SimpleStringProperty("");
     /** What this machine offers for "Device", e.g. "GPU NVIDIA GeForce RTX 4070 (Vulkan0), 11,264 MiB free". */
     public final StringProperty detectedDevice = new SimpleStringProperty("");
@@ -54,7 +64,13 @@ public final class SettingsViewModel {
     }
 
     public SettingsViewModel(SettingsStore store, Consumer<Theme> applyTheme, ComputeDevices devices) {
+        this(store, applyTheme, devices, UiThreads.of(javafx.application.Platform::runLater));
+    }
+
+    /** With {@code checks} running the other computers' checks (a thread of their own: a chat answer may hold the app's). */
+    public SettingsViewModel(SettingsStore store, Consumer<Theme> applyTheme, ComputeDevices devices, UiThreads checks) {
         this.store = store;
+        this.otherComputers = new OtherComputersViewModel(checks);
         this.applyTheme = applyTheme;
         detectedDevice.set("This machine: " + devices.detected());
         reset();
@@ -79,6 +95,9 @@ public final class SettingsViewModel {
         kvFolder.set(s.kvDiskFolder());
         dataFolder.set(s.dataFolder());
         memoryEnabled.set(s.memoryEnabled());
+        speculation.set(s.speculation());
+        draftModel.set(s.draftModel());
+        otherComputers.show(s.workers());
         message.set("");
     }
 
@@ -103,20 +122,50 @@ public final class SettingsViewModel {
             long kvRam = tiers ? number("KV in RAM", kvRamMb.get(), 64, 1 << 20) : old.kvCpuMb();
             long kvDisk = tiers ? number("KV on disk", kvDiskMb.get(), 64, 1 << 24) : old.kvDiskMb();
             String folder = tiers ? KvFolders.check(kvFolder.get()) : old.kvDiskFolder();
+            String draft = checkedDraft();
+            List<String> workers = List.copyOf(otherComputers.workers);
+            if (!workers.isEmpty() && attention.get() != AttentionMode.DENSE) {
+                throw new IllegalArgumentException("Other computers run the model through llama.cpp's decoder, which has no DHSA:"
+                        + " set Long-context acceleration to Off, or remove the other computers.");
+            }
+            if (!workers.isEmpty() && (device.get() == ComputeDevice.CPU || gpu == 0)) {
+                throw new IllegalArgumentException("Other computers take the layers this computer sends off its processor:"
+                        + " set Device to the graphics card and Layers on the GPU to -1 (all) or a number of layers.");
+            }
             AppSettings s = new AppSettings(theme.get(), device.get(), gpu, th, chunk, ctx, attention.get(),
                     budget, kvGpu, kvRam, kvDisk, folder, tiers,
                     dataFolder.get() == null ? "" : dataFolder.get().strip(), old.modelsFolder(), memoryEnabled.get(),
-                    old.activeModel(), kvPrecision.get());
+                    old.activeModel(), kvPrecision.get(), speculation.get(), draft, workers);
             store.save(s);
             applyTheme.accept(s.theme());
             message.set(s.needsReloadComparedTo(old) ? "Saved. The model reloads with these settings at the next answer."
                     : !s.dataFolder().equals(old.dataFolder()) ? "Saved. The new data folder is used after a restart."
-                    : kvChanged(s, old) ? "Saved. Chats use the new KV settings from the next answer." : "Saved.");
+                    : kvChanged(s, old) ? "Saved. Chats use the new KV settings from the next answer."
+                    : s.speculation() != old.speculation() || !s.draftModel().equals(old.draftModel())
+                    ? "Saved. " + speculationHint(s.speculation()) : "Saved.");
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());
             return false;
         }
+    }
+
+    /** What the chosen "Faster answers" does, for the saved message. */
+    static String speculationHint(SpeculationMode m) {
+        return switch (m) {
+            case OFF -> "Answers are decoded one token at a time.";
+            case LOOKUP, DRAFT -> "From the next answer, answers in the Precise style are checked several tokens at a time: the same answer, faster where the guesses are right.";
+        };
+    }
+
+    /** The draft model's file when a draft model is chosen ("" otherwise); an error when it is missing. */
+    private String checkedDraft() {
+        String file = draftModel.get() == null ? "" : draftModel.get().strip();
+        if (speculation.get() != SpeculationMode.DRAFT) return "";
+        if (file.isEmpty()) throw new IllegalArgumentException("Faster answers with a draft model needs its file: choose a small .gguf model"
+                + " with the same vocabulary, or pick prompt lookup.");
+        if (!Files.isRegularFile(Path.of(file))) throw new IllegalArgumentException("The draft model " + file + " is not a file.");
+        return file;
     }
 
     private static boolean kvChanged(AppSettings a, AppSettings b) {
