@@ -75,6 +75,15 @@ class ToolsApartTest {
     }
 
     @Test
+    void theKvBenchUsesOnlyTheKvStoresPublicApi() {
+        // decision 0150: tiers, selection and persistence are kv-offload's internals
+        noClasses().that().resideInAPackage("dev.canopy.tools..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.kv.tier..", "dev.canopy.kv.select..",
+                        "dev.canopy.kv.persist..")
+                .check(classes);
+    }
+
+    @Test
     void theRulesCatchABenchAnEvalPackageAndAUseOfTheTools() {
         JavaClasses violations = new ClassFileImporter().importClasses(StrayBench.class, Recall.class, UsesTools.class, RecallAtK.class);
         assertThatThrownBy(() -> NO_BENCH_OR_EVAL_NAMES.check(violations)).isInstanceOf(AssertionError.class)
