@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ConversationFormat;
 import dev.canopy.memory.conversation.Role;
+import dev.canopy.ui.common.PassagePane;
 import dev.canopy.ui.common.Ui;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
@@ -124,32 +125,6 @@ public final class ChatView extends SplitPane {
     }
 
     private HBox modelBar(ModelBarViewModel bar) {
-        javafx.scene.control.ComboBox<ModelBarViewModel.Choice> model = new javafx.scene.control.ComboBox<>(bar.choices());
-        model.setId("model-switcher");
-        model.setPromptText("No model");
-        model.valueProperty().bindBidirectional(bar.selectedProperty());
-        model.setTooltip(new Tooltip("The model that answers (Models adds more)"));
-        model.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        model.setMaxWidth(260);
-        ProgressBar loading = new ProgressBar(ProgressBar.INDETERMINATE_PROGRESS);
-        loading.setId("model-loading");
-        loading.setPrefWidth(80);
-        loading.getStyleClass().add(Styles.SMALL);
-        loading.visibleProperty().bind(bar.loadingProperty());
-        loading.managedProperty().bind(loading.visibleProperty());
-        Label state = new Label();
-        state.setId("model-state");
-        state.getStyleClass().add(Styles.TEXT_SMALL);
-        state.textProperty().bind(bar.loadStateProperty());
-        Label details = new Label();
-        details.setId("model-details");
-        details.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        details.textProperty().bind(bar.detailsProperty());
-        Tooltip detailsTip = new Tooltip();
-        detailsTip.textProperty().bind(bar.detailsProperty());
-        details.setTooltip(detailsTip);
-        details.setMinWidth(40);   // the first to give way in a narrow window (the tooltip keeps it whole)
-        Label error = Ui.error(bar.errorProperty());
         MenuItem md = new MenuItem("Markdown (.md)", Ui.icon(Feather.FILE_TEXT));
         md.setOnAction(e -> exportConversation(ConversationFormat.MARKDOWN));
         MenuItem json = new MenuItem("JSON (.json), to import again", Ui.icon(Feather.CODE));
@@ -159,12 +134,7 @@ public final class ChatView extends SplitPane {
         export.setTooltip(new Tooltip("Export this conversation (Ctrl+E)"));
         export.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         export.disableProperty().bind(vm.currentProperty().isNull());
-        HBox row = new HBox(Ui.S, Ui.icon(Feather.CPU), model, loading, state, details, error, Ui.grow(), export);
-        row.setId("model-bar");
-        row.setAlignment(Pos.CENTER_LEFT);
-        row.setPadding(new Insets(Ui.S, Ui.M, Ui.S, Ui.M));
-        row.getStyleClass().add("model-bar");
-        return row;
+        return ModelBarView.of(bar, export);
     }
 
     private BorderPane conversation(ModelBarViewModel bar) {
@@ -228,7 +198,7 @@ public final class ChatView extends SplitPane {
         HBox.setHgrow(input, Priority.ALWAYS);
         HBox composer = new HBox(Ui.S, input, buttons);
 
-        VBox bottom = new VBox(Ui.XS, passage(), error, prefill, statusRow, advice, AttachmentDrop.chip(vm), composer);
+        VBox bottom = new VBox(Ui.XS, PassagePane.of(vm.passageProperty(), "chat-", 180), error, prefill, statusRow, advice, AttachmentDrop.chip(vm), composer);
         bottom.setPadding(new Insets(Ui.S, Ui.M, Ui.M, Ui.M));
         BorderPane pane = new BorderPane(scroll);
         ConversationSettingsPane settings = new ConversationSettingsPane(vm.conversationSettings());
@@ -297,35 +267,6 @@ public final class ChatView extends SplitPane {
             shown.add(m);
         }
         scroll.setVvalue(1.0);   // a fraction: it stays at the end once the new bubbles are laid out
-    }
-
-    /** The passage a clicked citation in an answer points at, above the composer, with a Close button. */
-    private VBox passage() {
-        Label where = new Label("", Ui.icon(Feather.BOOK_OPEN));
-        where.setId("chat-passage-title");
-        where.getStyleClass().add(Styles.TEXT_BOLD);
-        Button close = Ui.iconButton(Feather.X, "Close the passage");
-        close.setOnAction(e -> vm.passageProperty().set(null));
-        Label text = new Label();
-        text.setId("chat-passage-text");
-        text.setWrapText(true);
-        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
-        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(text);
-        scroll.setFitToWidth(true);
-        scroll.setMaxHeight(180);
-        HBox top = new HBox(Ui.S, where, Ui.grow(), close);
-        top.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(Ui.S, top, scroll);
-        box.setId("chat-passage");
-        box.getStyleClass().add("passage");
-        vm.passageProperty().addListener((o, a, p) -> {
-            where.setText(p == null ? "" : p.title());
-            text.setText(p == null ? "" : p.text());
-            scroll.setVvalue(0);
-        });
-        box.visibleProperty().bind(vm.passageProperty().isNotNull());
-        box.managedProperty().bind(box.visibleProperty());
-        return box;
     }
 
     private VBox bubble(MessageItem m) {

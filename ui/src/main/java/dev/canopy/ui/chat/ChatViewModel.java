@@ -10,15 +10,13 @@ import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ContextUsage;
 import dev.canopy.app.chat.ConversationFormat;
 import dev.canopy.app.chat.ConversationTransfer;
-import dev.canopy.app.chat.DocumentReader;
-import dev.canopy.app.chat.ReplyStats;
-import dev.canopy.memory.conversation.MessageStatus;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.StoredMessage;
 import dev.canopy.app.errors.UserMessages;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.ui.common.Notices;
+import dev.canopy.ui.common.Passage;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -33,7 +31,6 @@ import javafx.collections.ObservableList;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -46,7 +43,6 @@ import java.util.function.Consumer;
 public final class ChatViewModel {
     private final ChatService chat;       // app service
     private final UiThreads threads;
-    private final ObjectProperty<AttachedDocument> attachment = new SimpleObjectProperty<>();
     private final Consumer<String> rememberLastConversation;
 
     private final ObservableList<Conversation> conversations = FXCollections.observableArrayList();
@@ -56,9 +52,6 @@ public final class ChatViewModel {
     private final StringProperty draft = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final StringProperty status = new SimpleStringProperty("");
-    private final javafx.beans.property.ObjectProperty<dev.canopy.ui.documents.DocumentsViewModel.Passage> passage =
-            new javafx.beans.property.SimpleObjectProperty<>();
-    private final java.util.Map<String, Path> attachedFiles = new java.util.concurrent.ConcurrentHashMap<>();   // name -> file
     private final DoubleProperty prefill = new SimpleDoubleProperty(-1);
     private final StringProperty error = new SimpleStringProperty("");
     private final ContextGauge gauge = new ContextGauge();
@@ -66,6 +59,7 @@ public final class ChatViewModel {
     private final BooleanProperty loadingModel = new SimpleBooleanProperty(false);
     private final ConversationSettingsViewModel settings;
     private final ConversationTransfer transfer;
+    private final ChatAttachments attachments;
     private Notices notices = new Notices();
     private volatile CancellationToken running;
 
@@ -77,13 +71,11 @@ public final class ChatViewModel {
         search.addListener((o, a, b) -> refreshList());
         hasModel.set(chat.hasActiveModel());
         this.transfer = new ConversationTransfer(chat.conversations());
+        this.attachments = new ChatAttachments(chat, threads, status, error);
     }
 
     /** Where finished background work is announced (the window shows notifications). */
     public void setNotices(Notices n) { this.notices = n; }
-
-    /** Text longer than this, pasted into the composer, is attached as a document instead. */
-    static final int LARGE_PASTE_CHARS = 20_000;
 
     /**
      * A paste of {@code text}: a long one (a log, a chapter) is attached to the next message like a
@@ -91,14 +83,7 @@ public final class ChatViewModel {
      * megabyte stalls the window at every keystroke. Returns whether it took the paste.
      */
     public boolean pasteText(String text) {
-        if (text == null || text.length() <= LARGE_PASTE_CHARS) return false;
-        int budget = chat.documentBudgetChars();
-        boolean cut = text.length() > budget;
-        attachment.set(new AttachedDocument("Pasted text", cut ? text.substring(0, budget) : text, text.length(), cut));
-        error.set("");
-        status.set(String.format(Locale.ROOT, "Attached the pasted text (%,d characters)%s.", text.length(),
-                cut ? ": the first part, the rest does not fit the context window" : ""));
-        return true;
+        return attachments.pasteText(text);
     }
 
     /** A new conversation with the messages up to {@code m} (the original stays); it opens. */
@@ -150,7 +135,7 @@ public final class ChatViewModel {
     public BooleanProperty busyProperty() { return busy; }
     public StringProperty statusProperty() { return status; }
     /** The passage the last clicked citation of an answer points at, or null (see {@link #openCitation}). */
-    public javafx.beans.property.ObjectProperty<dev.canopy.ui.documents.DocumentsViewModel.Passage> passageProperty() { return passage; }
+    public ObjectProperty<Passage> passageProperty() { return attachments.passage(); }
 
     /**
      * Shows the part of the document attached before {@code answer} that {@code span} names (a citation in
@@ -158,35 +143,7 @@ public final class ChatViewModel {
      * its file is known for documents attached in this window; otherwise this says to attach it again.
      */
     public void openCitation(MessageItem answer, dev.canopy.app.summarize.SourceSpan span) {
-        int at = messages.indexOf(answer);
-        Optional<String> name = Optional.empty();
-        for (int i = (at < 0 ? messages.size() : at) - 1; i >= 0 && name.isEmpty(); i--) {
-            if (messages.get(i).role() == Role.USER) name = Attachments.documentName(messages.get(i).content());
-        }
-        if (name.isEmpty()) {
-            status.set("This answer cites a place, but no document was attached before it.");
-            return;
-        }
-        Path file = attachedFiles.get(name.get());
-        if (file == null) {
-            status.set("Attach " + name.get() + " again to open the places it cites: the conversation keeps only its text.");
-            return;
-        }
-        threads.inBackground(() -> {
-            try {
-                dev.canopy.app.documents.Document doc = dev.canopy.app.documents.DocumentLoaders.load(file);
-                String text = doc.blocks().stream().filter(b -> b.from() <= span.to() && b.to() >= span.from())
-                        .map(dev.canopy.app.documents.Block::text).collect(java.util.stream.Collectors.joining("\n\n"));
-                var p = new dev.canopy.ui.documents.DocumentsViewModel.Passage(
-                        dev.canopy.ui.common.Labels.sentence(doc.locator().label(span.from(), span.to())) + " of " + file.getFileName(),
-                        text.isBlank() ? "The document has no text at " + doc.locator().label(span.from(), span.to()) + "." : text);
-                threads.onUi(() -> passage.set(p));
-            } catch (dev.canopy.app.documents.DocumentException e) {
-                threads.onUi(() -> status.set("Cannot show the passage: " + e.getMessage()));
-            } catch (RuntimeException e) {
-                threads.onUi(() -> status.set(UserMessages.describe("document", e).text()));
-            }
-        });
+        attachments.openCitation(messages, answer, span);
     }
     /** Prompt reading progress 0..1, or -1 when not reading a prompt. */
     public DoubleProperty prefillProperty() { return prefill; }
@@ -252,42 +209,23 @@ public final class ChatViewModel {
     }
 
     /** The document the next message carries (dropped on the chat), or null. */
-    public ObjectProperty<AttachedDocument> attachmentProperty() { return attachment; }
+    public ObjectProperty<AttachedDocument> attachmentProperty() { return attachments.attachment(); }
 
     /**
      * Reads {@code file} in the background and attaches it to the next message (only as much as
      * fits the context window; the message says when the rest was left out).
      */
     public void attach(Path file) {
-        if (!DocumentReader.supports(file)) {
-            error.set("Canopy cannot read " + file.getFileName() + ". Drop a PDF, Word, HTML, Markdown or text file.");
-            return;
-        }
-        error.set("");
-        status.set("Reading " + file.getFileName() + "…");
-        threads.inBackground(() -> {
-            try {
-                AttachedDocument d = DocumentReader.read(file, chat.documentBudgetChars());
-                attachedFiles.put(d.name(), file);
-                threads.onUi(() -> {
-                    attachment.set(d);
-                    status.set(d.truncated() ? "Attached the first part of " + d.name() + " (the rest does not fit the context"
-                            + " window; Documents can summarize all of it)." : "Attached " + d.name() + ".");
-                });
-            } catch (RuntimeException e) {
-                threads.onUi(() -> { status.set(""); error.set(UserMessages.describe("document", e).text()); });
-            }
-        });
+        attachments.attach(file);
     }
 
     /** Sends the draft (with the attached document, if any) and streams the answer. */
     public void send() {
         String text = draft.get() == null ? "" : draft.get().strip();
-        AttachedDocument doc = attachment.get();
+        AttachedDocument doc = attachments.attachment().get();
         if ((text.isEmpty() && doc == null) || busy.get()) return;
         if (doc != null) {
-            text = Attachments.compose(text.isEmpty() ? "Summarize this document." : text, doc.name(), doc.text());
-            attachment.set(null);
+            text = Attachments.compose(text.isEmpty() ? "Summarize this document." : text, doc.name(), attachments.take().text());
         }
         if (current.get() == null) newConversation();
         error.set("");
@@ -352,7 +290,7 @@ public final class ChatViewModel {
         return new ChatListener() {
             @Override public void onPhase(ChatPhase p) {
                 threads.onUi(() -> {
-                    status.set(phaseText(p));
+                    status.set(ChatTexts.phaseText(p));
                     loadingModel.set(p == ChatPhase.LOADING_MODEL);
                 });
             }
@@ -384,7 +322,7 @@ public final class ChatViewModel {
 
     private void finish(MessageItem answer, ChatReply r) {
         if (r.message().isEmpty()) messages.remove(answer);
-        else answer.setFooter(footer(r.stats()));
+        else answer.setFooter(ChatTexts.footer(r.stats()));
         String notice = r.notice().map(n -> " " + n).orElse("");
         if (r.droppedTurns() > 0) {
             status.set(r.droppedTurns() + " older messages did not fit the context window and were left out." + notice);
@@ -429,15 +367,9 @@ public final class ChatViewModel {
     }
 
     private static MessageItem item(StoredMessage m) {
-        MessageItem i = new MessageItem(m.id(), m.role(), shown(m), m.stats().map(ChatViewModel::footer).orElse(""));
+        MessageItem i = new MessageItem(m.id(), m.role(), ChatTexts.shown(m), m.stats().map(ChatTexts::footer).orElse(""));
         m.stats().ifPresent(s -> i.setMemories(MemoryRef.of(s)));
         return i;
-    }
-
-    /** A stored message as the chat shows it: an answer Canopy stopped writing says so. */
-    static String shown(StoredMessage m) {
-        return m.status() == MessageStatus.INTERRUPTED && !m.content().isBlank()
-                ? m.content() + "\n\n*(interrupted: Canopy stopped while writing this answer)*" : m.content();
     }
 
     /**
@@ -466,37 +398,5 @@ public final class ChatViewModel {
     private void refreshList() {
         String q = search.get() == null ? "" : search.get();
         conversations.setAll(chat.conversations().search(q));
-    }
-
-    /**
-     * An answer's figures: "42 tokens · 12.3 tok/s · first token 80 ms · prompt 1,002 tokens: 960 from
-     * the saved KV, 42 computed at 850 tok/s".
-     */
-    static String footer(ReplyStats s) {
-        String base = String.format(Locale.ROOT, "%d tokens · %.1f tok/s · first token %.0f ms", s.generatedTokens(),
-                s.tokensPerSecond(), s.firstTokenMillis());
-        if (s.hasPrefillFigures()) {
-            base += s.reusedTokens() > 0
-                    ? String.format(Locale.ROOT, " · prompt %,d tokens: %,d from the saved KV, %,d computed at %.0f tok/s",
-                            s.promptTokens(), s.reusedTokens(), s.computedTokens(), s.prefillTokensPerSecond())
-                    : String.format(Locale.ROOT, " · prompt %,d tokens computed at %.0f tok/s", s.promptTokens(),
-                            s.prefillTokensPerSecond());
-        }
-        if (s.draftedTokens() > 0) {
-            base += String.format(Locale.ROOT, " · speculative: %,d of %,d guessed tokens accepted (%.0f%%)",
-                    s.acceptedTokens(), s.draftedTokens(), 100 * s.acceptanceRate());
-        } else if (!s.speculationNote().isEmpty()) {
-            base += " · not speculative: " + s.speculationNote();
-        }
-        return base + (s.stopReason().equals("CANCELLED") ? " · stopped" : "");
-    }
-
-    static String phaseText(ChatPhase p) {
-        return switch (p) {
-            case LOADING_MODEL -> "Loading the model…";
-            case RECALLING -> "Looking through memory…";
-            case READING_PROMPT -> "Reading the conversation…";
-            case WRITING -> "Writing…";
-        };
     }
 }

@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import dev.canopy.app.summarize.SummaryStyle;
 import dev.canopy.ui.chat.MarkdownView;
 import dev.canopy.ui.common.Labels;
+import dev.canopy.ui.common.PassagePane;
 import dev.canopy.ui.common.Ui;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -19,7 +20,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.kordamp.ikonli.feather.Feather;
@@ -70,36 +70,6 @@ public final class DocumentsView extends SplitPane {
         VBox box = new VBox(Ui.S, title, list);
         box.setPadding(new Insets(Ui.M));
         box.setMinWidth(200);
-        return box;
-    }
-
-    /** The passage a clicked citation points at, under the summary, with a Close button. */
-    private static VBox passage(DocumentsViewModel vm) {
-        Label where = new Label("", Ui.icon(Feather.BOOK_OPEN));
-        where.setId("passage-title");
-        where.getStyleClass().add(Styles.TEXT_BOLD);
-        Button close = Ui.iconButton(Feather.X, "Close the passage");
-        close.setOnAction(e -> vm.passageProperty().set(null));
-        Label text = new Label();
-        text.setId("passage-text");
-        text.setWrapText(true);
-        text.setMinHeight(Region.USE_PREF_SIZE);
-        ScrollPane scroll = new ScrollPane(text);
-        scroll.setFitToWidth(true);
-        scroll.setMaxHeight(220);
-        scroll.getStyleClass().add(atlantafx.base.theme.Tweaks.EDGE_TO_EDGE);
-        HBox top = new HBox(Ui.S, where, Ui.grow(), close);
-        top.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(Ui.S, top, scroll);
-        box.setId("passage");
-        box.getStyleClass().add("passage");
-        vm.passageProperty().addListener((o, a, p) -> {
-            where.setText(p == null ? "" : p.title());
-            text.setText(p == null ? "" : p.text());
-            scroll.setVvalue(0);
-        });
-        box.visibleProperty().bind(vm.passageProperty().isNotNull());
-        box.managedProperty().bind(box.visibleProperty());
         return box;
     }
 
@@ -163,7 +133,7 @@ public final class DocumentsView extends SplitPane {
         pick.setAlignment(Pos.CENTER_LEFT);
         HBox options = new HBox(Ui.S, new Label("Style"), style, instruction);
         options.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(Ui.M, title, pick, options, new HBox(Ui.S, run, cancel, export), bar, status, result, passage(vm));
+        VBox box = new VBox(Ui.M, title, pick, options, new HBox(Ui.S, run, cancel, export), bar, status, result, PassagePane.of(vm.passageProperty(), "", 220));
         box.setPadding(new Insets(Ui.L));
         box.setOnDragOver(e -> { if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY); e.consume(); });
         box.setOnDragDropped(e -> {

@@ -14,6 +14,7 @@ import dev.canopy.app.summarize.SummaryStore;
 import dev.canopy.app.summarize.SummaryStyle;
 import dev.canopy.app.summarize.SourceSpan;
 import dev.canopy.ui.common.Labels;
+import dev.canopy.ui.common.Passage;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.ui.common.UiThreads;
 import javafx.beans.property.BooleanProperty;
@@ -66,14 +67,6 @@ public final class DocumentsViewModel {
     public record PastSummary(String title, String style, java.time.Instant when, String markdown, Path source,
                               String documentHash) {}
 
-    /**
-     * The part of a document a citation points at.
-     *
-     * @param title where it is, e.g. "Lines 3–8 of cat-care.md"
-     * @param text  the document's text there
-     */
-    public record Passage(String title, String text) {}
-
     public DocumentsViewModel(ChatService chat, Supplier<SummaryStore> store, UiThreads threads) {
         this.chat = chat;
         this.store = store;
@@ -101,14 +94,7 @@ public final class DocumentsViewModel {
         if (file == null) { status.set("This summary does not say which file it came from."); return; }
         threads.inBackground(() -> {
             try {
-                Document doc = DocumentLoaders.load(file);
-                String text = doc.blocks().stream().filter(b -> b.from() <= span.to() && b.to() >= span.from())
-                        .map(dev.canopy.app.documents.Block::text).collect(java.util.stream.Collectors.joining("\n\n"));
-                String where = Labels.sentence(doc.locator().label(span.from(), span.to())) + " of " + file.getFileName();
-                String changed = hash != null && !hash.isEmpty() && !hash.equals(doc.contentHash())
-                        ? " (the file has changed since it was summarized)" : "";
-                Passage p = new Passage(where + changed, text.isBlank()
-                        ? "The document has no text at " + doc.locator().label(span.from(), span.to()) + "." : text);
+                Passage p = Passage.read(file, span, Optional.ofNullable(hash));
                 threads.onUi(() -> passage.set(p));
             } catch (DocumentException e) {
                 threads.onUi(() -> status.set("Cannot show the passage: " + e.getMessage()));

@@ -12,12 +12,12 @@ class ChatFooterTest {
     @Test
     void acceptedGuessesOrWhySpeculationDidNotRun() {
         ReplyStats ran = new ReplyStats(100, 64, 30, 50, 164, 4096, "END_OF_TEXT", List.of(), 100, 900, List.of(), 60, 45, null);
-        assertThat(ChatViewModel.footer(ran)).endsWith(" · speculative: 45 of 60 guessed tokens accepted (75%)");
+        assertThat(ChatTexts.footer(ran)).endsWith(" · speculative: 45 of 60 guessed tokens accepted (75%)");
         ReplyStats sampled = new ReplyStats(100, 64, 30, 50, 164, 4096, "END_OF_TEXT", List.of(), 100, 900, List.of(), 0, 0,
                 "speculative decoding runs for plain greedy decoding (temperature 0, no penalties or grammar)");
-        assertThat(ChatViewModel.footer(sampled)).endsWith(" · not speculative: speculative decoding runs for plain greedy decoding"
+        assertThat(ChatTexts.footer(sampled)).endsWith(" · not speculative: speculative decoding runs for plain greedy decoding"
                 + " (temperature 0, no penalties or grammar)");
         ReplyStats off = new ReplyStats(100, 64, 30, 50, 164, 4096, "END_OF_TEXT", List.of(), 100, 900, List.of());
-        assertThat(ChatViewModel.footer(off)).doesNotContain("speculative");
+        assertThat(ChatTexts.footer(off)).doesNotContain("speculative");
     }
 }

@@ -65,7 +65,7 @@ class DocumentsViewModelTest {
 
             var food = dev.canopy.app.summarize.Citations.find(vm.resultProperty().get()).get(1).span();
             vm.openCitation(food);
-            DocumentsViewModel.Passage p = awaitPassage(vm);
+            dev.canopy.ui.common.Passage p = awaitPassage(vm);
             assertThat(p.title()).isEqualTo("Lines 8–9 of cat.md");
             assertThat(p.text()).contains("Sardines are a treat.").contains("Tuna comes in water.").doesNotContain("Miso");
 
@@ -81,7 +81,7 @@ class DocumentsViewModelTest {
         }
     }
 
-    private static DocumentsViewModel.Passage awaitPassage(DocumentsViewModel vm) throws InterruptedException {
+    private static dev.canopy.ui.common.Passage awaitPassage(DocumentsViewModel vm) throws InterruptedException {
         for (int i = 0; i < 1000 && vm.passageProperty().get() == null; i++) Thread.sleep(10);
         assertThat(vm.passageProperty().get()).isNotNull();
         return vm.passageProperty().get();
