@@ -4,18 +4,13 @@ import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
 import dev.canopy.natives.rpc.RpcBackend;
 import dev.canopy.natives.rpc.RpcEndpoint;
-import dev.canopy.natives.rpc.RpcProbe;
-import dev.canopy.natives.rpc.RpcWorkerException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +25,8 @@ class RpcCliTest {
     @TempDir
     static Path dir;
     static Path model;
-    static final List<Process> workers = new ArrayList<>();
-    static final List<RpcEndpoint> endpoints = new ArrayList<>();
+    static LoopbackWorkers workers;
+    static List<RpcEndpoint> endpoints;
 
     @BeforeAll
     static void startTwoWorkers() throws Exception {
@@ -40,21 +35,13 @@ class RpcCliTest {
         assumeTrue(present, "no RPC backend in this build");
         // 6 layers, --gpu-layers 5: 0-1 stay here, 2-4 go to the first worker, 5 and the output to the second
         model = TinyModels.write(TinyModelSpec.tiny("llama").withShape(64, 6, 4, 2, 128), dir.resolve("tiny6.gguf"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (int i = 0; i < 2; i++) {
-            RpcEndpoint e = new RpcEndpoint("127.0.0.1", freePort());
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    CanopyCli.class.getName(), "worker", "--port", Integer.toString(e.port()), "--device", "cpu", "--threads", "1")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("worker" + i + ".log").toFile()).start();
-            workers.add(p);
-            endpoints.add(e);
-        }
-        for (RpcEndpoint e : endpoints) awaitHandshake(e);
+        workers = LoopbackWorkers.start(2, dir);
+        endpoints = workers.endpoints();
     }
 
     @AfterAll
     static void stopWorkers() {
-        workers.forEach(Process::destroy);
+        if (workers != null) workers.close();
     }
 
     private static String[] generate(String... extra) {
@@ -65,7 +52,7 @@ class RpcCliTest {
     }
 
     private static String rpcList() {
-        return endpoints.get(0) + "," + endpoints.get(1);
+        return workers.rpcList();
     }
 
     @Test
@@ -101,7 +88,7 @@ class RpcCliTest {
 
     @Test
     void aWorkerThatIsDownGivesOneLineNamingItAndExitCode2() throws IOException {
-        RpcEndpoint down = new RpcEndpoint("127.0.0.1", freePort());
+        RpcEndpoint down = new RpcEndpoint("127.0.0.1", LoopbackWorkers.freePort());
         String[] r = generate("--rpc", endpoints.get(0) + "," + down);
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2].strip()).isEqualTo("canopy: worker " + down + " refused the connection: is `canopy worker` running there, on that port?");
@@ -120,22 +107,5 @@ class RpcCliTest {
         String[] badRpc = generate("--rpc", "host:http");
         assertThat(badRpc[0]).isEqualTo("2");
         assertThat(badRpc[2]).contains("--rpc: 'host:http' is not host:port");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
-    }
-
-    static void awaitHandshake(RpcEndpoint endpoint) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                RpcProbe.probe(endpoint, Duration.ofSeconds(2));
-                return;
-            } catch (RpcWorkerException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(100);
-            }
-        }
     }
 }

@@ -1,0 +1,80 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.RpcProbe;
+import dev.canopy.natives.rpc.RpcWorkerException;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code canopy worker}s as child processes on loopback (CPU, one thread each), answering the RPC
+ * handshake before {@link #start} returns; their output goes to {@code workerN.log} in a folder.
+ * Owns the processes: {@link #close} ends them. For the tests of {@code --rpc} and {@code bench-rpc}.
+ */
+public final class LoopbackWorkers implements AutoCloseable {
+    private final List<Process> processes;     // owned
+    private final List<RpcEndpoint> endpoints;
+
+    private LoopbackWorkers(List<Process> processes, List<RpcEndpoint> endpoints) {
+        this.processes = processes;
+        this.endpoints = endpoints;
+    }
+
+    /** Starts {@code count} workers and waits (at most a minute each) until each answers the handshake. */
+    public static LoopbackWorkers start(int count, Path logs) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> processes = new ArrayList<>();
+        List<RpcEndpoint> endpoints = new ArrayList<>();
+        LoopbackWorkers workers = new LoopbackWorkers(processes, endpoints);
+        try {
+            for (int i = 0; i < count; i++) {
+                RpcEndpoint e = new RpcEndpoint("127.0.0.1", freePort());
+                processes.add(new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        CanopyCli.class.getName(), "worker", "--port", Integer.toString(e.port()), "--device", "cpu", "--threads", "1")
+                        .redirectErrorStream(true).redirectOutput(logs.resolve("worker" + i + ".log").toFile()).start());
+                endpoints.add(e);
+            }
+            for (RpcEndpoint e : endpoints) awaitHandshake(e);
+            return workers;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    public List<RpcEndpoint> endpoints() { return List.copyOf(endpoints); }
+
+    /** The workers as {@code --rpc} takes them: "host:port,host:port". */
+    public String rpcList() {
+        return String.join(",", endpoints.stream().map(RpcEndpoint::toString).toList());
+    }
+
+    /** A loopback port nothing listens on (at the moment of the call). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
+    }
+
+    private static void awaitHandshake(RpcEndpoint endpoint) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                RpcProbe.probe(endpoint, Duration.ofSeconds(2));
+                return;
+            } catch (RpcWorkerException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(Process::destroy);
+    }
+}
