@@ -52,7 +52,7 @@ public final class StepLoop implements SequencePool {
     private final PrefillPace pace;
     private final int capacity;              // tokens a sequence may hold (prompt and answer)
     private final Seq[] bySlot;
-    private final int[][] held;              // per slot: the tokens whose KV it holds
+    private final HeldTokens[] held;         // per slot: the tokens whose KV it holds
     private final ArrayDeque<Seq> prefilling = new ArrayDeque<>();
     private long decodePasses, multiPasses, decodedTokens, prefillPasses;
     private int mostSequences;
@@ -72,12 +72,13 @@ public final class StepLoop implements SequencePool {
         this.pace = pace;
         this.capacity = capacity;
         this.bySlot = new Seq[kv.slots()];
-        this.held = new int[kv.slots()][0];
+        this.held = new HeldTokens[kv.slots()];
+        for (int i = 0; i < held.length; i++) held[i] = new HeldTokens();
     }
 
     @Override public int slots() { return bySlot.length; }
     @Override public int slotTokens() { return capacity; }
-    @Override public int[] held(int slot) { return held[slot].clone(); }
+    @Override public int[] held(int slot) { return held[slot].toArray(); }
 
     @Override
     public PooledSequence join(int slot, GenerationRequest request, GenerationListener listener) {
@@ -92,10 +93,10 @@ public final class StepLoop implements SequencePool {
         if (prompt.length == 0) throw new IllegalArgumentException("an empty prompt");
         if (prompt.length >= capacity) throw new ContextFullException(prompt.length + 1, capacity);
         // the last prompt token always runs in a decode pass: its logits come with the others' tokens
-        int keep = commonPrefix(held[slot], prompt, prompt.length - 1);
+        int keep = held[slot].commonPrefix(prompt, prompt.length - 1);
         if (!kv.continuable(slot, keep)) keep = 0;
         kv.truncate(slot, keep);
-        held[slot] = Arrays.copyOf(prompt, keep);
+        held[slot].set(prompt, keep);
         Seq s = new Seq(slot, request, prompt, keep, listener);
         if (penalties == PromptPenalties.COUNTED) {
             for (int i = Math.max(0, prompt.length - PENALTY_PROMPT_TOKENS); i < prompt.length; i++) s.sampler.accept(prompt[i]);
@@ -163,7 +164,7 @@ public final class StepLoop implements SequencePool {
         for (int i = 0; i < parts.size(); i++) {
             Seq s = advanced.get(i);
             s.next += parts.get(i).tokens().length;
-            held[s.slot] = Arrays.copyOf(s.prompt, s.next);
+            held[s.slot].set(s.prompt, s.next);
             s.listener.onPrefillProgress(s.next - s.keep, s.prompt.length - s.keep);
             if (s.next == s.prompt.length - 1) prefilling.remove(s);
         }
@@ -181,7 +182,7 @@ public final class StepLoop implements SequencePool {
             Seq s = rows.get(i);
             slots[i] = s.slot;
             tokens[i] = s.pending();
-            positions[i] = held[s.slot].length;
+            positions[i] = held[s.slot].length();
         }
         float[][] logits = kv.decode(slots, tokens, positions);
         decodePasses++;
@@ -190,9 +191,7 @@ public final class StepLoop implements SequencePool {
         mostSequences = Math.max(mostSequences, n);
         for (int i = 0; i < n; i++) {
             Seq s = rows.get(i);
-            int[] h = Arrays.copyOf(held[s.slot], positions[i] + 1);
-            h[positions[i]] = tokens[i];
-            held[s.slot] = h;
+            held[s.slot].append(tokens[i]);
             s.sample(logits[i]);
         }
         return true;
@@ -241,7 +240,7 @@ public final class StepLoop implements SequencePool {
             if (generated == out.length) out = Arrays.copyOf(out, 2 * out.length);
             out[generated++] = token;
             if (stream.add(tokenizer.piece(token))) { finish(StopReason.STOP_STRING); return; }
-            if (held[slot].length >= capacity) { finish(StopReason.CONTEXT_FULL); return; }
+            if (held[slot].length() >= capacity) { finish(StopReason.CONTEXT_FULL); return; }
             if (generated >= request.maxTokens()) finish(StopReason.MAX_TOKENS);
         }
 
@@ -270,10 +269,32 @@ public final class StepLoop implements SequencePool {
         }
     }
 
-    private static int commonPrefix(int[] a, int[] b, int limit) {
-        int n = Math.min(Math.min(a.length, b.length), limit), i = 0;
-        while (i < n && a[i] == b[i]) i++;
-        return i;
+    /** A slot's tokens, grown in place: a decode pass appends one without copying the rest. */
+    private static final class HeldTokens {
+        private int[] tokens = new int[0];
+        private int length;
+
+        int length() { return length; }
+        int[] toArray() { return Arrays.copyOf(tokens, length); }
+
+        /** The first {@code n} of {@code from}. */
+        void set(int[] from, int n) {
+            if (tokens.length < n) tokens = Arrays.copyOf(from, Math.max(n, 2 * tokens.length));
+            else System.arraycopy(from, 0, tokens, 0, n);
+            length = n;
+        }
+
+        void append(int token) {
+            if (length == tokens.length) tokens = Arrays.copyOf(tokens, Math.max(16, 2 * length));
+            tokens[length++] = token;
+        }
+
+        /** How many leading tokens this shares with {@code other}, at most {@code limit}. */
+        int commonPrefix(int[] other, int limit) {
+            int n = Math.min(Math.min(length, other.length), limit), i = 0;
+            while (i < n && tokens[i] == other[i]) i++;
+            return i;
+        }
     }
 
     @Override
