@@ -14,7 +14,8 @@ public final class ToolsCli {
 
     /** The tools' subcommands, in the order {@code canopy --help} lists them after the product's. */
     static final Class<?>[] COMMANDS = {BenchCommand.class, BenchKvCommand.class, BenchBatchCommand.class,
-            BenchMemoryCommand.class, BenchServeCommand.class, BenchRpcCommand.class, EvalCommand.class, RandomModelCommand.class};
+            BenchMemoryCommand.class, BenchServeCommand.class, BenchRpcCommand.class, EvalCommand.class, RandomModelCommand.class,
+            QuantizeCommand.class};
 
     /** The command line alone, without the desktop. */
     public static void main(String... args) {
