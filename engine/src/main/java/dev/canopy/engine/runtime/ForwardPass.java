@@ -165,6 +165,14 @@ public final class ForwardPass implements AutoCloseable {
         }
     }
 
+    /** Whether the last step's graph holds a tensor named {@code name} (e.g. "k_f32-0"), for tests and diagnostics. */
+    public boolean lastGraphHas(String name) {
+        if (last == null) return false;
+        try (Arena a = Arena.ofConfined()) {
+            return !llama_h.ggml_graph_get_tensor(last.cgraph(), a.allocateFrom(name)).equals(MemorySegment.NULL);
+        }
+    }
+
     /** Parts the last step's graph ran in: 1 on the CPU alone, more where layers sit on a GPU. */
     public int lastSplits() {
         return lastFamily == null ? 0 : lastFamily.splits();
