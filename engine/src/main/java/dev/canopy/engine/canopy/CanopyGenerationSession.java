@@ -17,6 +17,9 @@ import dev.canopy.engine.speculative.DraftLength;
 import dev.canopy.engine.speculative.DraftVocabulary;
 import dev.canopy.engine.speculative.Drafter;
 import dev.canopy.engine.speculative.PromptLookup;
+import dev.canopy.engine.speculative.SampledPicker;
+import dev.canopy.engine.speculative.SpeculativeSampling;
+import dev.canopy.engine.speculative.TokenPicker;
 
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +83,13 @@ final class CanopyGenerationSession implements GenerationSession {
                     : drafterOverride != null ? drafterOverride
                     : request.speculation().mode() == SpeculationMode.DRAFT ? draftModelDrafter(request.speculation().draftModel())
                     : new PromptLookup();
-            d.run(sampler, pre.logits(), drafter, start);
+            if (drafter != null && SampledPicker.applies(request.sampling())) {
+                try (SampledPicker picker = new SampledPicker(request.sampling())) {
+                    d.run(picker, pre.logits(), drafter, start);
+                }
+            } else {
+                d.run(chainPicker(sampler), pre.logits(), drafter, start);
+            }
         }
         stream.finish();
         int[] tokens = d.tokens();
@@ -104,11 +113,24 @@ final class CanopyGenerationSession implements GenerationSession {
         return draftDrafter;
     }
 
+    /** Picks with the sampler (its chain, or the argmax); a draft token is confirmed when it is the token picked. */
+    private static TokenPicker chainPicker(TokenSampler sampler) {
+        return new TokenPicker() {
+            @Override public int pick(float[] logits) { return sampler.sample(logits); }
+
+            @Override public SpeculativeSampling.Verdict judge(float[] logits, int drafted) {
+                int next = sampler.sample(logits);
+                return new SpeculativeSampling.Verdict(next == drafted, next);
+            }
+        };
+    }
+
     /** Why the request's speculation cannot run here, or null when it can (or was not asked for). */
     private String speculationNote(GenerationRequest request, TokenSampler sampler) {
         if (!request.speculation().enabled()) return null;
-        if (!sampler.plainGreedy()) {
-            return "speculative decoding runs for plain greedy decoding (temperature 0, no penalties or grammar)";
+        if (!sampler.plainGreedy() && !SampledPicker.applies(request.sampling())) {
+            return "speculative decoding runs without repetition penalties or a grammar (their state follows every"
+                    + " token and cannot be taken back after a rejected draft token)";
         }
         if (seq.chunkTokens() < 2) return "speculative decoding needs a chunk of at least 2 tokens";
         if (request.speculation().mode() == SpeculationMode.DRAFT && request.speculation().draftModel().draftSource().isEmpty()) {
@@ -121,7 +143,9 @@ final class CanopyGenerationSession implements GenerationSession {
      * The decode loop of one generation. With a drafter, the last sampled token and a draft behind
      * it are verified in one step, and each confirmed token goes through exactly the checks of
      * one-token decoding (end of text, stop strings, a full context, the token limit, cancellation),
-     * so the output and the cached tokens are those of decoding one token at a time.
+     * so the output and the cached tokens are those of decoding one token at a time. The picker
+     * decides what is confirmed: greedy (the argmax) or speculative sampling (decision 0180), whose
+     * token in place of a rejected one is the next token.
      */
     private final class Decoding {
         private final GenerationRequest request;
@@ -159,12 +183,14 @@ final class CanopyGenerationSession implements GenerationSession {
             return null;
         }
 
-        void run(TokenSampler sampler, float[] logits, Drafter drafter, long start) {
+        void run(TokenPicker picker, float[] logits, Drafter drafter, long start) {
             DraftLength length = drafter == null ? null
                     : new DraftLength(Math.min(request.speculation().draftMax(), seq.chunkTokens() - 1));
+            int pending = -1;                                    // the token given in place of a rejected draft token
             while (generated < request.maxTokens()) {
                 if (request.cancel().isCancelled()) { reason = StopReason.CANCELLED; return; }
-                int token = sampler.sample(logits);
+                int token = pending >= 0 ? pending : picker.pick(logits);
+                pending = -1;
                 if (firstToken == 0) firstToken = System.nanoTime() - start;
                 StopReason stop = emit(token, seq.used());
                 if (stop != null) { reason = stop; return; }
@@ -189,9 +215,9 @@ final class CanopyGenerationSession implements GenerationSession {
                 logits = verified[0];
                 for (; j < draft.length; j++) {
                     if (request.cancel().isCancelled()) { stop = StopReason.CANCELLED; break; }
-                    int next = sampler.sample(logits);
-                    if (next != draft[j]) break;
-                    stop = emit(next, base + j);
+                    SpeculativeSampling.Verdict v = picker.judge(logits, draft[j]);
+                    if (!v.accepted()) { pending = v.token(); break; }
+                    stop = emit(draft[j], base + j);
                     if (stop != null) {                          // a stopping token is never decoded
                         if (stop != StopReason.END_OF_TEXT) j++;
                         break;
