@@ -1,6 +1,7 @@
 package dev.canopy.natives.llama;
 
 import dev.canopy.natives.NativeLog;
+import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ffi.llama_sampler_chain_params;
 import dev.canopy.natives.ffi.llama_token_data;
@@ -68,6 +69,7 @@ public final class LlamaSampler implements AutoCloseable {
         if (s.temperature() <= 0f || s.penalized() || s.constrained()) {
             throw new IllegalArgumentException("the transformations are for sampling without penalties or grammar");
         }
+        NativeRuntime.get();                                  // loads libllama (no model needed)
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = llama_h.llama_sampler_chain_default_params(arena);
             llama_sampler_chain_params.no_perf(p, true);
