@@ -78,7 +78,7 @@ final class CanopyGenerationSession implements GenerationSession {
         String note = null;
         try (TokenSampler sampler = TokenSampler.create(vocab, request.sampling())) {
             for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) sampler.accept(prompt[i]);
-            note = speculationNote(request, sampler);
+            note = speculationNote(request);
             Drafter drafter = !request.speculation().enabled() || note != null ? null
                     : drafterOverride != null ? drafterOverride
                     : request.speculation().mode() == SpeculationMode.DRAFT ? draftModelDrafter(request.speculation().draftModel())
@@ -113,7 +113,12 @@ final class CanopyGenerationSession implements GenerationSession {
         return draftDrafter;
     }
 
-    /** Picks with the sampler (its chain, or the argmax); a draft token is confirmed when it is the token picked. */
+    /**
+     * Picks with the sampler (its chain, or the argmax); a draft token is confirmed when it is the token
+     * picked. For greedy decoding with penalties or a grammar the chain then sees exactly the tokens
+     * given, as without a draft: a rejected draft token is never handed to it, the token picked in its
+     * place is (the loop gives that token next instead of picking again).
+     */
     private static TokenPicker chainPicker(TokenSampler sampler) {
         return new TokenPicker() {
             @Override public int pick(float[] logits) { return sampler.sample(logits); }
@@ -126,11 +131,11 @@ final class CanopyGenerationSession implements GenerationSession {
     }
 
     /** Why the request's speculation cannot run here, or null when it can (or was not asked for). */
-    private String speculationNote(GenerationRequest request, TokenSampler sampler) {
+    private String speculationNote(GenerationRequest request) {
         if (!request.speculation().enabled()) return null;
-        if (!sampler.plainGreedy() && !SampledPicker.applies(request.sampling())) {
-            return "speculative decoding runs without repetition penalties or a grammar (their state follows every"
-                    + " token and cannot be taken back after a rejected draft token)";
+        if (request.sampling().temperature() > 0f && !SampledPicker.applies(request.sampling())) {
+            return "speculative sampling runs without repetition penalties or a grammar (the distribution it verifies"
+                    + " against leaves them out); greedy decoding speculates with them";
         }
         if (seq.chunkTokens() < 2) return "speculative decoding needs a chunk of at least 2 tokens";
         if (request.speculation().mode() == SpeculationMode.DRAFT && request.speculation().draftModel().draftSource().isEmpty()) {

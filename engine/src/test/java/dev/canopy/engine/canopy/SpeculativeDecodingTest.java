@@ -217,6 +217,24 @@ class SpeculativeDecodingTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"penalties", "grammar"})
+    void greedyDecodingWithPenaltiesOrAGrammarGivesTheSameTokens(String what) {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
+        SamplerSettings greedy = what.equals("penalties")
+                ? new SamplerSettings(0f, 0, 1f, 0f, 1.3f, 64, 0, null).withPenalties(0.4f, 0.4f)
+                : SamplerSettings.greedy().withGrammar("root ::= [a-z ]+");
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F32)), options)) {
+            GenerationRequest r = GenerationRequest.greedy(STORY + " " + STORY, 40).withSampling(greedy);
+            Run plain = run(m, r, null);
+            Run oracle = run(m, r.withSpeculation(Speculation.lookup(7)), new Oracle(plain.result.tokens(), plain.result.stats().promptTokens()));
+            assertThat(oracle.result.stats().speculationNote()).isNull();
+            assertSameAnswer(plain, oracle);
+            assertThat(oracle.result.stats().acceptedTokens()).as("confirmed drafts").isPositive();
+            assertThat(oracle.result.stats().acceptedTokens()).as("rejected drafts").isLessThan(oracle.result.stats().draftedTokens());
+        }
+    }
+
     @Test
     void sampledSpeculationIsReproducibleAndCachesExactlyItsTokens() {
         EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
