@@ -3,9 +3,11 @@ package dev.canopy.engine;
 /**
  * Speculative decoding of one generation: off, prompt lookup, or a draft model, with at most
  * {@code draftMax} proposed tokens verified per step. Greedy output is the same token for token as without it
- * (decision 0120). It runs on Canopy's engine for plain greedy decoding with the KV in memory and
- * dense decode steps (dense attention, or DHSA with dense decode); elsewhere the generation decodes
- * one token at a time and {@link GenerationStats#speculationNote()} says why.
+ * (decision 0120, penalties and grammars included); sampled output follows the same distribution,
+ * reproducibly for a seed (speculative sampling, decision 0180: without penalties or a grammar). It
+ * runs on Canopy's engine with the KV in memory and dense decode steps (dense attention, or DHSA
+ * with dense decode); elsewhere the generation decodes one token at a time and
+ * {@link GenerationStats#speculationNote()} says why.
  *
  * @param mode       off, lookup or draft
  * @param draftMax   most tokens proposed and verified in one step (the draft length adapts below it)

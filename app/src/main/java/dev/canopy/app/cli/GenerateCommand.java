@@ -52,6 +52,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "256", paramLabel = "N") int maxTokens;
     @Option(names = "--temperature", defaultValue = "0.7", paramLabel = "T", description = "0 = greedy. Default: ${DEFAULT-VALUE}.") float temperature;
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S") long seed;
+    @Option(names = "--repeat-penalty", defaultValue = "1.1", paramLabel = "R",
+            description = "Sampling (--temperature above 0): penalty for repeating recent tokens, 1 = off (speculative sampling needs"
+                    + " it off). Default: ${DEFAULT-VALUE}.") float repeatPenalty;
     @Option(names = "--chat", description = "Wrap the prompt as a user message in the model's chat template.") boolean chat;
     @Option(names = "--stats", description = "Print timings to stderr.") boolean stats;
     @Option(names = "--parallel", defaultValue = "8", paramLabel = "N", description = "Batch mode: sequences decoded together.") int parallel;
@@ -75,7 +78,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SamplerSettings sampling = temperature <= 0 ? SamplerSettings.greedy().withSeed(seed)
-                : SamplerSettings.balanced(seed).withTemperature(temperature);
+                : new SamplerSettings(temperature, 40, 0.95f, 0.05f, repeatPenalty, 64, seed, null);
+        if (!(repeatPenalty > 0f)) throw new CliException("--repeat-penalty must be above 0, got " + repeatPenalty);
         if (maxTokens < 1) throw new CliException("--max-tokens must be at least 1, got " + maxTokens);
         String text = input.batch != null ? null : input.prompt != null ? input.prompt : Files.readString(input.promptFile);
         if (text != null && text.isBlank()) {   // a model given nothing would still "answer" from BOS alone

@@ -14,9 +14,10 @@ import java.nio.file.Path;
 /** {@code --speculative}, {@code --draft-max} and {@code --draft-model} (a picocli mixin): speculative decoding, decision 0120. */
 public final class SpeculationOptions {
     @Option(names = "--speculative", paramLabel = "off|lookup|draft", defaultValue = "off",
-            description = "Speculative decoding for greedy answers: lookup proposes what followed the latest words of the"
+            description = "Speculative decoding: lookup proposes what followed the latest words of the"
                     + " answer where they occur in the prompt, draft lets --draft-model propose; the model verifies several"
-                    + " tokens in one step. Same answer, faster where the proposals are right. Default: ${DEFAULT-VALUE}.")
+                    + " tokens in one step. Greedy: the same answer; sampling (no repeat penalty): the same distribution,"
+                    + " reproducible with --seed. Faster where the proposals are right. Default: ${DEFAULT-VALUE}.")
     String mode;
 
     @Option(names = "--draft-model", paramLabel = "FILE",

@@ -13,6 +13,7 @@ import dev.canopy.app.summarize.SummaryStats;
 import dev.canopy.app.summarize.SummaryStore;
 import dev.canopy.app.summarize.SummaryStyle;
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.natives.UserDirs;
@@ -80,12 +81,14 @@ public final class SummarizeCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin EngineSelection engine;
+    @Mixin SpeculationOptions speculative;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         SummarizeOptions options = options();
+        speculative.enabled();                            // bad values fail before the document or a model loads
         Document doc;
         try {
             doc = DocumentLoaders.load(file);
@@ -101,8 +104,11 @@ public final class SummarizeCommand implements Callable<Integer> {
             try { finished.await(60, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
         });
         SummaryResult result;
-        try (SummaryStore store = SummaryStore.open(dbFile); InferenceModel m = Engines.load(model, engine.toOptions())) {
+        EngineOptions engineOptions = engine.toOptions();
+        try (SummaryStore store = SummaryStore.open(dbFile); InferenceModel m = Engines.load(model, engineOptions);
+             InferenceModel draft = speculative.loadDraft(engineOptions)) {
             m.notice().ifPresent(n -> err.println("note: " + n));
+            options = options.withSpeculation(speculative.toSpeculation(m, draft));
             if (fresh) store.forget(doc.contentHash());
             Runtime.getRuntime().addShutdownHook(hook);
             try {
@@ -169,6 +175,7 @@ public final class SummarizeCommand implements Callable<Integer> {
                 doc.places(), doc.locator().noun(), s.chunks(), s.chunkTokens(), s.levels(), s.reused(), s.sequences(), s.seconds());
         err.printf("%,d prompt + %,d generated tokens | %.1f tok/s overall | prefill %.1f tok/s | decode %.1f tok/s (all sequences)%n",
                 s.promptTokens(), s.generatedTokens(), s.tokensPerSecond(), s.prefillTokensPerSecond(), s.decodeTokensPerSecond());
+        if (s.speculation() != null) err.println("note: " + s.speculation());
         err.flush();
     }
 }

@@ -1,9 +1,11 @@
 package dev.canopy.app.summarize;
 
 import dev.canopy.engine.CancellationToken;
+import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
 import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.Speculation;
 import dev.canopy.engine.StopReason;
 import dev.canopy.natives.llama.SamplerSettings;
 
@@ -16,6 +18,7 @@ import java.util.function.Consumer;
  * limit is run again with twice the room when that fits; if it is still not finished it is marked cut
  * short, never passed off as whole. Cancellation is checked before every batch and passed into the
  * engine, so a cancel stops within the batch in flight; that batch's partial results are dropped.
+ * A batch of one runs as a single generation, with the speculation asked for (batches do not speculate).
  */
 final class BatchGenerator {
     /** Greedy with a mild repetition penalty: deterministic (so a resumed run continues the same work) and less loopy. */
@@ -31,8 +34,11 @@ final class BatchGenerator {
     private final boolean retry;
     private final CancellationToken cancel;
     private final Meter meter;
+    private final Speculation speculation;
 
-    BatchGenerator(GenerationSession session, int batchSize, int contextLimit, boolean retry, CancellationToken cancel, Meter meter) {
+    BatchGenerator(GenerationSession session, int batchSize, int contextLimit, boolean retry, CancellationToken cancel, Meter meter,
+                   Speculation speculation) {
+        this.speculation = speculation;
         this.session = session;
         this.batchSize = batchSize;
         this.contextLimit = contextLimit;
@@ -81,6 +87,11 @@ final class BatchGenerator {
         List<GenerationRequest> requests = jobs.stream()
                 .map(j -> new GenerationRequest(j.prompt(), j.maxTokens() * factor, SAMPLING, List.of(), cancel)).toList();
         long t0 = System.nanoTime();
+        if (requests.size() == 1 && speculation.enabled()) {
+            GenerationResult r = session.generate(requests.getFirst().withSpeculation(speculation), GenerationListener.NONE);
+            meter.addSingle(r, System.nanoTime() - t0);
+            return List.of(r);
+        }
         List<GenerationResult> results = session.generateBatch(requests);
         meter.addBatch(results, System.nanoTime() - t0);
         if (results.size() != jobs.size()) throw new IllegalStateException("the engine returned " + results.size() + " results for " + jobs.size() + " prompts");

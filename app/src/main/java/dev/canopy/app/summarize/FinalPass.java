@@ -64,7 +64,8 @@ final class FinalPass {
 
     private GenerationResult generate(String prompt, int maxTokens) {
         long t0 = System.nanoTime();
-        GenerationResult r = session.generate(new GenerationRequest(prompt, maxTokens, BatchGenerator.SAMPLING, List.of(), cancel),
+        GenerationResult r = session.generate(new GenerationRequest(prompt, maxTokens, BatchGenerator.SAMPLING, List.of(), cancel)
+                        .withSpeculation(options.speculation()),
                 new GenerationListener() {
                     @Override public void onText(String delta) { listener.onFinalText(delta); }
                 });

@@ -13,6 +13,9 @@ final class Meter {
     long generationNanos;
     long prefillNanos;
     long decodeNanos;
+    long draftedTokens;
+    long acceptedTokens;
+    String speculationNote;   // the engine's first reason not to speculate, or null
 
     /** One generateBatch call: its sequences share one prefill and one decode loop, so their times are counted once. */
     void addBatch(List<GenerationResult> results, long wallNanos) {
@@ -36,6 +39,9 @@ final class Meter {
 
     private void count(GenerationResult r) {
         sequences++;
+        draftedTokens += r.stats().draftedTokens();
+        acceptedTokens += r.stats().acceptedTokens();
+        if (speculationNote == null) speculationNote = r.stats().speculationNote();
         promptTokens += r.stats().prefilledTokens();
         generatedTokens += r.tokens().length;
     }

@@ -56,7 +56,8 @@ final class SummaryRun {
             runId = key.id();
             store.saveDocument(doc);
             store.beginRun(key, model.info().name(), chunks.size());
-            BatchGenerator gen = new BatchGenerator(session, options.batchSize(), context, options.retryCutShort(), cancel, meter);
+            BatchGenerator gen = new BatchGenerator(session, options.batchSize(), context, options.retryCutShort(), cancel, meter,
+                    options.speculation());
 
             if (!summarizeChunks(chunks, gen)) return cancelled();
             List<Summary> current = new ArrayList<>(level0.values());
@@ -155,8 +156,21 @@ final class SummaryRun {
         all.addAll(notes);
         SummaryStats stats = new SummaryStats(chunksTotal, budgets == null ? 0 : budgets.chunkTokens(), levels, reused,
                 meter.sequences, meter.promptTokens, meter.generatedTokens, meter.generationNanos, meter.prefillNanos, meter.decodeNanos,
-                meter.elapsedNanos());
+                meter.elapsedNanos(), speculationNote().orElse(null));
         return new SummaryResult(state, runId, doc, options, model.info().name(), text, List.copyOf(level0.values()), all, stats);
+    }
+
+    /** How speculative decoding went, when it was asked for and something was generated. */
+    private java.util.Optional<String> speculationNote() {
+        if (!options.speculation().enabled() || meter.sequences == 0) return java.util.Optional.empty();
+        String batches = options.batchSize() > 1
+                ? " Parts and merges ran in batches of " + options.batchSize() + ", which do not speculate (--batch 1 lets them)." : "";
+        if (meter.draftedTokens == 0) {
+            return java.util.Optional.of("not speculative: " + (meter.speculationNote != null ? meter.speculationNote
+                    : "no guessed tokens were proposed") + "." + batches);
+        }
+        return java.util.Optional.of("speculative: %d of %d guessed tokens accepted (%.0f%%).%s".formatted(meter.acceptedTokens,
+                meter.draftedTokens, 100.0 * meter.acceptedTokens / meter.draftedTokens, batches));
     }
 
     private void progress(SummaryPhase phase, int level, int done, int total) {

@@ -14,9 +14,12 @@ package dev.canopy.app.summarize;
  * @param prefillNanos      of that, computing prompts (a batch's sequences share one prefill)
  * @param decodeNanos       of that, generating (a batch's sequences share one decode loop)
  * @param wallNanos         time of the whole run
+ * @param speculation       how speculative decoding went ("speculative: 45 of 60 guessed tokens accepted (75%)."
+ *                          or "not speculative: why."), or null when it was not asked for
  */
 public record SummaryStats(int chunks, int chunkTokens, int levels, int reused, int sequences, long promptTokens,
-                           long generatedTokens, long generationNanos, long prefillNanos, long decodeNanos, long wallNanos) {
+                           long generatedTokens, long generationNanos, long prefillNanos, long decodeNanos, long wallNanos,
+                           String speculation) {
 
     /** Prompt tokens per second of prefill. */
     public double prefillTokensPerSecond() {

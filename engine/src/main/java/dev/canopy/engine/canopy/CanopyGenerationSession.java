@@ -17,6 +17,9 @@ import dev.canopy.engine.speculative.DraftLength;
 import dev.canopy.engine.speculative.DraftVocabulary;
 import dev.canopy.engine.speculative.Drafter;
 import dev.canopy.engine.speculative.PromptLookup;
+import dev.canopy.engine.speculative.SampledPicker;
+import dev.canopy.engine.speculative.SpeculativeSampling;
+import dev.canopy.engine.speculative.TokenPicker;
 
 import java.util.Arrays;
 import java.util.List;
@@ -75,12 +78,18 @@ final class CanopyGenerationSession implements GenerationSession {
         String note = null;
         try (TokenSampler sampler = TokenSampler.create(vocab, request.sampling())) {
             for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) sampler.accept(prompt[i]);
-            note = speculationNote(request, sampler);
+            note = speculationNote(request);
             Drafter drafter = !request.speculation().enabled() || note != null ? null
                     : drafterOverride != null ? drafterOverride
                     : request.speculation().mode() == SpeculationMode.DRAFT ? draftModelDrafter(request.speculation().draftModel())
                     : new PromptLookup();
-            d.run(sampler, pre.logits(), drafter, start);
+            if (drafter != null && SampledPicker.applies(request.sampling())) {
+                try (SampledPicker picker = new SampledPicker(request.sampling())) {
+                    d.run(picker, pre.logits(), drafter, start);
+                }
+            } else {
+                d.run(chainPicker(sampler), pre.logits(), drafter, start);
+            }
         }
         stream.finish();
         int[] tokens = d.tokens();
@@ -104,11 +113,29 @@ final class CanopyGenerationSession implements GenerationSession {
         return draftDrafter;
     }
 
+    /**
+     * Picks with the sampler (its chain, or the argmax); a draft token is confirmed when it is the token
+     * picked. For greedy decoding with penalties or a grammar the chain then sees exactly the tokens
+     * given, as without a draft: a rejected draft token is never handed to it, the token picked in its
+     * place is (the loop gives that token next instead of picking again).
+     */
+    private static TokenPicker chainPicker(TokenSampler sampler) {
+        return new TokenPicker() {
+            @Override public int pick(float[] logits) { return sampler.sample(logits); }
+
+            @Override public SpeculativeSampling.Verdict judge(float[] logits, int drafted) {
+                int next = sampler.sample(logits);
+                return new SpeculativeSampling.Verdict(next == drafted, next);
+            }
+        };
+    }
+
     /** Why the request's speculation cannot run here, or null when it can (or was not asked for). */
-    private String speculationNote(GenerationRequest request, TokenSampler sampler) {
+    private String speculationNote(GenerationRequest request) {
         if (!request.speculation().enabled()) return null;
-        if (!sampler.plainGreedy()) {
-            return "speculative decoding runs for plain greedy decoding (temperature 0, no penalties or grammar)";
+        if (request.sampling().temperature() > 0f && !SampledPicker.applies(request.sampling())) {
+            return "speculative sampling runs without repetition penalties or a grammar (the distribution it verifies"
+                    + " against leaves them out); greedy decoding speculates with them";
         }
         if (seq.chunkTokens() < 2) return "speculative decoding needs a chunk of at least 2 tokens";
         if (request.speculation().mode() == SpeculationMode.DRAFT && request.speculation().draftModel().draftSource().isEmpty()) {
@@ -121,7 +148,9 @@ final class CanopyGenerationSession implements GenerationSession {
      * The decode loop of one generation. With a drafter, the last sampled token and a draft behind
      * it are verified in one step, and each confirmed token goes through exactly the checks of
      * one-token decoding (end of text, stop strings, a full context, the token limit, cancellation),
-     * so the output and the cached tokens are those of decoding one token at a time.
+     * so the output and the cached tokens are those of decoding one token at a time. The picker
+     * decides what is confirmed: greedy (the argmax) or speculative sampling (decision 0180), whose
+     * token in place of a rejected one is the next token.
      */
     private final class Decoding {
         private final GenerationRequest request;
@@ -159,12 +188,14 @@ final class CanopyGenerationSession implements GenerationSession {
             return null;
         }
 
-        void run(TokenSampler sampler, float[] logits, Drafter drafter, long start) {
+        void run(TokenPicker picker, float[] logits, Drafter drafter, long start) {
             DraftLength length = drafter == null ? null
                     : new DraftLength(Math.min(request.speculation().draftMax(), seq.chunkTokens() - 1));
+            int pending = -1;                                    // the token given in place of a rejected draft token
             while (generated < request.maxTokens()) {
                 if (request.cancel().isCancelled()) { reason = StopReason.CANCELLED; return; }
-                int token = sampler.sample(logits);
+                int token = pending >= 0 ? pending : picker.pick(logits);
+                pending = -1;
                 if (firstToken == 0) firstToken = System.nanoTime() - start;
                 StopReason stop = emit(token, seq.used());
                 if (stop != null) { reason = stop; return; }
@@ -189,9 +220,9 @@ final class CanopyGenerationSession implements GenerationSession {
                 logits = verified[0];
                 for (; j < draft.length; j++) {
                     if (request.cancel().isCancelled()) { stop = StopReason.CANCELLED; break; }
-                    int next = sampler.sample(logits);
-                    if (next != draft[j]) break;
-                    stop = emit(next, base + j);
+                    SpeculativeSampling.Verdict v = picker.judge(logits, draft[j]);
+                    if (!v.accepted()) { pending = v.token(); break; }
+                    stop = emit(draft[j], base + j);
                     if (stop != null) {                          // a stopping token is never decoded
                         if (stop != StopReason.END_OF_TEXT) j++;
                         break;

@@ -9,7 +9,10 @@ package dev.canopy.engine.speculative;
  * timed (the first tokens decode one at a time to time them), a token from verification steps must
  * cost less than the fastest one-token step. When it does not pay,
  * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
- * on each further failure up to {@value #MAX_PAUSE}, then tries again. Not thread-safe: one generation.
+ * on each further failure up to {@value #MAX_PAUSE}, then tries again. When a verified row costs at
+ * least a one-token step, no acceptance rate can pay (each row gives at most one token): the pause is
+ * {@value #MAX_PAUSE} at once (measured on CPUs whose multi-row kernels cost about a step per row,
+ * decision 0180). Not thread-safe: one generation.
  */
 public final class DraftLength {
     static final int WINDOW = 16;
@@ -23,7 +26,7 @@ public final class DraftLength {
     private int length;
     private int pausedFor;              // tokens to decode one at a time before proposing again
     private int nextPause = FIRST_PAUSE;
-    private int windowDrafted, windowAccepted, windowTokens;
+    private int windowDrafted, windowAccepted, windowTokens, windowRows;
     private long windowNanos;
     private long plainNanos;            // the fastest one-token step seen (a graph build never counts), 0 until one was timed
     private int plainSteps;
@@ -61,6 +64,7 @@ public final class DraftLength {
         windowDrafted += drafted;
         windowAccepted += accepted;
         windowTokens += 1 + accepted;
+        windowRows += 1 + drafted;
         windowNanos += nanos;
         if (windowDrafted < WINDOW) return;
         boolean pays = windowAccepted >= MIN_ACCEPTANCE * windowDrafted
@@ -68,12 +72,13 @@ public final class DraftLength {
         if (pays) {
             nextPause = FIRST_PAUSE;
         } else {
-            pausedFor = nextPause;
-            nextPause = Math.min(MAX_PAUSE, 2 * nextPause);
+            boolean cannotPay = plainNanos > 0 && (double) windowNanos / windowRows >= plainNanos;
+            pausedFor = cannotPay ? MAX_PAUSE : nextPause;
+            nextPause = cannotPay ? MAX_PAUSE : Math.min(MAX_PAUSE, 2 * nextPause);
             length = Math.min(max, START);
             pauses++;
         }
-        windowDrafted = windowAccepted = windowTokens = 0;
+        windowDrafted = windowAccepted = windowTokens = windowRows = 0;
         windowNanos = 0;
     }
 

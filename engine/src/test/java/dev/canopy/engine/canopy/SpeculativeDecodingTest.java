@@ -152,10 +152,10 @@ class SpeculativeDecodingTest {
                 assertThat(tiered.tokens()).containsExactly(plain.tokens());
             }
             try (CanopyGenerationSession s = (CanopyGenerationSession) m.openSession()) {
-                GenerationResult sampled = s.generate(r.withSpeculation(Speculation.lookup(4))
-                        .withSampling(SamplerSettings.greedy().withTemperature(0.8f)), GenerationListener.NONE);
-                assertThat(sampled.stats().draftedTokens()).isZero();
-                assertThat(sampled.stats().speculationNote()).contains("greedy");
+                GenerationResult penalized = s.generate(r.withSpeculation(Speculation.lookup(4))
+                        .withSampling(SamplerSettings.balanced(3)), GenerationListener.NONE);
+                assertThat(penalized.stats().draftedTokens()).isZero();
+                assertThat(penalized.stats().speculationNote()).contains("repetition penalties");
             }
         }
     }
@@ -217,6 +217,89 @@ class SpeculativeDecodingTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"penalties", "grammar"})
+    void greedyDecodingWithPenaltiesOrAGrammarGivesTheSameTokens(String what) {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
+        SamplerSettings greedy = what.equals("penalties")
+                ? new SamplerSettings(0f, 0, 1f, 0f, 1.3f, 64, 0, null).withPenalties(0.4f, 0.4f)
+                : SamplerSettings.greedy().withGrammar("root ::= [a-z ]+");
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F32)), options)) {
+            GenerationRequest r = GenerationRequest.greedy(STORY + " " + STORY, 40).withSampling(greedy);
+            Run plain = run(m, r, null);
+            Run oracle = run(m, r.withSpeculation(Speculation.lookup(7)), new Oracle(plain.result.tokens(), plain.result.stats().promptTokens()));
+            assertThat(oracle.result.stats().speculationNote()).isNull();
+            assertSameAnswer(plain, oracle);
+            assertThat(oracle.result.stats().acceptedTokens()).as("confirmed drafts").isPositive();
+            assertThat(oracle.result.stats().acceptedTokens()).as("rejected drafts").isLessThan(oracle.result.stats().draftedTokens());
+        }
+    }
+
+    @Test
+    void sampledSpeculationIsReproducibleAndCachesExactlyItsTokens() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F32)), options)) {
+            Speculation self = Speculation.draft(m, 7);            // a greedy draft: often right at a low temperature
+            GenerationRequest r = GenerationRequest.greedy(STORY, 40).withSpeculation(self);
+            Run a = run(m, r.withSampling(sampling(11)), null);
+            Run b = run(m, r.withSampling(sampling(11)), null);
+            Run c = run(m, r.withSampling(sampling(12)), null);
+            assertThat(a.result.stats().speculationNote()).isNull();
+            assertThat(a.result.stopReason()).isIn(StopReason.MAX_TOKENS, StopReason.END_OF_TEXT);
+            assertThat(a.result.tokens()).isNotEmpty();
+            assertThat(a.result.stats().acceptedTokens()).as("confirmed drafts").isPositive();
+            assertThat(a.result.stats().acceptedTokens()).as("rejected drafts").isLessThan(a.result.stats().draftedTokens());
+            assertThat(b.result.tokens()).as("the same seed, the same tokens").containsExactly(a.result.tokens());
+            assertThat(b.result.text()).isEqualTo(a.result.text());
+            assertThat(c.result.tokens()).as("another seed, another answer").isNotEqualTo(a.result.tokens());
+
+            // the cache holds the prompt and the answer, as decoding them one token at a time leaves it
+            int promptTokens = a.result.stats().promptTokens();
+            int[] answer = a.result.tokens();
+            assertThat(Arrays.copyOfRange(a.history, promptTokens, a.history.length))
+                    .containsExactly(Arrays.copyOf(answer, a.history.length - promptTokens));
+            try (SequenceEngine s = m.openSequence(m.defaultSettings())) {
+                s.prefill(Arrays.copyOf(a.history, promptTokens), 0, new CancellationToken(), GenerationListener.NONE);
+                for (int i = promptTokens; i < a.history.length; i++) s.decode(a.history[i]);
+                assertThat(s.history()).containsExactly(a.history);
+                for (int il = 0; il < m.hparams().layers(); il++) {
+                    assertClose(a.keys[il], s.kvRows(il, true, s.used()), "K of layer " + il);
+                    assertClose(a.values[il], s.kvRows(il, false, s.used()), "V of layer " + il);
+                }
+            }
+        }
+    }
+
+    @Test
+    void cancellingSampledSpeculationMidVerificationLeavesTheSessionUsable() {
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(512).withChunk(32);
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(TinyModelFiles.get("llama", GgmlType.F32)), options)) {
+            GenerationRequest r = GenerationRequest.greedy(STORY, 40).withSpeculation(Speculation.draft(m, 7)).withSampling(sampling(5));
+            Run fresh = run(m, r, null);
+            try (CanopyGenerationSession s = (CanopyGenerationSession) m.openSession()) {
+                CancellationToken cancel = new CancellationToken();
+                AtomicInteger pieces = new AtomicInteger();
+                GenerationListener stopAfter8 = new GenerationListener() {
+                    @Override public void onText(String delta) { if (pieces.incrementAndGet() == 8) cancel.cancel(); }
+                };
+                GenerationResult cut = s.generate(r.withCancel(cancel), stopAfter8);
+                assertThat(cut.stopReason()).isEqualTo(StopReason.CANCELLED);
+                assertThat(cut.stats().draftedTokens()).isPositive();
+                int n = cut.tokens().length;
+                assertThat(cut.tokens()).as("the same seed: the start of the answer").containsExactly(Arrays.copyOf(fresh.result.tokens(), n));
+                assertThat(s.sequence().history()).as("the cache holds the prompt and the tokens given")
+                        .containsExactly(Arrays.copyOf(fresh.history, cut.stats().promptTokens() + n));
+                GenerationResult again = s.generate(r, GenerationListener.NONE);
+                assertThat(again.tokens()).as("the session answers again as a fresh one").containsExactly(fresh.result.tokens());
+            }
+        }
+    }
+
+    /** Temperature 0.5 after top-k 40, top-p 0.95 and min-p 0.05, no penalties: speculative sampling applies. */
+    private static SamplerSettings sampling(long seed) {
+        return new SamplerSettings(0.5f, 40, 0.95f, 0.05f, 1f, 64, seed, null);
+    }
+
     /** Proposes the known answer, with every third draft wrong in its middle, and junk past its end. */
     private static final class Oracle implements Drafter {
         private final int[] truth;
@@ -241,9 +324,13 @@ class SpeculativeDecodingTest {
     private record Run(GenerationResult result, int[] history, byte[][] keys, byte[][] values) {}
 
     private static Run run(CanopyInferenceModel m, String prompt, int tokens, Speculation speculation, Drafter drafter) {
+        return run(m, GenerationRequest.greedy(prompt, tokens).withSpeculation(speculation), drafter);
+    }
+
+    private static Run run(CanopyInferenceModel m, GenerationRequest request, Drafter drafter) {
         try (CanopyGenerationSession s = (CanopyGenerationSession) m.openSession()) {
             s.drafterOverride(drafter);
-            GenerationResult r = s.generate(GenerationRequest.greedy(prompt, tokens).withSpeculation(speculation), GenerationListener.NONE);
+            GenerationResult r = s.generate(request, GenerationListener.NONE);
             SequenceEngine seq = s.sequence();
             int layers = m.hparams().layers();
             byte[][] k = new byte[layers][], v = new byte[layers][];

@@ -75,6 +75,16 @@ class DraftingTest {
     }
 
     @Test
+    void pausesForTheLongestWhenEvenAVerifiedRowCostsAOneTokenStep() {
+        DraftLength l = timed(new DraftLength(4));
+        for (int i = 0; i < 4; i++) l.verified(4, 4, 6_000);      // every draft confirmed, 1.2 steps per row
+        assertThat(l.pauses()).isEqualTo(1);
+        int paused = 0;
+        while (l.next() == 0) paused++;
+        assertThat(paused).as("no acceptance can pay: the longest pause at once").isEqualTo(DraftLength.MAX_PAUSE);
+    }
+
+    @Test
     void aDraftVocabularyMustHaveTheSameSizeAndTextPerToken() {
         Tokenizer abc = vocab("a", "b", "c");
         assertThat(DraftVocabulary.mismatch(abc, vocab("a", "b", "c"))).isEmpty();

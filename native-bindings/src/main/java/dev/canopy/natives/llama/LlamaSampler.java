@@ -1,6 +1,7 @@
 package dev.canopy.natives.llama;
 
 import dev.canopy.natives.NativeLog;
+import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.ffi.llama_sampler_chain_params;
 import dev.canopy.natives.ffi.llama_token_data;
@@ -59,6 +60,71 @@ public final class LlamaSampler implements AutoCloseable {
         return new LlamaSampler(chain, grammar);
     }
 
+    /**
+     * The chain's transformations without its pick: top-k, top-p, min-p, then the temperature, as
+     * {@link #create} orders them (speculative sampling needs the probabilities the pick would draw
+     * from). Sampling settings only: temperature above 0, no penalties, no grammar.
+     */
+    public static LlamaSampler transforms(SamplerSettings s) {
+        if (s.temperature() <= 0f || s.penalized() || s.constrained()) {
+            throw new IllegalArgumentException("the transformations are for sampling without penalties or grammar");
+        }
+        NativeRuntime.get();                                  // loads libllama (no model needed)
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = llama_h.llama_sampler_chain_default_params(arena);
+            llama_sampler_chain_params.no_perf(p, true);
+            MemorySegment chain = llama_h.llama_sampler_chain_init(p);
+            if (s.topK() > 0) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_top_k(s.topK()));
+            if (s.topP() < 1f) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_top_p(s.topP(), 1));
+            if (s.minP() > 0f) llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_min_p(s.minP(), 1));
+            llama_h.llama_sampler_chain_add(chain, llama_h.llama_sampler_init_temp(s.temperature()));
+            return new LlamaSampler(chain, MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * Applies the chain to {@code logits} without picking or accepting: the tokens it keeps go to
+     * {@code ids} and their transformed logits to {@code out} (both as long as the logits); returns
+     * how many it kept. The probabilities are the softmax of {@code out[0..n)}. For {@link #transforms}.
+     */
+    public int transform(float[] logits, int[] ids, float[] out) {
+        try (Arena arena = Arena.ofConfined()) {
+            long stride = llama_token_data.layout().byteSize();
+            MemorySegment arr = tokenArray(arena, tokenData(arena, logits), logits.length);
+            llama_h.llama_sampler_apply(handle(), arr);
+            int size = (int) llama_token_data_array.size(arr);
+            MemorySegment kept = llama_token_data_array.data(arr).reinterpret(size * stride); // a sampler may point elsewhere
+            for (int i = 0; i < size; i++) {
+                MemorySegment d = kept.asSlice(i * stride, stride);
+                ids[i] = llama_token_data.id(d);
+                out[i] = llama_token_data.logit(d);
+            }
+            return size;
+        }
+    }
+
+    private static MemorySegment tokenData(Arena arena, float[] logits) {
+        int n = logits.length;
+        long stride = llama_token_data.layout().byteSize();
+        MemorySegment data = arena.allocate(llama_token_data.layout(), n);
+        for (int i = 0; i < n; i++) {
+            MemorySegment d = data.asSlice(i * stride, stride);
+            llama_token_data.id(d, i);
+            llama_token_data.logit(d, logits[i]);
+            llama_token_data.p(d, 0f);
+        }
+        return data;
+    }
+
+    private static MemorySegment tokenArray(Arena arena, MemorySegment data, int n) {
+        MemorySegment arr = llama_token_data_array.allocate(arena);
+        llama_token_data_array.data(arr, data);
+        llama_token_data_array.size(arr, n);
+        llama_token_data_array.selected(arr, -1L);
+        llama_token_data_array.sorted(arr, false);
+        return arr;
+    }
+
     /** Samples from the logits of output {@code idx} of the context's last decode and accepts the token. */
     public int sample(LlamaContext ctx, int idx) {
         if (!grammar.equals(MemorySegment.NULL)) return sample(ctx.logits(idx));
@@ -71,20 +137,9 @@ public final class LlamaSampler implements AutoCloseable {
      */
     public int sample(float[] logits) {
         try (Arena arena = Arena.ofConfined()) {
-            int n = logits.length;
             long stride = llama_token_data.layout().byteSize();
-            MemorySegment data = arena.allocate(llama_token_data.layout(), n);
-            for (int i = 0; i < n; i++) {
-                MemorySegment d = data.asSlice(i * stride, stride);
-                llama_token_data.id(d, i);
-                llama_token_data.logit(d, logits[i]);
-                llama_token_data.p(d, 0f);
-            }
-            MemorySegment arr = llama_token_data_array.allocate(arena);
-            llama_token_data_array.data(arr, data);
-            llama_token_data_array.size(arr, n);
-            llama_token_data_array.selected(arr, -1L);
-            llama_token_data_array.sorted(arr, false);
+            MemorySegment data = tokenData(arena, logits);
+            MemorySegment arr = tokenArray(arena, data, logits.length);
             if (!grammar.equals(MemorySegment.NULL)) llama_h.llama_sampler_apply(grammar, arr);
             llama_h.llama_sampler_apply(handle(), arr);
             long sel = llama_token_data_array.selected(arr);
