@@ -267,8 +267,13 @@ public final class ChatService {
      */
     public <T> T withActiveModel(java.util.function.Function<InferenceModel, T> work) {
         loadActiveModel(settings.settings(), ChatListener.NONE);
-        return runtime.withModelInForeground(work).orElseThrow(() -> new UserFacingException(
-                "The model was unloaded before the work could start. Try again."));
+        try {
+            return runtime.withModelInForeground(work).orElseThrow(() -> new UserFacingException(
+                    "The model was unloaded before the work could start. Try again."));
+        } catch (WorkerLostException e) {
+            runtime.workerLost(e.worker());   // the lease is back: the next work loads the model without it
+            throw e;
+        }
     }
 
     private InferenceModel loadActiveModel(AppSettings s, ChatListener listener) {

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.app.cli.CanopyCli;
 import dev.canopy.app.cli.LoopbackWorkers;
 import dev.canopy.app.errors.UserMessage;
 import dev.canopy.app.errors.UserMessages;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +120,36 @@ class WorkerLossTest {
             assertThat(notices).anySatisfy(n -> assertThat(n).startsWith("The model runs without worker " + killed + ", lost during an earlier answer"));
             assertThat(again.message().orElseThrow().content()).isEqualTo(expected);
             assertThat(runtime.model().orElseThrow().runsOn()).contains("worker " + workers.endpoints().get(1)).doesNotContain(killed.toString());
+        }
+    }
+
+    @Test
+    void generateOnAWorkerKilledMidAnswerSaysWhichAndExitsWithCode2(@TempDir Path logs) throws Exception {
+        try (LoopbackWorkers one = LoopbackWorkers.start(1, logs)) {
+            RpcEndpoint worker = one.endpoints().getFirst();
+            StringWriter text = new StringWriter();
+            Writer killOnFirstToken = new Writer() {
+                @Override public void write(char[] b, int off, int len) {
+                    if (len == 0) return;
+                    if (text.getBuffer().isEmpty()) {
+                        try {
+                            one.kill(0);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    text.write(b, off, len);
+                }
+                @Override public void flush() {}
+                @Override public void close() {}
+            };
+            StringWriter err = new StringWriter();
+            int code = CanopyCli.run(new PrintWriter(killOnFirstToken), new PrintWriter(err), "generate", "--model", model.toString(),
+                    "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
+                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString());
+            assertThat(text.toString()).as("the answer had started").isNotEmpty();
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer: the connection closed");
         }
     }
 }
