@@ -43,7 +43,9 @@ for p in "${patches[@]}"; do
   if command -v patch >/dev/null 2>&1; then
     patch --quiet --forward -p1 -d "$patched" < "$p" || { echo "build-rpc-backend: $p does not apply" >&2; exit 1; }
   else
-    git -C "$patched" apply -p1 "$p" || { echo "build-rpc-backend: $p does not apply" >&2; exit 1; }
+    # as a plain patch: inside a repository (this one), git apply would silently skip paths outside it
+    (cd "$patched" && GIT_CEILING_DIRECTORIES="$(dirname "$PWD")" git apply -p1 "$p") \
+      || { echo "build-rpc-backend: $p does not apply" >&2; exit 1; }
   fi
 done
 
