@@ -23,6 +23,11 @@ else
     rm -rf "$src"
     git clone --quiet "$bundle" "$src"
   fi
+  # Canopy's patches on ggml-rpc (decision 0185), once: a lost RPC worker is an error, not an abort
+  for p in "$(cd "$(dirname "${BASH_SOURCE[0]}")/../patches" && pwd)"/ggml-rpc-*.patch; do
+    [ -f "$p" ] || continue
+    git -C "$src" apply --reverse --check "$p" 2>/dev/null || git -C "$src" apply "$p"
+  done
 fi
 
 cpu_variants=ON

@@ -3,6 +3,8 @@
 # bundle, against the prebuilt libggml-base.so already in NATIVES_DIR, and adds it to files.txt there.
 # Only ggml-rpc.cpp and transport.cpp are compiled (a few seconds of g++); the prebuilt packages do
 # not carry this backend. ggml_backend_load_all_from_path then loads it like the Vulkan plug-in.
+# Canopy's patches (../patches/ggml-rpc-*.patch; decision 0185: a lost worker is an error, not an
+# abort) are applied to a copy of the two files, never to the checked-out sources.
 #
 # Usage: build-rpc-backend.sh BUNDLE WORK_DIR NATIVES_DIR
 #   BUNDLE      node-llama-cpp's package/llama/gitRelease.bundle (or a folder holding the sources)
@@ -31,8 +33,24 @@ elif [ ! -f "$src/ggml/src/ggml-rpc/ggml-rpc.cpp" ]; then
     ggml/src/ggml-impl.h ggml/src/ggml-backend-impl.h ggml/src/ggml-common.h
 fi
 
-# Rebuilt only when the sources or the ggml-base it links change.
-key=$( { cat "$src/ggml/src/ggml-rpc/ggml-rpc.cpp" "$src/ggml/src/ggml-rpc/transport.cpp" "$natives/libggml-base.so"; "$cxx" --version | head -1; } | sha256sum | cut -c1-16)
+# Canopy's patches, applied to a copy of the backend's folder.
+patches=( "$(cd "$(dirname "${BASH_SOURCE[0]}")/../patches" && pwd)"/ggml-rpc-*.patch )
+patched="$work/patched"
+rm -rf "$patched"; mkdir -p "$patched/ggml/src"
+cp -r "$src/ggml/src/ggml-rpc" "$patched/ggml/src/"
+for p in "${patches[@]}"; do
+  [ -f "$p" ] || continue
+  if command -v patch >/dev/null 2>&1; then
+    patch --quiet --forward -p1 -d "$patched" < "$p" || { echo "build-rpc-backend: $p does not apply" >&2; exit 1; }
+  else
+    # as a plain patch: inside a repository (this one), git apply would silently skip paths outside it
+    (cd "$patched" && GIT_CEILING_DIRECTORIES="$(dirname "$PWD")" git apply -p1 "$p") \
+      || { echo "build-rpc-backend: $p does not apply" >&2; exit 1; }
+  fi
+done
+
+# Rebuilt only when the sources, the patches or the ggml-base it links change.
+key=$( { cat "$src/ggml/src/ggml-rpc/ggml-rpc.cpp" "$src/ggml/src/ggml-rpc/transport.cpp" "${patches[@]}" "$natives/libggml-base.so"; "$cxx" --version | head -1; } 2>/dev/null | sha256sum | cut -c1-16)
 lib="$work/libggml-rpc-$key.so"
 if [ ! -f "$lib" ]; then
   start=$(date +%s)
@@ -41,8 +59,8 @@ if [ ! -f "$lib" ]; then
   # GGML_RPC_RDMA stays off (no libibverbs needed)
   "$cxx" -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -DNDEBUG \
     -DGGML_BACKEND_DL -DGGML_BACKEND_BUILD -DGGML_BACKEND_SHARED -DGGML_SHARED \
-    -I"$g/include" -I"$g/src" -I"$g/src/ggml-rpc" \
-    "$g/src/ggml-rpc/ggml-rpc.cpp" "$g/src/ggml-rpc/transport.cpp" \
+    -I"$g/include" -I"$g/src" -I"$patched/ggml/src/ggml-rpc" \
+    "$patched/ggml/src/ggml-rpc/ggml-rpc.cpp" "$patched/ggml/src/ggml-rpc/transport.cpp" \
     -L"$natives" -l:libggml-base.so -Wl,-rpath,'$ORIGIN' -Wl,--no-undefined -lpthread \
     -o "$lib.tmp" || warn "$cxx failed"
   mv "$lib.tmp" "$lib"
@@ -51,5 +69,5 @@ fi
 cp "$lib" "$natives/libggml-rpc.so"
 (cd "$natives" && ls -1 | grep -v -e '^files.txt$' -e '^SOURCE.txt$' > files.txt)
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
-echo "RPC backend plug-in libggml-rpc.so compiled from the release's git bundle (node-llama-cpp@3.22.1, $commit) against this ggml-base" >> "$natives/SOURCE.txt"
+echo "RPC backend plug-in libggml-rpc.so compiled from the release's git bundle (node-llama-cpp@3.22.1, $commit) with $(basename -a "${patches[@]}" | paste -sd' ') against this ggml-base" >> "$natives/SOURCE.txt"
 echo "build-rpc-backend: libggml-rpc.so in $natives"

@@ -16,6 +16,8 @@ import dev.canopy.engine.Speculation;
 import dev.canopy.engine.SpeculationMode;
 import dev.canopy.engine.StopReason;
 import dev.canopy.engine.speculative.DraftVocabulary;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.WorkerLostException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,8 +90,21 @@ public final class ChatService {
         return conversations.append(conversationId, Role.USER, text, Optional.empty());
     }
 
-    /** Answers the conversation's last user message. */
+    /**
+     * Answers the conversation's last user message. When a worker (another computer) is lost mid-answer,
+     * the partial answer is dropped, the model is unloaded, and {@link WorkerLostException} names the
+     * worker; the conversation is kept, and the next answer loads the model without that worker.
+     */
     public ChatReply reply(String conversationId, ChatListener listener, CancellationToken cancel) {
+        try {
+            return answer(conversationId, listener, cancel);
+        } catch (WorkerLostException e) {
+            runtime.workerLost(e.worker());   // after the lease is returned
+            throw e;
+        }
+    }
+
+    private ChatReply answer(String conversationId, ChatListener listener, CancellationToken cancel) {
         Conversation c = conversation(conversationId);
         List<StoredMessage> history = conversations.messages(conversationId);
         if (history.isEmpty() || history.getLast().role() != Role.USER) {
@@ -252,8 +267,13 @@ public final class ChatService {
      */
     public <T> T withActiveModel(java.util.function.Function<InferenceModel, T> work) {
         loadActiveModel(settings.settings(), ChatListener.NONE);
-        return runtime.withModelInForeground(work).orElseThrow(() -> new UserFacingException(
-                "The model was unloaded before the work could start. Try again."));
+        try {
+            return runtime.withModelInForeground(work).orElseThrow(() -> new UserFacingException(
+                    "The model was unloaded before the work could start. Try again."));
+        } catch (WorkerLostException e) {
+            runtime.workerLost(e.worker());   // the lease is back: the next work loads the model without it
+            throw e;
+        }
     }
 
     private InferenceModel loadActiveModel(AppSettings s, ChatListener listener) {
@@ -264,8 +284,22 @@ public final class ChatService {
         if (!Files.isRegularFile(file)) {
             throw new UserFacingException("The selected model " + file.getFileName() + " is missing. Choose another one in the Models view.");
         }
-        if (!runtime.isLoaded(file, s.engineOptions())) listener.onPhase(ChatPhase.LOADING_MODEL);
-        return runtime.load(file, s.engineOptions());
+        if (runtime.isLoaded(file, s.engineOptions())) return runtime.load(file, s.engineOptions());
+        listener.onPhase(ChatPhase.LOADING_MODEL);
+        List<RpcEndpoint> lost = runtime.lostWorkers(s.engineOptions());
+        if (lost.isEmpty()) return runtime.load(file, s.engineOptions());
+        String names = String.join(", ", lost.stream().map(RpcEndpoint::toString).toList());
+        try {
+            InferenceModel m = runtime.load(file, s.engineOptions());
+            listener.onNotice("The model runs without " + (lost.size() == 1 ? "worker " : "workers ") + names
+                    + ", lost during an earlier answer. Change Other computers in Settings, or restart Canopy, to use it again.");
+            return m;
+        } catch (RuntimeException e) {
+            throw new UserFacingException("The model could not be loaded without " + (lost.size() == 1 ? "worker " : "workers ")
+                    + names + ", lost during an earlier answer: "
+                    + dev.canopy.app.errors.UserMessages.describe("Loading the model", e).text()
+                    + " Start `canopy worker` there again, or change Other computers in Settings.");
+        }
     }
 
     private Conversation conversation(String id) {

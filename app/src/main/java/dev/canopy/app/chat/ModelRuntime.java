@@ -6,10 +6,12 @@ import dev.canopy.engine.Engines;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.TieredKv;
+import dev.canopy.natives.rpc.RpcEndpoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -30,6 +32,9 @@ import java.util.function.Function;
  * {@link BackgroundLease} only while no chat answer or document work runs, and gives way: a new
  * answer, a document summary ({@link #withModelInForeground}) or an unload cancels it and waits
  * only until it stops at its next chunk or token.
+ *
+ * <p>A worker (another computer) that was lost mid-answer ({@link #workerLost}) is left out of every
+ * later load, until the workers asked for change (decision 0185).
  */
 public final class ModelRuntime implements AutoCloseable {
     private static final String SHARED = "";
@@ -47,6 +52,8 @@ public final class ModelRuntime implements AutoCloseable {
     private boolean unloading;
     private final Set<BackgroundLease> background = new HashSet<>();
     private final List<Consumer<InferenceModel>> unloadListeners = new CopyOnWriteArrayList<>();
+    private final Set<RpcEndpoint> lostWorkers = new LinkedHashSet<>();
+    private List<RpcEndpoint> lostAmong = List.of();  // the workers asked for when they were lost
 
     /** The model and the chat session one answer uses; closing it lets unloading proceed. */
     public final class Lease implements AutoCloseable {
@@ -108,19 +115,53 @@ public final class ModelRuntime implements AutoCloseable {
     /** Which session is open: the shared one (no conversation, no tiers) or a conversation's tiered one. */
     private record SessionKey(String conversationId, KvTiers tiers) {}
 
-    /** Whether {@code file} with {@code options} is what is loaded. */
+    /** Whether {@code file} with {@code options} (less the lost workers) is what is loaded. */
     public synchronized boolean isLoaded(Path f, EngineOptions o) {
-        return model != null && f.equals(file) && o.equals(options);
+        return model != null && f.equals(file) && withoutLostWorkers(o).equals(options);
     }
 
-    /** Loads {@code f} unless it is already loaded with the same options. */
+    /** Loads {@code f} unless it is already loaded with the same options; a lost worker is left out. */
     public synchronized InferenceModel load(Path f, EngineOptions o) {
         if (isLoaded(f, o)) return model;
         unload();
-        model = Engines.load(f, o);
+        EngineOptions effective = withoutLostWorkers(o);
+        model = Engines.load(f, effective);
         file = f;
-        options = o;
+        options = effective;
         return model;
+    }
+
+    /**
+     * {@code worker} stopped answering mid-answer: the model that ran on it is unloaded (its layers
+     * there are gone), and later loads leave it out until the workers asked for change. Call it
+     * without holding a lease.
+     */
+    public synchronized void workerLost(RpcEndpoint worker) {
+        List<RpcEndpoint> asked = options == null ? List.of() : new java.util.ArrayList<>(options.workers());
+        asked.addAll(lostWorkers);
+        if (lostWorkers.isEmpty()) lostAmong = List.copyOf(asked);
+        lostWorkers.add(worker);
+        unload();
+    }
+
+    /** The workers {@code o} asks for that were lost (and are left out of its loads). */
+    public synchronized List<RpcEndpoint> lostWorkers(EngineOptions o) {
+        forgetLostWhenOtherWorkers(o);
+        return o.workers().stream().filter(lostWorkers::contains).toList();
+    }
+
+    private EngineOptions withoutLostWorkers(EngineOptions o) {
+        forgetLostWhenOtherWorkers(o);
+        if (lostWorkers.isEmpty()) return o;
+        return o.withWorkers(o.workers().stream().filter(w -> !lostWorkers.contains(w)).toList());
+    }
+
+    /** Another list of workers than the one a worker was lost from: the user changed them, so all are tried again. */
+    private void forgetLostWhenOtherWorkers(EngineOptions o) {
+        if (!lostWorkers.isEmpty() && !new HashSet<>(o.workers()).equals(new HashSet<>(lostAmong))) {
+            lostWorkers.clear();
+            lostAmong = List.of();
+        }
     }
 
     /**

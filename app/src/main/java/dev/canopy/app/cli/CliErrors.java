@@ -20,7 +20,8 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
                 || ex instanceof dev.canopy.engine.ContextFullException
                 || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
                 || ex instanceof IllegalArgumentException || ex instanceof BackendAllocationException
-                || ex instanceof dev.canopy.natives.rpc.RpcWorkerException;
+                || ex instanceof dev.canopy.natives.rpc.RpcWorkerException
+                || ex instanceof dev.canopy.natives.rpc.WorkerLostException;
         String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "File not found: " + nsf.getFile()
                 : ex instanceof java.nio.file.AccessDeniedException ade ? "Permission denied: " + ade.getFile()
                 : ex instanceof BackendAllocationException b ? "not enough memory: " + b.getMessage() + System.lineSeparator()

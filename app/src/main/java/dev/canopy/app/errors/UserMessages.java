@@ -28,6 +28,8 @@ public final class UserMessages {
             case UserFacingException u -> new UserMessage(what + " failed", u.getMessage());
             case ModelLoadException m -> new UserMessage(what + " failed", m.getMessage()
                     + " Try another file from the Models view, or download one of the suggested models.");
+            case dev.canopy.natives.rpc.WorkerLostException w -> new UserMessage("A computer running part of the model was lost",
+                    "The " + clean(w.getMessage()) + " The conversation is kept: send the message again and it is answered without that computer.");
             case ContextFullException c -> new UserMessage("The conversation is too long for the context window",
                     "It needs " + c.needed() + " tokens but the window holds " + c.available()
                             + ". Start a new chat, or raise the context size in Settings.");

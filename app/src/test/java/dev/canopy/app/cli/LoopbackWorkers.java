@@ -55,6 +55,11 @@ public final class LoopbackWorkers implements AutoCloseable {
         return String.join(",", endpoints.stream().map(RpcEndpoint::toString).toList());
     }
 
+    /** Kills worker {@code i} at once (as a crash or a power cut would) and waits until it is gone. */
+    public void kill(int i) throws InterruptedException {
+        processes.get(i).destroyForcibly().waitFor();
+    }
+
     /** A loopback port nothing listens on (at the moment of the call). */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }

@@ -19,8 +19,10 @@ final class LlamaBatchGenerator {
     private final int chunk;
     private final int threads;
     private final int kvType;
+    private final WorkerWatch watch;
 
-    LlamaBatchGenerator(LlamaModel model, LlamaTokenizer tokenizer, int chunk, int threads, int kvType) {
+    LlamaBatchGenerator(LlamaModel model, LlamaTokenizer tokenizer, int chunk, int threads, int kvType, WorkerWatch watch) {
+        this.watch = watch;
         this.model = model;
         this.tokenizer = tokenizer;
         this.chunk = chunk;
@@ -41,7 +43,7 @@ final class LlamaBatchGenerator {
         if (perSeq > trainCtx) throw new ContextFullException(perSeq, trainCtx);
         perSeq = (perSeq + 255) / 256 * 256;
 
-        LlamaSlotKv slots = new LlamaSlotKv(model, n, perSeq, chunk, threads, kvType);
+        LlamaSlotKv slots = new LlamaSlotKv(model, n, perSeq, chunk, threads, kvType, watch);
         try (StepLoop loop = new StepLoop(slots, tokenizer, model.vocab(), StepLoop.PrefillPace.ALL_BEFORE_DECODE, perSeq)) {
             return loop.runToEnd(requests, prompts, StepLoop.PromptPenalties.NOT_COUNTED);
         }

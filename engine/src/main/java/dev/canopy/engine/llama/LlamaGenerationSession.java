@@ -26,11 +26,14 @@ final class LlamaGenerationSession implements GenerationSession {
     private final LlamaBatch batch;          // owned
     private final int chunk;
     private final int threads;
+    private final WorkerWatch watch;
     private int[] history = new int[0];      // tokens whose KV the context holds, in order
 
     /** {@code kvType}: the ggml type of llama.cpp's KV cache (F16, or Q8_0 / Q4_0 with flash attention). */
-    LlamaGenerationSession(LlamaModel model, LlamaTokenizer tokenizer, int contextTokens, int chunk, int threads, int kvType) {
+    LlamaGenerationSession(LlamaModel model, LlamaTokenizer tokenizer, int contextTokens, int chunk, int threads, int kvType,
+                           WorkerWatch watch) {
         this.model = model;
+        this.watch = watch;
         this.tokenizer = tokenizer;
         this.chunk = chunk;
         this.threads = threads;
@@ -59,11 +62,12 @@ final class LlamaGenerationSession implements GenerationSession {
             int end = Math.min(prompt.length, pos + chunk);
             batch.clear();
             for (int i = pos; i < end; i++) batch.add(prompt[i], i, i == prompt.length - 1, 0);
-            ctx.decode(batch);
+            watch.decode(() -> ctx.decode(batch));
             history = Arrays.copyOf(prompt, end);
             listener.onPrefillProgress(end - keep, todo);
         }
         ctx.synchronize();   // the last chunk may still be computing on an async backend (GPU, RPC worker)
+        watch.check();
         long prefillNs = System.nanoTime() - start;
 
         TextStream stream = new TextStream(request.stopStrings(), listener);
@@ -75,7 +79,7 @@ final class LlamaGenerationSession implements GenerationSession {
             for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) sampler.accept(prompt[i]);
             while (out.size() < request.maxTokens()) {
                 if (request.cancel().isCancelled()) { reason = StopReason.CANCELLED; break; }
-                int token = sampler.sample(ctx, -1);
+                int token = watch.checked(() -> sampler.sample(ctx, -1));   // a lost worker's step is never emitted
                 if (firstToken == 0) firstToken = System.nanoTime() - start;
                 if (tokenizer.isEndOfGeneration(token)) { reason = StopReason.END_OF_TEXT; break; }
                 out.add(token);
@@ -84,7 +88,7 @@ final class LlamaGenerationSession implements GenerationSession {
                 if (out.size() == request.maxTokens()) break;
                 batch.clear();
                 batch.add(token, history.length, true, 0);
-                ctx.decode(batch);
+                watch.decode(() -> ctx.decode(batch));
                 history = Arrays.copyOf(history, history.length + 1);
                 history[history.length - 1] = token;
             }
@@ -106,7 +110,7 @@ final class LlamaGenerationSession implements GenerationSession {
     @Override
     public List<GenerationResult> generateBatch(List<GenerationRequest> requests) {
         // F16 KV, as batches always had here (the session's quantized KV type is not passed on)
-        return new LlamaBatchGenerator(model, tokenizer, chunk, threads, dev.canopy.natives.ffi.llama_h.GGML_TYPE_F16()).run(requests);
+        return new LlamaBatchGenerator(model, tokenizer, chunk, threads, dev.canopy.natives.ffi.llama_h.GGML_TYPE_F16(), watch).run(requests);
     }
 
     static int commonPrefix(int[] a, int[] b) {

@@ -27,15 +27,17 @@ public final class LlamaInferenceModel implements InferenceModel {
     private final LlamaTokenizer tokenizer;
     private final Optional<String> notice;
     private final Optional<WorkerPlacement> workers;
+    private final WorkerWatch watch;
 
     private LlamaInferenceModel(LlamaModel model, ModelInfo info, EngineOptions options, Optional<String> notice,
-                                Optional<WorkerPlacement> workers) {
+                                Optional<WorkerPlacement> workers, WorkerWatch watch) {
         this.model = model;
         this.info = info;
         this.options = options;
         this.tokenizer = new LlamaTokenizer(model.vocab());
         this.notice = notice;
         this.workers = workers;
+        this.watch = watch;
     }
 
     /**
@@ -46,13 +48,15 @@ public final class LlamaInferenceModel implements InferenceModel {
     public static LlamaInferenceModel load(ModelInfo info, EngineOptions options, Optional<String> notice) {
         ModelParams params = ModelParams.cpu().withGpuLayers(options.gpuLayers());
         Optional<WorkerPlacement> workers = Optional.empty();
+        WorkerWatch watch = WorkerWatch.NONE;
         if (!options.workers().isEmpty()) {
             WorkerPlacement placement = WorkerPlacement.connect(options.workers(), info.layers(), options.gpuLayers(), DefaultGpu.ofThisMachine());
             params = params.withSplit(placement.split());
             workers = Optional.of(placement);
+            watch = new WorkerWatch(dev.canopy.natives.rpc.RpcBackend.require(), options.workers());
         }
         LlamaModel m = LlamaModel.load(info.file(), params);
-        return new LlamaInferenceModel(m, info, options, notice, workers);
+        return new LlamaInferenceModel(m, info, options, notice, workers, watch);
     }
 
     /** Where the layers go over other computers, when workers lend their devices. */
@@ -108,7 +112,7 @@ public final class LlamaInferenceModel implements InferenceModel {
     public GenerationSession openSession() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : 256;
         return new LlamaGenerationSession(model, tokenizer, contextTokens(info, options), chunk, options.effectiveThreads(),
-                kvPrecision().ggmlType());
+                kvPrecision().ggmlType(), watch);
     }
 
     @Override
@@ -129,7 +133,7 @@ public final class LlamaInferenceModel implements InferenceModel {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens() : 256;
         int context = contextTokens();
         LlamaSlotKv kv = new LlamaSlotKv(model, slots, (context + 255) / 256 * 256, chunk, options.effectiveThreads(),
-                kvPrecision().ggmlType());
+                kvPrecision().ggmlType(), watch);
         return Optional.of(new StepLoop(kv, tokenizer, model.vocab(), StepLoop.PrefillPace.ONE_PASS_PER_STEP, context));
     }
 

@@ -19,9 +19,11 @@ final class LlamaSlotKv implements SlotKv {
     private final int slots;
     private final int slotTokens;
     private final int chunk;
+    private final WorkerWatch watch;
 
     /** {@code slots} sequences of {@code slotTokens} tokens each (a multiple of 256), prefill passes of {@code chunk} tokens. */
-    LlamaSlotKv(LlamaModel model, int slots, int slotTokens, int chunk, int threads, int kvType) {
+    LlamaSlotKv(LlamaModel model, int slots, int slotTokens, int chunk, int threads, int kvType, WorkerWatch watch) {
+        this.watch = watch;
         this.slots = slots;
         this.slotTokens = slotTokens;
         this.chunk = chunk;
@@ -52,17 +54,19 @@ final class LlamaSlotKv implements SlotKv {
         for (PromptPart p : parts) {
             for (int i = 0; i < p.tokens().length; i++) batch.add(p.tokens()[i], p.firstPosition() + i, false, p.slot());
         }
-        ctx.decode(batch);
+        watch.decode(() -> ctx.decode(batch));
     }
 
     @Override
     public float[][] decode(int[] slotsOfRows, int[] tokens, int[] positions) {
         batch.clear();
         for (int i = 0; i < tokens.length; i++) batch.add(tokens[i], positions[i], true, slotsOfRows[i]);
-        ctx.decode(batch);
-        float[][] logits = new float[tokens.length][];
-        for (int i = 0; i < tokens.length; i++) logits[i] = ctx.logits(i);
-        return logits;
+        return watch.checked(() -> {       // a lost worker's zeros are never sampled
+            ctx.decode(batch);
+            float[][] logits = new float[tokens.length][];
+            for (int i = 0; i < tokens.length; i++) logits[i] = ctx.logits(i);
+            return logits;
+        });
     }
 
     @Override

@@ -26,7 +26,10 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code ggml_backend_rpc_start_server(endpoint, cache_dir, n_threads, n_devices, devices)}: serve
  *       this computer's devices (blocks for as long as the server runs);</li>
- *   <li>{@code ggml_backend_rpc_add_server(endpoint)}: a backend registry whose devices are a worker's.</li>
+ *   <li>{@code ggml_backend_rpc_add_server(endpoint)}: a backend registry whose devices are a worker's;</li>
+ *   <li>{@code ggml_backend_rpc_lost_workers(buf, size)}: the workers whose connection was lost. Canopy's
+ *       patch on ggml-rpc adds it (native-bindings/patches, decision 0185): there a lost worker fails the
+ *       step instead of aborting the process. A plug-in without it reports none.</li>
  * </ul>
  * A worker's free memory comes from {@link RpcProbe} (plain Java), which also checks every worker before
  * ggml's client meets it: that client aborts the process on a worker that is down.
@@ -41,11 +44,14 @@ public final class RpcBackend {
     private static final Linker LINKER = Linker.nativeLinker();
     private final MethodHandle startServer; // void (const char*, const char*, size_t, size_t, ggml_backend_dev_t*)
     private final MethodHandle addServer;   // ggml_backend_reg_t (const char*)
+    private final Optional<MethodHandle> lostWorkers; // size_t (char*, size_t); Canopy's patch
 
-    private RpcBackend(MemorySegment startServer, MemorySegment addServer) {
+    private RpcBackend(MemorySegment startServer, MemorySegment addServer, MemorySegment lostWorkers) {
         this.startServer = LINKER.downcallHandle(startServer, FunctionDescriptor.ofVoid(
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
         this.addServer = LINKER.downcallHandle(addServer, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        this.lostWorkers = lostWorkers.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(LINKER.downcallHandle(lostWorkers,
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
     }
 
     /** The RPC backend, when ggml loaded its plug-in from the natives folder. */
@@ -57,7 +63,8 @@ public final class RpcBackend {
             MemorySegment start = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_start_server"));
             MemorySegment add = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_add_server"));
             if (start.equals(MemorySegment.NULL) || add.equals(MemorySegment.NULL)) return Optional.empty();
-            return Optional.of(new RpcBackend(start, add));
+            MemorySegment lost = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_lost_workers"));
+            return Optional.of(new RpcBackend(start, add, lost));
         }
     }
 
@@ -82,6 +89,33 @@ public final class RpcBackend {
             startServer.invokeExact(arena.allocateFrom(endpoint.toString()), cache, (long) threads, 1L, devices);
         } catch (Throwable t) {
             throw new IllegalStateException("the RPC server failed: " + t.getMessage(), t);
+        }
+    }
+
+    /** Whether this plug-in reports lost workers instead of ending the process (Canopy's patch is in). */
+    public boolean survivesLostWorkers() { return lostWorkers.isPresent(); }
+
+    /**
+     * The workers whose latest connection from this process was lost (a new connection to one clears
+     * it). After a step on a lost worker has been synchronized, that worker is listed: its results were
+     * zeros and must be discarded.
+     */
+    public List<RpcEndpoint> lostWorkers() {
+        if (lostWorkers.isEmpty()) return List.of();
+        try {
+            long n = (long) lostWorkers.get().invokeExact(MemorySegment.NULL, 0L);
+            if (n == 0) return List.of();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buf = arena.allocate(64 * 1024);
+                long written = (long) lostWorkers.get().invokeExact(buf, buf.byteSize());
+                if (written == 0) return List.of();
+                String all = buf.getString(0);
+                return all.isEmpty() ? List.of() : RpcEndpoint.parseList(all);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("ggml_backend_rpc_lost_workers failed: " + t.getMessage(), t);
         }
     }
 
