@@ -202,6 +202,7 @@ final class CanopyGenerationSession implements GenerationSession {
                 // the draft must fit the context and the tokens still wanted: nothing is decoded past the last
                 int room = Math.min(request.maxTokens() - generated - 1, nCtx - seq.used() - 1);
                 int limit = length == null ? 0 : Math.min(room, length.next());
+                long proposing = System.nanoTime();              // a draft model's steps are part of what speculation costs
                 int[] draft = limit < 1 ? new int[0] : drafter.propose(context, size, limit);
                 long t0 = System.nanoTime();
                 if (draft.length == 0) {
@@ -233,7 +234,7 @@ final class CanopyGenerationSession implements GenerationSession {
                 seq.truncate(keep);                              // rejected rows are forgotten
                 drafted += draft.length;
                 accepted += j;
-                length.verified(draft.length, j, System.nanoTime() - t0);
+                length.verified(draft.length, j, System.nanoTime() - proposing);
                 if (stop != null) { reason = stop; return; }
             }
         }

@@ -9,7 +9,8 @@ package dev.canopy.engine.speculative;
  * timed (the first tokens decode one at a time to time them), a token from verification steps must
  * cost less than the fastest one-token step. When it does not pay,
  * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
- * on each further failure up to {@value #MAX_PAUSE}, then tries again. When a verified row costs at
+ * on each further failure up to {@value #MAX_PAUSE}, then tries again. A window whose first
+ * {@value #NONE_CONFIRMED} proposed tokens were all rejected (an unrelated draft model) ends at once. When a verified row costs at
  * least a one-token step, no acceptance rate can pay (each row gives at most one token): the pause is
  * {@value #MAX_PAUSE} at once (measured on CPUs whose multi-row kernels cost about a step per row,
  * decision 0180). Not thread-safe: one generation.
@@ -17,6 +18,8 @@ package dev.canopy.engine.speculative;
 public final class DraftLength {
     static final int WINDOW = 16;
     static final int START = 3;
+    /** Proposed tokens after which a window with none confirmed ends at once (two drafts of {@value #START}). */
+    static final int NONE_CONFIRMED = 2 * START;
     static final double MIN_ACCEPTANCE = 0.25;
     static final int FIRST_PAUSE = 32;
     static final int MAX_PAUSE = 1024;
@@ -66,7 +69,8 @@ public final class DraftLength {
         windowTokens += 1 + accepted;
         windowRows += 1 + drafted;
         windowNanos += nanos;
-        if (windowDrafted < WINDOW) return;
+        boolean noneConfirmed = windowAccepted == 0 && windowDrafted >= NONE_CONFIRMED;
+        if (windowDrafted < WINDOW && !noneConfirmed) return;
         boolean pays = windowAccepted >= MIN_ACCEPTANCE * windowDrafted
                 && (plainNanos == 0 || (double) windowNanos / windowTokens < plainNanos);
         if (pays) {

@@ -29,22 +29,34 @@ class DraftingTest {
         assertThat(l.next()).as("up to the limit").isEqualTo(12);
         l.verified(12, 5, 1);
         assertThat(l.next()).as("one past the confirmed part").isEqualTo(6);
-        l.verified(6, 0, 1);
+        l.verified(6, 1, 1);
         assertThat(l.next()).as("never below the 4-row graph").isEqualTo(3);
     }
 
     @Test
     void pausesWhenFewDraftsAreConfirmedAndBacksOffLonger() {
         DraftLength l = timed(new DraftLength(4));
-        for (int i = 0; i < 4; i++) l.verified(4, 0, 1);          // 16 proposed, none confirmed
+        l.verified(4, 1, 1);                                       // 1 of 4 confirmed: the window goes on
+        for (int i = 0; i < 3; i++) l.verified(4, 0, 1);          // 16 proposed, 1 confirmed
         assertThat(l.pauses()).isEqualTo(1);
         int paused = 0;
         while (l.next() == 0) paused++;
         assertThat(paused).isEqualTo(DraftLength.FIRST_PAUSE);
-        for (int i = 0; i < 4; i++) l.verified(4, 0, 1);
+        l.verified(4, 1, 1);
+        for (int i = 0; i < 3; i++) l.verified(4, 0, 1);
         paused = 0;
         while (l.next() == 0) paused++;
         assertThat(paused).as("the second pause is longer").isEqualTo(2 * DraftLength.FIRST_PAUSE);
+    }
+
+    @Test
+    void aDraftNobodyConfirmsStopsAfterTwoProposals() {
+        DraftLength l = timed(new DraftLength(8));
+        l.verified(3, 0, 1);
+        assertThat(l.pauses()).as("one rejected draft may be bad luck").isZero();
+        l.verified(3, 0, 1);
+        assertThat(l.pauses()).as("two drafts of " + DraftLength.START + " with nothing confirmed end the window").isEqualTo(1);
+        assertThat(l.next()).isZero();
     }
 
     @Test
