@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import java.time.Instant;
 
 /**
@@ -13,7 +14,7 @@ import java.time.Instant;
  * @param systemPrompt instructions for the model, or empty
  * @param preset       sampling preset
  */
-public record Conversation(String id, String title, boolean pinned, Instant created, Instant updated,
+public record Conversation(ConversationId id, String title, boolean pinned, Instant created, Instant updated,
                            String systemPrompt, SamplingPreset preset) {
     public Conversation {
         if (systemPrompt == null) systemPrompt = "";
