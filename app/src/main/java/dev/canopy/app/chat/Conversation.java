@@ -4,7 +4,9 @@ import dev.canopy.memory.conversation.ConversationId;
 import java.time.Instant;
 
 /**
- * A conversation's header: the list shows it, the chat uses its system prompt and preset.
+ * A conversation's header: the list shows it, the chat uses its system prompt and preset. The one
+ * {@code Conversation} type: the memory module stores it as a {@code ConversationRow}, with these
+ * fields in its opaque settings (decision 0175).
  *
  * @param id           stable key
  * @param title        shown in the list; renamed by the user or taken from the first message

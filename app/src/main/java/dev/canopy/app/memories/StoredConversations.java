@@ -4,6 +4,7 @@ import java.util.stream.Collectors;
 import java.util.Set;
 import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.ConversationRow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.app.chat.AnswerDraft;
@@ -132,7 +133,7 @@ public final class StoredConversations implements ConversationRepository {
         return "Saved in " + store.file();
     }
 
-    private static Conversation conversation(dev.canopy.memory.conversation.Conversation c) {
+    private static Conversation conversation(ConversationRow c) {
         Extras x = extras(c.settings());
         return new Conversation(c.id(), c.title(), x.pinned(), c.createdAt(), c.updatedAt(),
                 x.systemPrompt(), x.preset());
