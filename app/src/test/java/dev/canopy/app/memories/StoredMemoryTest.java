@@ -134,7 +134,7 @@ class StoredMemoryTest {
             assertThat(forgotten).isPositive();
             assertThat(repo.find(gone)).isEmpty();
             assertThat(memory.recall("harbour office Brest", 5)).noneMatch(f -> f.text().contains("harbour"));
-            assertThat(memory.timeline()).noneMatch(f -> f.conversationId().equals(gone));
+            assertThat(memory.timeline()).noneMatch(f -> f.conversationId().equals(Optional.of(gone)));
             assertThat(allFacts(memory.forest())).noneMatch(f -> f.text().contains("harbour"));
 
             memory.deleteFact(cat.id());
