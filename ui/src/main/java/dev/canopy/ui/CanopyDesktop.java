@@ -99,7 +99,7 @@ public final class CanopyDesktop extends Application {
         documentsVm.setNotices(notices);
         DocumentsView documents = new DocumentsView(documentsVm);
         ChatViewModel chatVm = new ChatViewModel(services.chat(), threads,
-                id -> settings.saveUiState(withConversation(settings.uiState(), id)));
+                id -> settings.saveUiState(settings.uiState().withLastConversation(id)));
         chatVm.setNotices(notices);
         ModelBarViewModel modelBar = new ModelBarViewModel(services.models(), services.chat(), settings, threads);
         ModelsViewModel modelsVm = new ModelsViewModel(services.models(), services.downloader(), threads);
@@ -183,7 +183,7 @@ public final class CanopyDesktop extends Application {
         String section = views.containsKey(ui.section()) ? ui.section() : "CHAT";
         buttons.get(section).setSelected(true);
         main.setCenter(views.get(section));
-        chatVm.start(ui.lastConversationId());
+        chatVm.start(ui.lastConversation());
 
         HelpOverlay helpOverlay = new HelpOverlay();
         StackPane root = new StackPane(main, helpOverlay);
@@ -243,10 +243,6 @@ public final class CanopyDesktop extends Application {
     public void stop() {
         if (memoryVm != null) memoryVm.commitPendingDelete();   // a deletion not undone is kept
         if (services != null) services.close();
-    }
-
-    private static UiState withConversation(UiState s, String id) {
-        return new UiState(s.x(), s.y(), s.width(), s.height(), s.maximized(), s.section(), id);
     }
 
     /** Light, dark, or the operating system's scheme (followed when it changes). */

@@ -1,5 +1,6 @@
 package dev.canopy.ui;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.app.chat.ReplyStats;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
@@ -38,16 +39,16 @@ public final class DemoData {
             var entry = app.models().importFile(model);
             app.models().setActive(entry.file());
             var repo = app.conversations();
-            String pets = repo.create("Miso's diet").id();
+            ConversationId pets = repo.create("Miso's diet").id();
             var q = repo.append(pets, Role.USER, "My cat Miso loves sardines but she is 12 now. What should I remember about her?",
                     Optional.empty());
             var a = repo.append(pets, Role.ASSISTANT, "Noted: Miso is 12 and loves sardines. Older cats need less phosphorus, "
                     + "so keep sardines as a treat.", Optional.empty());
             app.memory().remember(pets, "Miso's diet", List.of(q, a));
-            String id = repo.create("Weekly food plan for Miso").id();
+            ConversationId id = repo.create("Weekly food plan for Miso").id();
             repo.append(id, Role.USER, "Make a weekly food plan for Miso, and a small script that prints it.", Optional.empty());
             List<String> used = app.memory().timeline().stream().limit(2).map(f -> f.text()).toList();
-            List<String> ids = app.memory().timeline().stream().limit(2).map(f -> f.id()).toList();
+            List<String> ids = app.memory().timeline().stream().limit(2).map(f -> f.id().format()).toList(); // as ReplyStats stores them
             repo.append(id, Role.ASSISTANT, """
                     Here is a plan that keeps sardines as a treat, as you told me last time:
 

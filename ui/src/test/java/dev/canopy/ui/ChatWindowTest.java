@@ -1,5 +1,6 @@
 package dev.canopy.ui;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.settings.SettingsStore;
@@ -103,7 +104,7 @@ class ChatWindowTest {
     @Test
     void theGaugeWarnsBeforeTheConversationOverflows() throws Exception {
         useModel();
-        String roomy, full;
+        ConversationId roomy, full;
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
             roomy = repo.create("Short").id();
@@ -130,7 +131,7 @@ class ChatWindowTest {
 
     @Test
     void branchingFromAMessageOpensACopyUpToItAndKeepsTheOriginal() throws Exception {
-        String id;
+        ConversationId id;
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
             id = repo.create("Capitals").id();

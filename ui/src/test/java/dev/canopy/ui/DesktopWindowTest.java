@@ -1,5 +1,6 @@
 package dev.canopy.ui;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.memories.MemoryFact;
@@ -142,7 +143,7 @@ class DesktopWindowTest {
     @Test
     void editingAnEarlierMessageResendsItAndReplacesWhatFollowed() throws Exception {
         useModel();
-        String id;
+        ConversationId id;
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
             id = repo.create("Capitals").id();
@@ -174,7 +175,7 @@ class DesktopWindowTest {
 
     @Test
     void aConversationsSystemPromptAndStyleAreSavedFromTheWindow() throws Exception {
-        String id;
+        ConversationId id;
         try (DesktopServices app = DesktopServices.open(home)) {
             id = app.conversations().create("Tutoring").id();
             app.conversations().append(id, Role.USER, "Explain fractions.", Optional.empty());
@@ -200,10 +201,10 @@ class DesktopWindowTest {
     void choosingAnotherConversationShowsItsMessages() throws Exception {
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
-            String alpha = repo.create("Alpha trip").id();
+            var alpha = repo.create("Alpha trip").id();
             repo.append(alpha, Role.USER, "Where should we go in Alpha?", Optional.empty());
             repo.append(alpha, Role.ASSISTANT, "Alpha has a lovely lake.", Optional.empty());
-            String beta = repo.create("Beta plans").id();
+            var beta = repo.create("Beta plans").id();
             repo.append(beta, Role.USER, "What is the Beta plan?", Optional.empty());
         }
         ui.launch(home);
@@ -216,7 +217,7 @@ class DesktopWindowTest {
         ui.robot.clickOn(cell("#conversations", "Beta plans"));
         ui.waitUntil("Beta's messages are shown", () -> ui.bubbles().size() == 1);
         assertThat(DesktopDriver.fx(ui::bubbles)).extracting(Bubble::text).containsExactly("What is the Beta plan?");
-        String betaId = new SettingsStore(home).uiState().lastConversationId();
+        ConversationId betaId = new SettingsStore(home).uiState().lastConversationId();
         try (DesktopServices stored = openStored()) {
             assertThat(stored.conversations().find(betaId).orElseThrow().title()).isEqualTo("Beta plans");
         }
@@ -226,7 +227,7 @@ class DesktopWindowTest {
     void deletingAMemoryInTheMemoryViewRemovesIt() throws Exception {
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
-            String pets = repo.create("Pets").id();
+            var pets = repo.create("Pets").id();
             repo.append(pets, Role.USER, "My cat Miso loves sardines.", Optional.empty());
             repo.append(pets, Role.ASSISTANT, "Noted.", Optional.empty());
             app.memory().remember(pets, "Pets", List.of());

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 /**
  * An answer being written. The store keeps it from before the first token (a crash loses at most
@@ -19,7 +20,7 @@ public interface AnswerDraft {
     void abandon();
 
     /** A draft that stores the answer only when it completes (stores without streaming writes). */
-    static AnswerDraft buffered(ConversationRepository repo, String conversationId) {
+    static AnswerDraft buffered(ConversationRepository repo, ConversationId conversationId) {
         return new AnswerDraft() {
             @Override public void append(String delta) {}
 

@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.errors.UserFacingException;
 import dev.canopy.app.memories.MemoryFact;
@@ -51,7 +53,7 @@ public final class ChatService {
     }
 
     /** Stores a user message (and names a new conversation after it). */
-    public StoredMessage addUserMessage(String conversationId, String text) {
+    public StoredMessage addUserMessage(ConversationId conversationId, String text) {
         Conversation c = conversation(conversationId);
         if (c.title().equals(NEW_CHAT_TITLE) && conversations.messages(conversationId).isEmpty()) {
             conversations.save(c.withTitle(titleFrom(text)));
@@ -60,7 +62,7 @@ public final class ChatService {
     }
 
     /** Deletes a conversation and the KV it saved on disk; see {@link #forgetSavedKv}. */
-    public void deleteConversation(String conversationId) {
+    public void deleteConversation(ConversationId conversationId) {
         conversations.delete(conversationId);
         forgetSavedKv(conversationId);
     }
@@ -69,7 +71,7 @@ public final class ChatService {
      * Deletes the KV a (deleted) conversation kept on disk with KV tiers. Call it from the chat's
      * background thread: closing the conversation's open session writes its KV first.
      */
-    public void forgetSavedKv(String conversationId) {
+    public void forgetSavedKv(ConversationId conversationId) {
         runtime.forget(conversationId);
         try {
             KvTiers.deleteSaved(settings.paths().kvDir(), conversationId);
@@ -79,13 +81,13 @@ public final class ChatService {
     }
 
     /** Removes the last answer so {@link #reply} can write a new one. */
-    public void dropLastAnswer(String conversationId) {
+    public void dropLastAnswer(ConversationId conversationId) {
         List<StoredMessage> msgs = conversations.messages(conversationId);
         if (!msgs.isEmpty() && msgs.getLast().role() == Role.ASSISTANT) conversations.deleteFrom(conversationId, msgs.getLast().id());
     }
 
     /** Replaces a user message (and everything after it) with {@code text}. */
-    public StoredMessage editMessage(String conversationId, String messageId, String text) {
+    public StoredMessage editMessage(ConversationId conversationId, MessageId messageId, String text) {
         conversations.deleteFrom(conversationId, messageId);
         return conversations.append(conversationId, Role.USER, text, Optional.empty());
     }
@@ -95,7 +97,7 @@ public final class ChatService {
      * the partial answer is dropped, the model is unloaded, and {@link WorkerLostException} names the
      * worker; the conversation is kept, and the next answer loads the model without that worker.
      */
-    public ChatReply reply(String conversationId, ChatListener listener, CancellationToken cancel) {
+    public ChatReply reply(ConversationId conversationId, ChatListener listener, CancellationToken cancel) {
         try {
             return answer(conversationId, listener, cancel);
         } catch (WorkerLostException e) {
@@ -104,7 +106,7 @@ public final class ChatService {
         }
     }
 
-    private ChatReply answer(String conversationId, ChatListener listener, CancellationToken cancel) {
+    private ChatReply answer(ConversationId conversationId, ChatListener listener, CancellationToken cancel) {
         Conversation c = conversation(conversationId);
         List<StoredMessage> history = conversations.messages(conversationId);
         if (history.isEmpty() || history.getLast().role() != Role.USER) {
@@ -126,7 +128,7 @@ public final class ChatService {
     }
 
     /** The answer itself, on a leased model and session (nobody frees them meanwhile). */
-    private ChatReply answerWith(ModelRuntime.Lease lease, String conversationId, Conversation c, List<StoredMessage> history,
+    private ChatReply answerWith(ModelRuntime.Lease lease, ConversationId conversationId, Conversation c, List<StoredMessage> history,
                                  AppSettings s, List<MemoryFact> facts, CancellationToken cancel, ChatListener listener) {
         InferenceModel model = lease.model();
         ChatSession chatSession = lease.chat();
@@ -160,7 +162,7 @@ public final class ChatService {
         ReplyStats stats = new ReplyStats(st.promptTokens(), st.generatedTokens(), st.decodeTokensPerSecond(),
                 st.timeToFirstTokenMillis(), session.usedTokens(), session.contextTokens(), r.stopReason().name(),
                 facts.stream().map(MemoryFact::text).toList(), st.prefilledTokens(), st.prefillTokensPerSecond(),
-                facts.stream().map(MemoryFact::id).toList(), st.draftedTokens(), st.acceptedTokens(), st.speculationNote());
+                facts.stream().map(f -> f.id().format()).toList(), st.draftedTokens(), st.acceptedTokens(), st.speculationNote());
         Optional<StoredMessage> answer = Optional.empty();
         if (r.text().isBlank()) {
             draft.abandon();
@@ -212,7 +214,7 @@ public final class ChatService {
     }
 
     /** How full the context window is for this conversation (counted exactly once a model is loaded). */
-    public ContextUsage contextUsage(String conversationId) {
+    public ContextUsage contextUsage(ConversationId conversationId) {
         Conversation c = conversation(conversationId);
         List<StoredMessage> history = conversations.messages(conversationId);
         Optional<ContextUsage> counted = runtime.withModel(m -> {
@@ -302,7 +304,7 @@ public final class ChatService {
         }
     }
 
-    private Conversation conversation(String id) {
+    private Conversation conversation(ConversationId id) {
         return conversations.find(id).orElseThrow(() -> new UserFacingException("That conversation no longer exists."));
     }
 

@@ -1,9 +1,12 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import java.time.Instant;
 
 /**
- * A conversation's header: the list shows it, the chat uses its system prompt and preset.
+ * A conversation's header: the list shows it, the chat uses its system prompt and preset. The one
+ * {@code Conversation} type: the memory module stores it as a {@code ConversationRow}, with these
+ * fields in its opaque settings (decision 0175).
  *
  * @param id           stable key
  * @param title        shown in the list; renamed by the user or taken from the first message
@@ -13,7 +16,7 @@ import java.time.Instant;
  * @param systemPrompt instructions for the model, or empty
  * @param preset       sampling preset
  */
-public record Conversation(String id, String title, boolean pinned, Instant created, Instant updated,
+public record Conversation(ConversationId id, String title, boolean pinned, Instant created, Instant updated,
                            String systemPrompt, SamplingPreset preset) {
     public Conversation {
         if (systemPrompt == null) systemPrompt = "";

@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.Role;
 import java.util.List;
 import java.util.Locale;
@@ -11,26 +13,26 @@ public interface ConversationRepository {
     /** All conversations: pinned first, then most recently updated. */
     List<Conversation> list();
 
-    Optional<Conversation> find(String id);
+    Optional<Conversation> find(ConversationId id);
 
     Conversation create(String title);
 
     void save(Conversation conversation);
 
-    void delete(String id);
+    void delete(ConversationId id);
 
     /** Messages of a conversation, oldest first. */
-    List<StoredMessage> messages(String conversationId);
+    List<StoredMessage> messages(ConversationId conversationId);
 
-    StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats);
+    StoredMessage append(ConversationId conversationId, Role role, String content, Optional<ReplyStats> stats);
 
     /** Starts the assistant's answer to the conversation's last message; see {@link AnswerDraft}. */
-    default AnswerDraft startAnswer(String conversationId) {
+    default AnswerDraft startAnswer(ConversationId conversationId) {
         return AnswerDraft.buffered(this, conversationId);
     }
 
     /** Removes {@code messageId} and every later message of its conversation (regenerate, edit and resend). */
-    void deleteFrom(String conversationId, String messageId);
+    void deleteFrom(ConversationId conversationId, MessageId messageId);
 
     /** Conversations whose title or messages contain {@code query} (case-insensitive), in list order. */
     default List<Conversation> search(String query) {

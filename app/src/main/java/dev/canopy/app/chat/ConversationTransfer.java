@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.Role;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -44,7 +46,7 @@ public final class ConversationTransfer {
      * A new conversation with the messages of {@code conversationId} up to and including
      * {@code messageId}, its instructions and style; the original is left as it is.
      */
-    public Conversation branch(String conversationId, String messageId) {
+    public Conversation branch(ConversationId conversationId, MessageId messageId) {
         Conversation c = find(conversationId);
         List<StoredMessage> all = conversations.messages(conversationId);
         int upTo = -1;
@@ -62,7 +64,7 @@ public final class ConversationTransfer {
     }
 
     /** The conversation as Markdown: a heading, its instructions, then each message under who wrote it. */
-    public String markdown(String conversationId) {
+    public String markdown(ConversationId conversationId) {
         Conversation c = find(conversationId);
         StringBuilder sb = new StringBuilder("# ").append(c.title()).append("\n\n");
         if (!c.systemPrompt().isBlank()) sb.append("> Instructions: ").append(c.systemPrompt().strip().replace("\n", "\n> ")).append("\n\n");
@@ -75,7 +77,7 @@ public final class ConversationTransfer {
     }
 
     /** The conversation as JSON that {@link #importJson} reads back. */
-    public String json(String conversationId) {
+    public String json(ConversationId conversationId) {
         Conversation c = find(conversationId);
         List<ExportedMessage> ms = conversations.messages(conversationId).stream()
                 .map(m -> new ExportedMessage(m.role(), m.content(), m.stats().orElse(null))).toList();
@@ -87,7 +89,7 @@ public final class ConversationTransfer {
     }
 
     /** Writes the conversation to {@code file} in {@code format}. */
-    public void export(String conversationId, Path file, ConversationFormat format) throws IOException {
+    public void export(ConversationId conversationId, Path file, ConversationFormat format) throws IOException {
         String text = format == ConversationFormat.JSON ? json(conversationId) : markdown(conversationId);
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
@@ -123,7 +125,7 @@ public final class ConversationTransfer {
         return importJson(Files.readString(file, StandardCharsets.UTF_8));
     }
 
-    private Conversation find(String id) {
+    private Conversation find(ConversationId id) {
         return conversations.find(id).orElseThrow(() -> new UserFacingException("That conversation no longer exists."));
     }
 }

@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.Role;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,12 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
-/** Conversations kept IN MEMORY only (tests, and a fallback when the database cannot be opened). */
+/**
+ * Conversations kept IN MEMORY only (tests, and a fallback when the database cannot be opened). Ids
+ * count up from 1, as the database's row ids do; they are never reused within one repository.
+ */
 public final class InMemoryConversationRepository implements ConversationRepository {
-    private final Map<String, Conversation> conversations = new LinkedHashMap<>();
-    private final Map<String, List<StoredMessage>> messages = new LinkedHashMap<>();
+    private final Map<ConversationId, Conversation> conversations = new LinkedHashMap<>();
+    private final Map<ConversationId, List<StoredMessage>> messages = new LinkedHashMap<>();
+    private long lastConversation;
+    private long lastMessage;
     private final Clock clock;
 
     public InMemoryConversationRepository() {
@@ -34,14 +40,14 @@ public final class InMemoryConversationRepository implements ConversationReposit
     }
 
     @Override
-    public synchronized Optional<Conversation> find(String id) {
+    public synchronized Optional<Conversation> find(ConversationId id) {
         return Optional.ofNullable(conversations.get(id));
     }
 
     @Override
     public synchronized Conversation create(String title) {
         Instant now = now();
-        Conversation c = new Conversation(UUID.randomUUID().toString(), title, false, now, now, "", SamplingPreset.BALANCED);
+        Conversation c = new Conversation(new ConversationId(++lastConversation), title, false, now, now, "", SamplingPreset.BALANCED);
         conversations.put(c.id(), c);
         messages.put(c.id(), new ArrayList<>());
         return c;
@@ -53,28 +59,28 @@ public final class InMemoryConversationRepository implements ConversationReposit
     }
 
     @Override
-    public synchronized void delete(String id) {
+    public synchronized void delete(ConversationId id) {
         conversations.remove(id);
         messages.remove(id);
     }
 
     @Override
-    public synchronized List<StoredMessage> messages(String conversationId) {
+    public synchronized List<StoredMessage> messages(ConversationId conversationId) {
         return List.copyOf(messages.getOrDefault(conversationId, List.of()));
     }
 
     @Override
-    public synchronized StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats) {
+    public synchronized StoredMessage append(ConversationId conversationId, Role role, String content, Optional<ReplyStats> stats) {
         Conversation c = conversations.get(conversationId);
         if (c == null) throw new IllegalArgumentException("No conversation " + conversationId);
-        StoredMessage m = new StoredMessage(UUID.randomUUID().toString(), conversationId, role, content, now(), stats);
+        StoredMessage m = new StoredMessage(new MessageId(++lastMessage), conversationId, role, content, now(), stats);
         messages.get(conversationId).add(m);
         conversations.put(conversationId, c.withUpdated(m.created()));
         return m;
     }
 
     @Override
-    public synchronized void deleteFrom(String conversationId, String messageId) {
+    public synchronized void deleteFrom(ConversationId conversationId, MessageId messageId) {
         List<StoredMessage> list = messages.get(conversationId);
         if (list == null) return;
         for (int i = 0; i < list.size(); i++) {

@@ -2,6 +2,7 @@ package dev.canopy.app.chat;
 
 import dev.canopy.app.settings.AppSettings;
 import dev.canopy.engine.kv.KvOffload;
+import dev.canopy.memory.conversation.ConversationId;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,8 +40,8 @@ public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
     }
 
     /** Deletes the KV that {@code conversationId} saved in {@code folder}, if any. */
-    public static void deleteSaved(Path folder, String conversationId) throws java.io.IOException {
-        String name = fileName(conversationId);
+    public static void deleteSaved(Path folder, ConversationId conversationId) throws java.io.IOException {
+        String name = fileName(conversationId.format());
         java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvpages"));
         java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvmanifest"));
     }

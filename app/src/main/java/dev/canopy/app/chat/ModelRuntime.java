@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
@@ -203,12 +204,12 @@ public final class ModelRuntime implements AutoCloseable {
      * tiers cannot be used the answer runs over the dense KV and {@link ChatSession#notice} says why.
      * Models on llama.cpp ignore the tiers (the model's own notice says so).
      */
-    public synchronized Lease lease(String conversationId, Optional<KvTiers> tiers) {
+    public synchronized Lease lease(ConversationId conversationId, Optional<KvTiers> tiers) {
         foreground++; // from here on no background work starts
         boolean leased = false;
         try {
             yieldBackground();
-            ChatSession chat = chatSession(conversationId, tiers);
+            ChatSession chat = chatSession(conversationId.format(), tiers);
             users++;
             leased = true;
             return new Lease(model, chat, Optional.ofNullable(draft));
@@ -373,8 +374,8 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /** Closes {@code conversationId}'s own session if it is the open one (before its saved KV is deleted). */
-    public synchronized void forget(String conversationId) {
-        if (sessionKey != null && conversationId.equals(sessionKey.conversationId())) closeSession();
+    public synchronized void forget(ConversationId conversationId) {
+        if (sessionKey != null && conversationId.format().equals(sessionKey.conversationId())) closeSession();
     }
 
     private void closeSession() {

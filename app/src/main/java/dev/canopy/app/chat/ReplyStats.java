@@ -1,6 +1,8 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.fact.FactId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How an answer was produced, shown under it.
@@ -16,7 +18,8 @@ import java.util.List;
  * @param computedTokens    prompt tokens computed for this answer; the rest came from the saved KV
  * @param prefillTokensPerSecond speed of computing them; 0 when not recorded (an answer stored
  *                          before these figures were kept), and then {@code computedTokens} means nothing
- * @param memoryIds         ids of the facts in {@code memoriesUsed}, in the same order
+ * @param memoryIds         ids of the facts in {@code memoriesUsed}, in the same order, in their text form
+ *                          (the message's stored JSON holds them so): read them with {@link #memoryId}
  * @param draftedTokens     tokens speculative decoding proposed ("Faster answers"; 0 without it)
  * @param acceptedTokens    of those, the tokens the model confirmed
  * @param speculationNote   why speculative decoding was asked for but did not run ("" when it ran or was off)
@@ -44,6 +47,11 @@ public record ReplyStats(int promptTokens, int generatedTokens, double tokensPer
                       int contextUsed, int contextSize, String stopReason, List<String> memoriesUsed) {
         this(promptTokens, generatedTokens, tokensPerSecond, firstTokenMillis, contextUsed, contextSize, stopReason,
                 memoriesUsed, 0, 0, List.of());
+    }
+
+    /** The id of the {@code i}th fact in {@code memoriesUsed}, or empty when it was not recorded. */
+    public Optional<FactId> memoryId(int i) {
+        return i < memoryIds.size() ? FactId.parse(memoryIds.get(i)) : Optional.empty();
     }
 
     /** Whether the prefill figures were recorded (not for answers stored before they were kept). */

@@ -1,5 +1,7 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.MessageStatus;
 import dev.canopy.memory.conversation.Role;
 import java.time.Instant;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * @param stats          for answers: how it was produced
  * @param status         complete, or interrupted when Canopy stopped while writing it (the view says so)
  */
-public record StoredMessage(String id, String conversationId, Role role, String content, Instant created,
+public record StoredMessage(MessageId id, ConversationId conversationId, Role role, String content, Instant created,
                             Optional<ReplyStats> stats, MessageStatus status) {
     public StoredMessage {
         if (stats == null) stats = Optional.empty();
@@ -24,7 +26,7 @@ public record StoredMessage(String id, String conversationId, Role role, String 
     }
 
     /** A complete message. */
-    public StoredMessage(String id, String conversationId, Role role, String content, Instant created,
+    public StoredMessage(MessageId id, ConversationId conversationId, Role role, String content, Instant created,
                          Optional<ReplyStats> stats) {
         this(id, conversationId, role, content, created, stats, MessageStatus.COMPLETE);
     }

@@ -59,12 +59,12 @@ public final class ForestMemoryService implements MemoryService {
     }
 
     @Override
-    public List<SourceMessage> sources(String factId) {
+    public List<SourceMessage> sources(FactId factId) {
         List<SourceMessage> out = new ArrayList<>();
-        for (FactSource src : store.facts().sources(factId(factId))) {
+        for (FactSource src : store.facts().sources(factId)) {
             String title = store.conversations().get(src.conversationId()).map(c -> c.title()).orElse("");
             Optional<Message> m = src.messageId() == null ? Optional.empty() : store.conversations().message(src.messageId());
-            m.ifPresent(msg -> out.add(new SourceMessage(src.conversationId().format(), title,
+            m.ifPresent(msg -> out.add(new SourceMessage(src.conversationId(), title,
                     msg.role().name().toLowerCase(Locale.ROOT), msg.content(), msg.createdAt())));
         }
         return out;
@@ -78,36 +78,30 @@ public final class ForestMemoryService implements MemoryService {
     }
 
     @Override
-    public void remember(String conversationId, String conversationTitle, List<StoredMessage> exchange) {
+    public void remember(ConversationId conversationId, String conversationTitle, List<StoredMessage> exchange) {
         // The exchange is already in the database (StoredConversations): extract the new complete cells.
         if (extraction.isPresent()) extraction.get().request();
         else store.remember();
     }
 
     @Override
-    public void editFact(String factId, String text) {
-        store.facts().edit(factId(factId), text.strip());
+    public void editFact(FactId factId, String text) {
+        store.facts().edit(factId, text.strip());
     }
 
     @Override
-    public void deleteFact(String factId) {
-        store.facts().delete(factId(factId));
+    public void deleteFact(FactId factId) {
+        store.facts().delete(factId);
     }
 
     @Override
-    public int forgetConversation(String conversationId) {
-        ConversationId id = ConversationId.parse(conversationId)
-                .orElseThrow(() -> new IllegalArgumentException("No conversation with id " + conversationId));
-        return store.forgetConversation(id).factsDeleted();
+    public int forgetConversation(ConversationId conversationId) {
+        return store.forgetConversation(conversationId).factsDeleted();
     }
 
     @Override
     public String description() {
         return "MemForest, saved in " + store.file();
-    }
-
-    private static FactId factId(String id) {
-        return FactId.parse(id).orElseThrow(() -> new IllegalArgumentException("No memory with id " + id));
     }
 
     private MemoryNode node(ForestView.Branch b) {
@@ -118,14 +112,14 @@ public final class ForestMemoryService implements MemoryService {
     }
 
     private MemoryFact fact(Fact f) {
-        String conversation = store.facts().sources(new FactId(f.id())).stream().findFirst()
-                .map(s -> s.conversationId().format()).orElse("");
-        return new MemoryFact(new FactId(f.id()).format(), f.text(), f.role().name().toLowerCase(Locale.ROOT), f.ts(),
+        Optional<ConversationId> conversation = store.facts().sources(new FactId(f.id())).stream().findFirst()
+                .map(FactSource::conversationId);
+        return new MemoryFact(new FactId(f.id()), f.text(), f.role().name().toLowerCase(Locale.ROOT), f.ts(),
                 conversation, f.entities());
     }
 
     private MemoryFact recalled(RecalledFact r) {
         return store.facts().get(new FactId(r.factId())).map(this::fact)
-                .orElse(new MemoryFact(Long.toString(r.factId()), r.text(), "detail", r.ts(), "", List.of()));
+                .orElse(new MemoryFact(new FactId(r.factId()), r.text(), "detail", r.ts(), Optional.empty(), List.of()));
     }
 }

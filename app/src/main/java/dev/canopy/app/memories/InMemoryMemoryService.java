@@ -3,6 +3,8 @@ package dev.canopy.app.memories;
 import dev.canopy.memory.forest.TreeKind;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.chat.StoredMessage;
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.fact.FactId;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -26,14 +29,15 @@ public final class InMemoryMemoryService implements MemoryService {
     private static final Pattern SENTENCE = Pattern.compile("(?<=[.!?])\\s+|\\n+");
     private static final Pattern FIRST_PERSON = Pattern.compile("^(i|i'm|i am|my|we|we're|our)\\b.*", Pattern.CASE_INSENSITIVE);
 
-    private record Cell(String id, String conversationId, String title, Instant time, List<StoredMessage> messages,
+    private record Cell(String id, ConversationId conversationId, String title, Instant time, List<StoredMessage> messages,
                         List<MemoryFact> facts) {}
 
     private final List<Cell> cells = new ArrayList<>();
+    private long lastFact; // fact ids count up from 1, as the database's row ids do
 
     @Override
     public synchronized List<MemoryTree> forest() {
-        Map<String, List<Cell>> byConversation = new LinkedHashMap<>();
+        Map<ConversationId, List<Cell>> byConversation = new LinkedHashMap<>();
         for (Cell c : cells) byConversation.computeIfAbsent(c.conversationId, k -> new ArrayList<>()).add(c);
         List<MemoryTree> trees = new ArrayList<>();
         List<MemoryFact> all = timeline();
@@ -60,7 +64,7 @@ public final class InMemoryMemoryService implements MemoryService {
     }
 
     @Override
-    public synchronized List<SourceMessage> sources(String factId) {
+    public synchronized List<SourceMessage> sources(FactId factId) {
         for (Cell c : cells) {
             if (c.facts.stream().anyMatch(f -> f.id().equals(factId))) {
                 return c.messages.stream().map(m -> new SourceMessage(c.conversationId, c.title,
@@ -83,7 +87,7 @@ public final class InMemoryMemoryService implements MemoryService {
     }
 
     @Override
-    public synchronized void remember(String conversationId, String conversationTitle, List<StoredMessage> exchange) {
+    public synchronized void remember(ConversationId conversationId, String conversationTitle, List<StoredMessage> exchange) {
         if (exchange.isEmpty()) return;
         Instant time = exchange.getFirst().created();
         List<MemoryFact> facts = new ArrayList<>();
@@ -92,8 +96,8 @@ public final class InMemoryMemoryService implements MemoryService {
             for (String s : SENTENCE.split(m.content().strip())) {
                 String t = s.strip();
                 if (t.length() >= 8 && t.length() <= 300 && FIRST_PERSON.matcher(t).matches() && !t.endsWith("?")) {
-                    facts.add(new MemoryFact(UUID.randomUUID().toString(), thirdPerson(t), "detail", time,
-                            conversationId, List.of("user")));
+                    facts.add(new MemoryFact(new FactId(++lastFact), thirdPerson(t), "detail", time,
+                            Optional.of(conversationId), List.of("user")));
                 }
             }
         }
@@ -101,17 +105,17 @@ public final class InMemoryMemoryService implements MemoryService {
     }
 
     @Override
-    public synchronized void editFact(String factId, String text) {
+    public synchronized void editFact(FactId factId, String text) {
         for (Cell c : cells) c.facts.replaceAll(f -> f.id().equals(factId) ? f.withText(text.strip()) : f);
     }
 
     @Override
-    public synchronized void deleteFact(String factId) {
+    public synchronized void deleteFact(FactId factId) {
         for (Cell c : cells) c.facts.removeIf(f -> f.id().equals(factId));
     }
 
     @Override
-    public synchronized int forgetConversation(String conversationId) {
+    public synchronized int forgetConversation(ConversationId conversationId) {
         int n = cells.stream().filter(c -> c.conversationId.equals(conversationId)).mapToInt(c -> c.facts.size()).sum();
         cells.removeIf(c -> c.conversationId.equals(conversationId));
         return n;
@@ -123,8 +127,8 @@ public final class InMemoryMemoryService implements MemoryService {
     }
 
     /** Adds a fact directly (demo data and tests). */
-    public synchronized MemoryFact add(String conversationId, String title, String text, Instant time) {
-        MemoryFact f = new MemoryFact(UUID.randomUUID().toString(), text, "detail", time, conversationId, List.of("user"));
+    public synchronized MemoryFact add(ConversationId conversationId, String title, String text, Instant time) {
+        MemoryFact f = new MemoryFact(new FactId(++lastFact), text, "detail", time, Optional.of(conversationId), List.of("user"));
         cells.add(new Cell(UUID.randomUUID().toString(), conversationId, title, time, List.of(), new ArrayList<>(List.of(f))));
         return f;
     }

@@ -1,5 +1,6 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.conversation.ConversationId;
 import java.time.Instant;
 
 /**
@@ -11,4 +12,4 @@ import java.time.Instant;
  * @param text              the message
  * @param time              when it was sent
  */
-public record SourceMessage(String conversationId, String conversationTitle, String role, String text, Instant time) {}
+public record SourceMessage(ConversationId conversationId, String conversationTitle, String role, String text, Instant time) {}

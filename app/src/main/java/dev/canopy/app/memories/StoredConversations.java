@@ -4,6 +4,7 @@ import java.util.stream.Collectors;
 import java.util.Set;
 import dev.canopy.memory.conversation.MessageId;
 import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.conversation.ConversationRow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.app.chat.AnswerDraft;
@@ -51,8 +52,8 @@ public final class StoredConversations implements ConversationRepository {
     }
 
     @Override
-    public Optional<Conversation> find(String id) {
-        return key(id).flatMap(k -> store.conversations().get(k)).map(StoredConversations::conversation);
+    public Optional<Conversation> find(ConversationId id) {
+        return store.conversations().get(id).map(StoredConversations::conversation);
     }
 
     @Override
@@ -62,35 +63,33 @@ public final class StoredConversations implements ConversationRepository {
 
     @Override
     public void save(Conversation c) {
-        ConversationId id = require(c.id());
+        ConversationId id = c.id();
         var stored = store.conversations().get(id).orElseThrow(() -> gone());
         if (!stored.title().equals(c.title())) store.conversations().rename(id, c.title());
         store.conversations().updateSettings(id, stored.model(), json(new Extras(c.pinned(), c.systemPrompt(), c.preset())));
     }
 
     @Override
-    public void delete(String id) {
-        key(id).ifPresent(store::forgetConversation);
+    public void delete(ConversationId id) {
+        store.forgetConversation(id);
     }
 
     @Override
-    public List<StoredMessage> messages(String conversationId) {
-        return key(conversationId).map(k -> store.conversations().messages(k).stream()
+    public List<StoredMessage> messages(ConversationId conversationId) {
+        return store.conversations().messages(conversationId).stream()
                 .filter(m -> m.role() != Role.SYSTEM)
                 .filter(m -> m.status() != MessageStatus.FAILED || !m.content().isBlank())
-                .map(StoredConversations::message).toList()).orElse(List.of());
+                .map(StoredConversations::message).toList();
     }
 
     @Override
-    public StoredMessage append(String conversationId, Role role, String content, Optional<ReplyStats> stats) {
-        ConversationId id = require(conversationId);
+    public StoredMessage append(ConversationId id, Role role, String content, Optional<ReplyStats> stats) {
         NewMessage m = new NewMessage(role, null, content, null, stats.map(StoredConversations::json).orElse(null), null, null);
         return message(store.conversations().add(id, m));
     }
 
     @Override
-    public AnswerDraft startAnswer(String conversationId) {
-        ConversationId id = require(conversationId);
+    public AnswerDraft startAnswer(ConversationId id) {
         MessageWriter writer = store.conversations().startMessage(id, NewMessage.assistant(null, null));
         return new AnswerDraft() {
             private boolean wrote;
@@ -115,15 +114,14 @@ public final class StoredConversations implements ConversationRepository {
     }
 
     @Override
-    public void deleteFrom(String conversationId, String messageId) {
-        store.conversations().deleteFrom(require(conversationId),
-                MessageId.parse(messageId).orElseThrow(StoredConversations::gone));
+    public void deleteFrom(ConversationId conversationId, MessageId messageId) {
+        store.conversations().deleteFrom(conversationId, messageId);
     }
 
     @Override
     public List<Conversation> search(String query) {
         if (query.isBlank()) return list();
-        Set<String> hits = store.conversations().search(query, 200).stream().map(h -> h.conversationId().format())
+        Set<ConversationId> hits = store.conversations().search(query, 200).stream().map(h -> h.conversationId())
                 .collect(Collectors.toSet());
         String q = query.strip().toLowerCase(java.util.Locale.ROOT);
         return list().stream().filter(c -> c.title().toLowerCase(java.util.Locale.ROOT).contains(q)
@@ -135,9 +133,9 @@ public final class StoredConversations implements ConversationRepository {
         return "Saved in " + store.file();
     }
 
-    private static Conversation conversation(dev.canopy.memory.conversation.Conversation c) {
+    private static Conversation conversation(ConversationRow c) {
         Extras x = extras(c.settings());
-        return new Conversation(c.id().format(), c.title(), x.pinned(), c.createdAt(), c.updatedAt(),
+        return new Conversation(c.id(), c.title(), x.pinned(), c.createdAt(), c.updatedAt(),
                 x.systemPrompt(), x.preset());
     }
 
@@ -145,7 +143,7 @@ public final class StoredConversations implements ConversationRepository {
         Optional<ReplyStats> stats = m.role() == Role.ASSISTANT && m.settings() != null
                 ? read(m.settings(), ReplyStats.class) : Optional.empty();
         MessageStatus status = m.status() == MessageStatus.INTERRUPTED ? MessageStatus.INTERRUPTED : MessageStatus.COMPLETE;
-        return new StoredMessage(m.id().format(), m.conversationId().format(), m.role(), m.content(),
+        return new StoredMessage(m.id(), m.conversationId(), m.role(), m.content(),
                 m.createdAt(), stats, status);
     }
 
@@ -168,14 +166,6 @@ public final class StoredConversations implements ConversationRepository {
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
-    }
-
-    private static Optional<ConversationId> key(String id) {
-        return ConversationId.parse(id);
-    }
-
-    private static ConversationId require(String id) {
-        return key(id).orElseThrow(StoredConversations::gone);
     }
 
     private static UserFacingException gone() {

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.settings.AppSettings;
@@ -34,7 +35,7 @@ class ChatKvTiersTest {
     @Test
     void aConversationsKvIsSavedInTheChosenFolderAndContinuesAfterARestart() throws Exception {
         Path kvFolder = home.resolve("my-kv");
-        String id;
+        ConversationId id;
         ChatReply first;
         try (DesktopServices app = DesktopServices.open(home)) {
             save(app.settings(), AttentionMode.DENSE, kvFolder.toString());
@@ -46,8 +47,8 @@ class ChatKvTiersTest {
             assertThat(first.message()).isPresent();
         }
         assertThat(kvFiles(kvFolder)).as("closing the app saved the conversation's KV pages and manifest")
-                .anySatisfy(f -> assertThat(f).startsWith(id).endsWith(".kvpages"))
-                .anySatisfy(f -> assertThat(f).startsWith(id).endsWith(".kvmanifest"));
+                .anySatisfy(f -> assertThat(f).startsWith(id.format()).endsWith(".kvpages"))
+                .anySatisfy(f -> assertThat(f).startsWith(id.format()).endsWith(".kvmanifest"));
 
         try (DesktopServices app = DesktopServices.open(home)) {
             assertThat(app.conversations().messages(id)).hasSize(2);
@@ -71,7 +72,7 @@ class ChatKvTiersTest {
     @Test
     void movingToAnotherConversationSavesTheFirstOnesKv() throws Exception {
         Path kvFolder = home.resolve("kv");
-        String a, b;
+        ConversationId a, b;
         try (DesktopServices app = DesktopServices.open(home)) {
             save(app.settings(), AttentionMode.DENSE, "");
             assertThat(app.settings().paths().kvDir()).as("the default KV folder").isEqualTo(kvFolder);
@@ -90,7 +91,7 @@ class ChatKvTiersTest {
     @Test
     void dhsaWithKvTiersKeepsTheKvOnDiskToo() throws Exception {
         Path kvFolder = home.resolve("kv-dhsa");
-        String id;
+        ConversationId id;
         try (DesktopServices app = DesktopServices.open(home)) {
             save(app.settings(), AttentionMode.DHSA, kvFolder.toString());
             id = app.conversations().create("t").id();
@@ -109,7 +110,7 @@ class ChatKvTiersTest {
         Path notAFolder = Files.writeString(home.resolve("kv-file"), "not a folder");
         try (DesktopServices app = DesktopServices.open(home)) {
             save(app.settings(), AttentionMode.DENSE, notAFolder.toString());
-            String id = app.conversations().create("t").id();
+            var id = app.conversations().create("t").id();
             app.chat().addUserMessage(id, "Hello there");
             Recorder rec = new Recorder();
             ChatReply r = answerBriefly(app.chat(), id, rec);
@@ -125,7 +126,7 @@ class ChatKvTiersTest {
         try (DesktopServices app = DesktopServices.open(home)) {
             app.settings().save(app.settings().settings().withActiveModel(model.toString()).withMemoryEnabled(false));
             assertThat(app.settings().paths().kvDir()).isEqualTo(home.resolve("kv"));
-            String id = app.conversations().create("t").id();
+            var id = app.conversations().create("t").id();
             app.chat().addUserMessage(id, "Hello there");
             assertThat(answerBriefly(app.chat(), id, new Recorder()).notice()).isEmpty();
         }
@@ -140,7 +141,7 @@ class ChatKvTiersTest {
     }
 
     /** A random-weight model rambles; stopping after a few tokens is what a user would do. */
-    private static ChatReply answerBriefly(ChatService chat, String id, Recorder rec) {
+    private static ChatReply answerBriefly(ChatService chat, ConversationId id, Recorder rec) {
         CancellationToken stop = new CancellationToken();
         rec.stop = stop;
         return chat.reply(id, rec, stop);

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.memories.InMemoryMemoryService;
 import dev.canopy.app.memories.MemoryFact;
@@ -120,7 +121,7 @@ class ChatServiceTest {
 
     @Test
     void recalledMemoriesGoIntoThePromptAndAreReported() {
-        memory.add("old", "Old chat", "The user's cat is called Miso.", Instant.parse("2026-01-02T00:00:00Z"));
+        memory.add(new ConversationId(99), "Old chat", "The user's cat is called Miso.", Instant.parse("2026-01-02T00:00:00Z"));
         Conversation c = repo.create("t");
         chat.addUserMessage(c.id(), "What is my cat called?");
         List<MemoryFact> seen = new ArrayList<>();

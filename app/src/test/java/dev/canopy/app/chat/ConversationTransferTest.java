@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.errors.UserFacingException;
@@ -24,7 +25,7 @@ class ConversationTransferTest {
     DesktopServices app;
     ConversationRepository repo;
     ConversationTransfer transfer;
-    String id;
+    ConversationId id;
 
     @BeforeEach
     void setUp() {

@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.natives.gguf.TinyModelSpec;
 import dev.canopy.natives.gguf.TinyModels;
@@ -25,7 +26,7 @@ class ModelRuntimeTest {
         Path file = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny.gguf"));
         try (ModelRuntime runtime = new ModelRuntime()) {
             runtime.load(file, EngineOptions.defaults().withThreads(1).withContext(256));
-            ModelRuntime.Lease lease = runtime.lease("c1", Optional.empty());
+            ModelRuntime.Lease lease = runtime.lease(new ConversationId(1), Optional.empty());
             CompletableFuture<Void> unload = CompletableFuture.runAsync(runtime::unload);
             assertThatThrownBy(() -> unload.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
             // the leased model still works while the unload waits
@@ -44,7 +45,7 @@ class ModelRuntimeTest {
             assertThat(runtime.backgroundLease()).as("no model: nothing to lease").isEmpty();
             runtime.load(file, EngineOptions.defaults().withThreads(1).withContext(256));
             ModelRuntime.BackgroundLease background = runtime.backgroundLease().orElseThrow();
-            CompletableFuture<ModelRuntime.Lease> answer = CompletableFuture.supplyAsync(() -> runtime.lease("c1", Optional.empty()));
+            CompletableFuture<ModelRuntime.Lease> answer = CompletableFuture.supplyAsync(() -> runtime.lease(new ConversationId(1), Optional.empty()));
             awaitCancelled(background);
             assertThat(answer).as("the answer waits only for the background work to stop").isNotDone();
             background.close();

@@ -1,5 +1,6 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.app.chat.ChatListener;
 import dev.canopy.app.chat.ChatReply;
 import dev.canopy.app.chat.ChatService;
@@ -70,7 +71,7 @@ class BackgroundExtractionTest {
     void finishedCellsAreExtractedByTheLoadedModel() throws Exception {
         open(2, 24);
         chat.preload();
-        String id = exchanges(2);
+        var id = exchanges(2);
         memory.remember(id, "Trip", List.of());
 
         assertThat(extraction.awaitIdle(120)).isTrue();
@@ -89,7 +90,7 @@ class BackgroundExtractionTest {
     @Test
     void withoutAModelTheTurnsBecomeTheLeavesAsBefore() throws Exception {
         open(2, 24);
-        String id = exchanges(2);
+        var id = exchanges(2);
         memory.remember(id, "Trip", List.of());
 
         assertThat(extraction.awaitIdle(60)).isTrue();
@@ -102,7 +103,7 @@ class BackgroundExtractionTest {
     void anAnswerDoesNotWaitForTheExtraction() throws Exception {
         open(2, 8); // two cells per batch: the extraction takes a few batches
         chat.preload();
-        String id = exchanges(4);
+        var id = exchanges(4);
         memory.remember(id, "Trip", List.of());
         for (int i = 0; i < 6_000 && !extraction.running(); i++) Thread.sleep(5);
         assertThat(extraction.running()).as("the extraction has the model").isTrue();
@@ -132,8 +133,8 @@ class BackgroundExtractionTest {
     }
 
     /** A conversation of {@code n} finished exchanges (cells), written as the chat writes them. */
-    private String exchanges(int n) {
-        String id = conversations.create("Trip").id();
+    private ConversationId exchanges(int n) {
+        var id = conversations.create("Trip").id();
         for (int i = 0; i < n; i++) {
             conversations.append(id, Role.USER, "Day " + i + ": I rode the old tram " + i + " in Lisbon with Ana.",
                     Optional.empty());

@@ -1,5 +1,6 @@
 package dev.canopy.app.memories;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.app.chat.AnswerDraft;
 import dev.canopy.app.chat.ChatListener;
 import dev.canopy.app.chat.ChatService;
@@ -38,7 +39,7 @@ class StoredMemoryTest {
 
     @Test
     void conversationsSurviveReopeningWithTheirSettingsAndStatistics() {
-        String id;
+        ConversationId id;
         try (MemoryStore store = open()) {
             var repo = new StoredConversations(store);
             Conversation c = repo.create("Trip");
@@ -65,7 +66,7 @@ class StoredMemoryTest {
 
     @Test
     void anAnswerCutByACrashKeepsItsTextMarkedInterrupted() {
-        String id;
+        ConversationId id;
         try (MemoryStore store = open()) {
             var repo = new StoredConversations(store);
             id = repo.create("t").id();
@@ -87,7 +88,7 @@ class StoredMemoryTest {
     void anAnswerCancelledBeforeItsFirstTokenLeavesNoEmptyMessageAndRegenerateCutsTheTail() {
         try (MemoryStore store = open()) {
             var repo = new StoredConversations(store);
-            String id = repo.create("t").id();
+            var id = repo.create("t").id();
             StoredMessage q = repo.append(id, Role.USER, "First", Optional.empty());
             repo.startAnswer(id).abandon();
             assertThat(repo.messages(id)).hasSize(1);
@@ -110,10 +111,10 @@ class StoredMemoryTest {
         try (MemoryStore store = open()) {
             var repo = new StoredConversations(store);
             var memory = new ForestMemoryService(store);
-            String keep = repo.create("Pets").id();
+            var keep = repo.create("Pets").id();
             repo.append(keep, Role.USER, "My cat Miso loves sardines.", Optional.empty());
             repo.append(keep, Role.ASSISTANT, "Miso has good taste.", Optional.empty());
-            String gone = repo.create("Work").id();
+            var gone = repo.create("Work").id();
             repo.append(gone, Role.USER, "I work at the harbour office in Brest.", Optional.empty());
             repo.append(gone, Role.ASSISTANT, "Brest is windy.", Optional.empty());
             memory.remember(gone, "Work", List.of());
@@ -133,7 +134,7 @@ class StoredMemoryTest {
             assertThat(forgotten).isPositive();
             assertThat(repo.find(gone)).isEmpty();
             assertThat(memory.recall("harbour office Brest", 5)).noneMatch(f -> f.text().contains("harbour"));
-            assertThat(memory.timeline()).noneMatch(f -> f.conversationId().equals(gone));
+            assertThat(memory.timeline()).noneMatch(f -> f.conversationId().equals(Optional.of(gone)));
             assertThat(allFacts(memory.forest())).noneMatch(f -> f.text().contains("harbour"));
 
             memory.deleteFact(cat.id());
@@ -145,7 +146,7 @@ class StoredMemoryTest {
     void aChatAnsweredByARealModelIsThereAfterARestart() throws Exception {
         Path model = TinyModels.write(TinyModelSpec.tiny("qwen2"), dir.resolve("tiny.gguf"));
         Path home = dir.resolve("home");
-        String id;
+        ConversationId id;
         try (DesktopServices app = DesktopServices.open(home)) {
             assertThat(app.storageProblem()).isEmpty();
             app.settings().save(app.settings().settings().withActiveModel(model.toString()));

@@ -2,11 +2,13 @@ package dev.canopy.app.settings;
 
 import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.sparse.AttentionMode;
+import dev.canopy.memory.conversation.ConversationId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,15 +31,29 @@ class SettingsStoreTest {
         s.onChange(seen::set);
         AppSettings changed = s.settings().withTheme(Theme.DARK).withActiveModel("/m/a.gguf").withMemoryEnabled(false);
         s.save(changed);
-        s.saveUiState(UiState.defaults().withBounds(10, 20, 900, 700, true).withLastConversation("c1").withSection("MODELS"));
+        s.saveUiState(UiState.defaults().withBounds(10, 20, 900, 700, true).withLastConversation(new ConversationId(12)).withSection("MODELS"));
         assertThat(seen.get()).isEqualTo(changed);
 
         SettingsStore again = new SettingsStore(home);
         assertThat(again.settings()).isEqualTo(changed);
-        assertThat(again.uiState().lastConversationId()).isEqualTo("c1");
+        assertThat(again.uiState().lastConversation()).contains(new ConversationId(12));
         assertThat(again.uiState().width()).isEqualTo(900);
         assertThat(again.uiState().maximized()).isTrue();
         assertThat(again.uiState().section()).isEqualTo("MODELS");
+    }
+
+    @Test
+    void theLastConversationIsKeptAsItsTextFormAndAnythingElseReadsAsNone() throws Exception {
+        SettingsStore s = new SettingsStore(home);
+        s.saveUiState(UiState.defaults().withLastConversation(new ConversationId(12)));
+        assertThat(Files.readString(home.resolve("ui-state.json"))).contains("\"lastConversationId\" : \"12\"");
+
+        Files.writeString(home.resolve("ui-state.json"), "{\"section\":\"MODELS\",\"lastConversationId\":\"\"}");
+        assertThat(new SettingsStore(home).uiState().lastConversation()).as("an older file's empty id").isEmpty();
+        Files.writeString(home.resolve("ui-state.json"), "{\"lastConversationId\":\"7f3c-uuid\"}");
+        assertThat(new SettingsStore(home).uiState().lastConversation()).as("an id from before ids were typed").isEmpty();
+        Files.writeString(home.resolve("ui-state.json"), "{\"lastConversationId\":\"7\"}");
+        assertThat(new SettingsStore(home).uiState().lastConversation()).contains(new ConversationId(7));
     }
 
     @Test

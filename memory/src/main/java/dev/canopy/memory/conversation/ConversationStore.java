@@ -30,7 +30,7 @@ public final class ConversationStore {
         this.clock = clock;
     }
 
-    public Conversation create(String title, String model, String settings) {
+    public ConversationRow create(String title, String model, String settings) {
         Instant now = clock.instant();
         long id = db.write("creating a conversation", s -> s.insert(
                 "INSERT INTO conversations(title, model, settings, created_at, updated_at) VALUES (?,?,?,?,?)",
@@ -38,13 +38,13 @@ public final class ConversationStore {
         return get(new ConversationId(id)).orElseThrow();
     }
 
-    public Optional<Conversation> get(ConversationId id) {
+    public Optional<ConversationRow> get(ConversationId id) {
         return db.read("reading a conversation", s -> s.one(
                 "SELECT * FROM conversations WHERE id = ?", ConversationStore::conversation, id));
     }
 
     /** All conversations, most recently updated first. */
-    public List<Conversation> list() {
+    public List<ConversationRow> list() {
         return db.read("listing conversations", s -> s.list(
                 "SELECT * FROM conversations ORDER BY updated_at DESC, id DESC", ConversationStore::conversation));
     }
@@ -179,8 +179,8 @@ public final class ConversationStore {
         return new MemoryStoreException(MemoryStoreException.Kind.NOT_FOUND, "No conversation with id " + id);
     }
 
-    static Conversation conversation(ResultSet rs) throws SQLException {
-        return new Conversation(new ConversationId(rs.getLong("id")), rs.getString("title"), rs.getString("model"),
+    static ConversationRow conversation(ResultSet rs) throws SQLException {
+        return new ConversationRow(new ConversationId(rs.getLong("id")), rs.getString("title"), rs.getString("model"),
                 rs.getString("settings"), rs.getInt("memory_enabled") != 0,
                 Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
     }

@@ -25,7 +25,7 @@ class ConversationStoreTest {
     void messagesAreStoredInOrderWithModelSettingsAndTimings() {
         try (Database db = Database.open(dir.resolve("c.db"))) {
             ConversationStore store = new ConversationStore(db, clock);
-            Conversation c = store.create("Trip", "qwen3-0.6b", "{\"temperature\":0.7}");
+            ConversationRow c = store.create("Trip", "qwen3-0.6b", "{\"temperature\":0.7}");
             store.add(c.id(), NewMessage.user("Where should I go in May?"));
             now.set(now.get().plusSeconds(1));
             MessageWriter w = store.startMessage(c.id(), NewMessage.assistant("qwen3-0.6b", "{\"temperature\":0.7}"));
@@ -131,7 +131,7 @@ class ConversationStoreTest {
             store.setMemoryEnabled(c, false);
             assertThat(store.get(c).orElseThrow().memoryEnabled()).isFalse();
             store.rename(c, "renamed");
-            assertThat(store.list()).extracting(Conversation::title).containsExactly("renamed");
+            assertThat(store.list()).extracting(ConversationRow::title).containsExactly("renamed");
             assertThatThrownBy(() -> store.add(new ConversationId(999), NewMessage.user("hi")))
                     .isInstanceOfSatisfying(MemoryStoreException.class,
                             e -> assertThat(e.kind()).isEqualTo(MemoryStoreException.Kind.NOT_FOUND));

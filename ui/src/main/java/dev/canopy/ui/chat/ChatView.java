@@ -1,5 +1,6 @@
 package dev.canopy.ui.chat;
 
+import dev.canopy.memory.fact.FactId;
 import atlantafx.base.theme.Styles;
 import dev.canopy.app.chat.Conversation;
 import dev.canopy.app.chat.ConversationFormat;
@@ -60,7 +61,7 @@ public final class ChatView extends SplitPane {
     private final ScrollPane scroll = new ScrollPane(messageBox);
     private final TextArea input = new TextArea();
     private final Label hint = new Label();
-    private Consumer<String> openMemory = id -> {};
+    private Consumer<FactId> openMemory = id -> {};
 
     public ChatView(ChatViewModel vm, ModelBarViewModel modelBar) {
         this.vm = vm;
@@ -77,7 +78,7 @@ public final class ChatView extends SplitPane {
     public void focusInput() { input.requestFocus(); }
 
     /** What clicking a memory under an answer does: shows that fact in the Memory view. */
-    public void setOnOpenMemory(Consumer<String> open) { this.openMemory = open; }
+    public void setOnOpenMemory(Consumer<FactId> open) { this.openMemory = open; }
 
     private VBox sidebar() {
         TextField search = Ui.searchField("Search (Ctrl+F)");
@@ -316,7 +317,7 @@ public final class ChatView extends SplitPane {
                 l.getStyleClass().add("memory-link");
                 l.setWrapText(true);
                 l.setDisable(r.id().isEmpty());
-                l.setOnAction(e -> openMemory.accept(r.id()));
+                l.setOnAction(e -> r.id().ifPresent(openMemory));
                 return (Node) l;
             }).toList());
         };

@@ -1,5 +1,6 @@
 package dev.canopy.ui.chat;
 
+import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.app.chat.AttachedDocument;
 import dev.canopy.app.chat.Attachments;
 import dev.canopy.app.chat.ChatListener;
@@ -43,7 +44,7 @@ import java.util.function.Consumer;
 public final class ChatViewModel {
     private final ChatService chat;       // app service
     private final UiThreads threads;
-    private final Consumer<String> rememberLastConversation;
+    private final Consumer<ConversationId> rememberLastConversation;
 
     private final ObservableList<Conversation> conversations = FXCollections.observableArrayList();
     private final ObservableList<MessageItem> messages = FXCollections.observableArrayList();
@@ -63,7 +64,7 @@ public final class ChatViewModel {
     private Notices notices = new Notices();
     private volatile CancellationToken running;
 
-    public ChatViewModel(ChatService chat, UiThreads threads, Consumer<String> rememberLastConversation) {
+    public ChatViewModel(ChatService chat, UiThreads threads, Consumer<ConversationId> rememberLastConversation) {
         this.chat = chat;
         this.threads = threads;
         this.rememberLastConversation = rememberLastConversation;
@@ -90,7 +91,7 @@ public final class ChatViewModel {
     public void branchFrom(MessageItem m) {
         if (busy.get() || current.get() == null || m.id().isEmpty()) return;
         try {
-            Conversation b = transfer.branch(current.get().id(), m.id());
+            Conversation b = transfer.branch(current.get().id(), m.id().get());
             refreshList();
             open(b);
             status.set("Branched into \"" + b.title() + "\". The original conversation is unchanged.");
@@ -163,10 +164,10 @@ public final class ChatViewModel {
         if (!busy.get()) updateContextMeter();
     }
 
-    /** Loads the list and opens {@code lastConversationId} (or the newest) as at start-up. */
-    public void start(String lastConversationId) {
+    /** Loads the list and opens {@code lastConversation} (or the newest) as at start-up. */
+    public void start(Optional<ConversationId> lastConversation) {
         refreshList();
-        Optional<Conversation> last = conversations.stream().filter(c -> c.id().equals(lastConversationId)).findFirst();
+        Optional<Conversation> last = conversations.stream().filter(c -> lastConversation.equals(Optional.of(c.id()))).findFirst();
         if (last.isPresent()) open(last.get());
         else if (!conversations.isEmpty()) open(conversations.getFirst());
     }
@@ -229,10 +230,10 @@ public final class ChatViewModel {
         }
         if (current.get() == null) newConversation();
         error.set("");
-        String id = current.get().id();
+        ConversationId id = current.get().id();
         StoredMessage user = chat.addUserMessage(id, text);
         draft.set("");
-        messages.add(new MessageItem(user.id(), Role.USER, user.content(), ""));
+        messages.add(new MessageItem(Optional.of(user.id()), Role.USER, user.content(), ""));
         answer(id);
     }
 
@@ -251,7 +252,7 @@ public final class ChatViewModel {
         if (t.isEmpty()) { error.set("A message cannot be empty. Type something or keep the old text."); return; }
         error.set("");
         try {
-            chat.editMessage(current.get().id(), m.id(), Attachments.withQuestion(m.content(), t));   // keeps a document
+            chat.editMessage(current.get().id(), m.id().get(), Attachments.withQuestion(m.content(), t));   // keeps a document
         } catch (RuntimeException e) {
             error.set(UserMessages.describe("message", e).text());
             return;
@@ -266,11 +267,11 @@ public final class ChatViewModel {
         if (t != null) t.cancel();
     }
 
-    private void answer(String conversationId) {
+    private void answer(ConversationId conversationId) {
         CancellationToken cancel = new CancellationToken();
         running = cancel;
         busy.set(true);
-        MessageItem answer = new MessageItem("", Role.ASSISTANT, "", "");
+        MessageItem answer = new MessageItem(Optional.empty(), Role.ASSISTANT, "", "");
         messages.add(answer);
         threads.inBackground(() -> {
             try {
@@ -298,7 +299,7 @@ public final class ChatViewModel {
             @Override public void onNotice(String text) { threads.onUi(() -> status.set(text)); }
 
             @Override public void onMemories(List<MemoryFact> facts) {
-                List<MemoryRef> used = facts.stream().map(f -> new MemoryRef(f.id(), f.text())).toList();
+                List<MemoryRef> used = facts.stream().map(f -> new MemoryRef(Optional.of(f.id()), f.text())).toList();
                 threads.onUi(() -> answer.setMemories(used));
             }
 
@@ -367,7 +368,7 @@ public final class ChatViewModel {
     }
 
     private static MessageItem item(StoredMessage m) {
-        MessageItem i = new MessageItem(m.id(), m.role(), ChatTexts.shown(m), m.stats().map(ChatTexts::footer).orElse(""));
+        MessageItem i = new MessageItem(Optional.of(m.id()), m.role(), ChatTexts.shown(m), m.stats().map(ChatTexts::footer).orElse(""));
         m.stats().ifPresent(s -> i.setMemories(MemoryRef.of(s)));
         return i;
     }

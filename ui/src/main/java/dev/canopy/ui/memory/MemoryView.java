@@ -76,7 +76,7 @@ public final class MemoryView extends VBox {
             d.showAndWait().ifPresent(t -> vm.edit(f, t));
         });
         delete.setOnAction(e -> vm.delete(facts.getSelectionModel().getSelectedItem()));
-        forget.setOnAction(e -> vm.forgetConversation(facts.getSelectionModel().getSelectedItem().conversationId()));
+        forget.setOnAction(e -> facts.getSelectionModel().getSelectedItem().conversationId().ifPresent(vm::forgetConversation));
         Label sources = Ui.muted("");
         sources.setId("fact-sources");
         vm.sources().addListener((ListChangeListener<SourceMessage>) c -> sources.setText(vm.sources().isEmpty() ? ""

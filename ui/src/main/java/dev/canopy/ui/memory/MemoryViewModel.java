@@ -1,5 +1,7 @@
 package dev.canopy.ui.memory;
 
+import dev.canopy.memory.conversation.ConversationId;
+import dev.canopy.memory.fact.FactId;
 import dev.canopy.app.errors.UserMessages;
 import dev.canopy.app.memories.MemoryFact;
 import dev.canopy.app.memories.MemoryService;
@@ -76,7 +78,7 @@ public final class MemoryViewModel {
     public void refresh() {
         String q = filter.get() == null ? "" : filter.get().strip();
         List<MemoryFact> facts = q.isEmpty() ? memory.timeline() : memory.recall(q, 200);
-        String gone = pending == null ? null : pending.fact().id();
+        FactId gone = pending == null ? null : pending.fact().id();
         timeline.setAll(gone == null ? facts : facts.stream().filter(f -> !f.id().equals(gone)).toList());
         forest.setAll(memory.forest());
     }
@@ -90,7 +92,7 @@ public final class MemoryViewModel {
     }
 
     /** Shows the fact {@code factId} (a link from an answer's "Memories used"); says so when it was deleted since. */
-    public void reveal(String factId) {
+    public void reveal(FactId factId) {
         filter.set("");
         refresh();
         timeline.stream().filter(f -> f.id().equals(factId)).findFirst().ifPresentOrElse(f -> {
@@ -161,7 +163,7 @@ public final class MemoryViewModel {
         return "\u201C" + (one.length() > 80 ? one.substring(0, 79) + "…" : one) + "\u201D";
     }
 
-    public void forgetConversation(String conversationId) {
+    public void forgetConversation(ConversationId conversationId) {
         commitPendingDelete();
         try {
             int n = memory.forgetConversation(conversationId);

@@ -4,6 +4,8 @@ import dev.canopy.app.chat.Attachments;
 import dev.canopy.app.desktop.DesktopServices;
 import dev.canopy.app.summarize.Citations;
 import dev.canopy.app.summarize.SourceSpan;
+import dev.canopy.memory.conversation.MessageId;
+import java.util.Optional;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.ui.common.UiThreads;
 import javafx.application.Platform;
@@ -62,8 +64,8 @@ class ChatCitationTest {
         long until = System.nanoTime() + 10_000_000_000L;
         while (vm.attachmentProperty().get() == null && System.nanoTime() < until) Thread.sleep(20);
         String question = Attachments.compose("When does Miso eat?", "guide.md", vm.attachmentProperty().get().text());
-        MessageItem answer = new MessageItem("a1", Role.ASSISTANT, "In the morning [lines 3–4].", "");
-        vm.messages().setAll(new MessageItem("u1", Role.USER, question, ""), answer);
+        MessageItem answer = new MessageItem(Optional.of(new MessageId(11)), Role.ASSISTANT, "In the morning [lines 3–4].", "");
+        vm.messages().setAll(new MessageItem(Optional.of(new MessageId(21)), Role.USER, question, ""), answer);
         SourceSpan span = Citations.find(answer.text()).getFirst().span();
         vm.openCitation(answer, span);
         until = System.nanoTime() + 10_000_000_000L;
@@ -71,8 +73,8 @@ class ChatCitationTest {
         assertThat(vm.passageProperty().get().title()).isEqualTo("Lines 3–4 of guide.md");
         assertThat(vm.passageProperty().get().text()).contains("Morning: wet food.");
 
-        MessageItem unattached = new MessageItem("a2", Role.ASSISTANT, "See [p. 2].", "");
-        vm.messages().setAll(new MessageItem("u2", Role.USER, "What is on page 2?", ""), unattached);
+        MessageItem unattached = new MessageItem(Optional.of(new MessageId(12)), Role.ASSISTANT, "See [p. 2].", "");
+        vm.messages().setAll(new MessageItem(Optional.of(new MessageId(22)), Role.USER, "What is on page 2?", ""), unattached);
         vm.openCitation(unattached, new SourceSpan(2, 2));
         assertThat(vm.statusProperty().get()).isEqualTo("This answer cites a place, but no document was attached before it.");
     }

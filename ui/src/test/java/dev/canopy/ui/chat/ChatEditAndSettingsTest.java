@@ -36,7 +36,7 @@ class ChatEditAndSettingsTest {
         services = DesktopServices.open(home);
         services.settings().save(services.settings().settings().withActiveModel(model.toString()));
         vm = new ChatViewModel(services.chat(), UiThreads.of(Runnable::run), id -> {});
-        vm.start("");
+        vm.start(java.util.Optional.empty());
     }
 
     @AfterEach
@@ -62,7 +62,7 @@ class ChatEditAndSettingsTest {
         ask("And of Spain?", 2);
         assertThat(vm.messages()).hasSize(4);
         MessageItem first = vm.messages().getFirst();
-        String conversation = vm.currentProperty().get().id();
+        var conversation = vm.currentProperty().get().id();
 
         vm.editAndResend(first, "   ");
         assertThat(vm.errorProperty().get()).contains("cannot be empty");

@@ -110,7 +110,7 @@ class ChatPauseTest {
 
     /** Streams {@code n} tokens into a new answer at 1,000 tokens/s; returns the FX thread's longest pause. */
     private long stream(int n) throws Exception {
-        MessageItem answer = new MessageItem("", Role.ASSISTANT, "", "");
+        MessageItem answer = new MessageItem(java.util.Optional.empty(), Role.ASSISTANT, "", "");
         WaitForAsyncUtils.asyncFx(() -> vm.messages().add(answer)).get(30, TimeUnit.SECONDS);
         String[] tokens = tokens(n);
         long worst = longestPause(() -> {

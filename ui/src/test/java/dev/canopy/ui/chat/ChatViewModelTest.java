@@ -26,7 +26,7 @@ class ChatViewModelTest {
     @TempDir Path home;
     DesktopServices services;
     ChatViewModel vm;
-    final AtomicReference<String> lastConversation = new AtomicReference<>("");
+    final AtomicReference<dev.canopy.memory.conversation.ConversationId> lastConversation = new AtomicReference<>();
 
     @BeforeAll
     static void writeModel() throws Exception {
@@ -74,7 +74,7 @@ class ChatViewModelTest {
 
     @Test
     void sendingStreamsTheAnswerAndStopKeepsWhatWasWritten() throws Exception {
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         AtomicInteger updates = stopAfter(5);
         vm.draftProperty().set("Hello, who are you?");
         vm.send();
@@ -97,10 +97,10 @@ class ChatViewModelTest {
     @Test
     void exportThenImportRoundTripsAConversationAndABadFileIsOneSentence() throws Exception {
         var repo = services.conversations();
-        String id = repo.create("Miso's plan").id();
+        var id = repo.create("Miso's plan").id();
         repo.append(id, Role.USER, "A table please", java.util.Optional.empty());
         repo.append(id, Role.ASSISTANT, "| day | food |\n|---|---|\n| Mon | wet |", java.util.Optional.empty());
-        vm.start(id);
+        vm.start(java.util.Optional.of(id));
         java.util.List<String> before = vm.messages().stream().map(m -> m.role() + ":" + m.text()).toList();
         var notices = new dev.canopy.ui.common.Notices();
         vm.setNotices(notices);
@@ -125,16 +125,16 @@ class ChatViewModelTest {
     @Test
     void theMemoriesShownUnderAnAnswerAreTheFactsItsPromptHeld() throws Exception {
         var repo = services.conversations();
-        String pets = repo.create("Pets").id();
+        var pets = repo.create("Pets").id();
         repo.append(pets, Role.USER, "My cat Miso loves sardines.", java.util.Optional.empty());
         repo.append(pets, Role.ASSISTANT, "Noted: Miso loves sardines.", java.util.Optional.empty());
         services.memory().remember(pets, "Pets", java.util.List.of());
         String question = "What does Miso love to eat, sardines?";
-        java.util.List<String> held = services.memory().recall(question, 6).stream()
-                .map(dev.canopy.app.memories.MemoryFact::id).toList();
+        java.util.List<java.util.Optional<dev.canopy.memory.fact.FactId>> held = services.memory().recall(question, 6).stream()
+                .map(f -> java.util.Optional.of(f.id())).toList();
         assertThat(held).as("the memory has facts for this question").isNotEmpty();
 
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         vm.newConversation();
         java.util.List<java.util.List<MemoryRef>> whileWriting = new java.util.ArrayList<>();
         vm.messages().addListener((javafx.collections.ListChangeListener<MessageItem>) c -> {
@@ -155,12 +155,12 @@ class ChatViewModelTest {
         assertThat(answer.memories()).extracting(MemoryRef::id).isEqualTo(held);
         var stats = repo.messages(vm.currentProperty().get().id()).getLast().stats().orElseThrow();
         assertThat(answer.memories()).extracting(MemoryRef::text).isEqualTo(stats.memoriesUsed());
-        assertThat(answer.memories()).extracting(MemoryRef::id).isEqualTo(stats.memoryIds());
+        assertThat(answer.memories()).extracting(r -> r.id().orElseThrow().format()).isEqualTo(stats.memoryIds());
     }
 
     @Test
     void aDroppedDocumentTravelsWithTheNextMessageAndEditingKeepsIt() throws Exception {
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         Path notes = home.resolve("notes.md");
         java.nio.file.Files.writeString(notes, "# Trip\n\nThe ferry to the island leaves at 7:40 from pier 3.\n");
         vm.attach(home.resolve("picture.png"));
@@ -191,7 +191,7 @@ class ChatViewModelTest {
 
     @Test
     void switchingConversationsShowsEachOnesMessagesAndTheyPersist() throws Exception {
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         stopAfter(2);
         vm.draftProperty().set("First topic");
         vm.send();
@@ -216,7 +216,7 @@ class ChatViewModelTest {
         services.close();
         services = DesktopServices.open(home);
         ChatViewModel reopened = new ChatViewModel(services.chat(), UiThreads.of(Runnable::run), id -> {});
-        reopened.start(second.id());
+        reopened.start(java.util.Optional.of(second.id()));
         assertThat(reopened.currentProperty().get().id()).isEqualTo(second.id());
         assertThat(reopened.messages()).extracting(MessageItem::text).first().isEqualTo("Second topic");
 
@@ -228,7 +228,7 @@ class ChatViewModelTest {
     @Test
     void withoutAModelTheAnswerIsAReadableErrorAndTheQuestionIsKept() throws Exception {
         services.settings().save(services.settings().settings().withActiveModel(""));
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         vm.draftProperty().set("Anyone there?");
         vm.send();
         await(() -> !vm.busyProperty().get());
@@ -245,7 +245,7 @@ class ChatViewModelTest {
         services.settings().save(new dev.canopy.app.settings.AppSettings(d.theme(), d.device(), d.gpuLayers(), d.threads(),
                 d.chunkTokens(), d.contextTokens(), d.attention(), d.attentionBudgetTokens(),
                 d.kvGpuMb(), d.kvCpuMb(), d.kvDiskMb(), notAFolder.toString(), true, "", "", false, d.activeModel()));
-        vm.start("");
+        vm.start(java.util.Optional.empty());
         stopAfter(3);
         vm.draftProperty().set("Hello?");
         vm.send();

@@ -24,7 +24,7 @@ class MemoryViewModelTest {
     void aDeletedMemoryComesBackWithUndoAndLeavesTheDatabaseWhenItsTimeIsUp() {
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
-            String pets = repo.create("Pets").id();
+            var pets = repo.create("Pets").id();
             repo.append(pets, Role.USER, "My cat Miso loves sardines.", Optional.empty());
             repo.append(pets, Role.ASSISTANT, "Noted.", Optional.empty());
             app.memory().remember(pets, "Pets", List.of());
@@ -66,10 +66,10 @@ class MemoryViewModelTest {
     void browseEditDeleteForgetAndSwitchOff() {
         try (DesktopServices app = DesktopServices.open(home)) {
             var repo = app.conversations();
-            String pets = repo.create("Pets").id();
+            var pets = repo.create("Pets").id();
             repo.append(pets, Role.USER, "My cat Miso loves sardines.", Optional.empty());
             repo.append(pets, Role.ASSISTANT, "Noted.", Optional.empty());
-            String work = repo.create("Work").id();
+            var work = repo.create("Work").id();
             repo.append(work, Role.USER, "I work at the harbour office in Brest.", Optional.empty());
             repo.append(work, Role.ASSISTANT, "Brest is windy.", Optional.empty());
             app.memory().remember(work, "Work", List.of());

@@ -2,7 +2,7 @@ package dev.canopy.tools.memory.eval;
 
 import dev.canopy.memory.MemoryConfig;
 import dev.canopy.memory.MemoryStore;
-import dev.canopy.memory.conversation.Conversation;
+import dev.canopy.memory.conversation.ConversationRow;
 import dev.canopy.memory.conversation.Message;
 import dev.canopy.memory.conversation.NewMessage;
 import dev.canopy.memory.conversation.Role;
@@ -51,7 +51,7 @@ public final class LocomoEval {
             LocomoConversation conv = LocomoLoader.load(file);
             Path dir = Files.createTempDirectory("canopy-locomo-");
             try (MemoryStore store = MemoryStore.open(dir.resolve("memory.db"), config)) {
-                Conversation c = store.conversations().create(conv.name(), null, null);
+                ConversationRow c = store.conversations().create(conv.name(), null, null);
                 for (LocomoConversation.Session session : conv.sessions()) {
                     int i = 0;
                     for (LocomoConversation.Turn t : session.turns()) {
