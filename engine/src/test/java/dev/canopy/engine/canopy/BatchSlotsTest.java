@@ -116,6 +116,23 @@ class BatchSlotsTest {
         }
     }
 
+    /**
+     * Prompts of very different lengths (about 1.5K tokens next to a few): each sequence reads its own
+     * slot only, the short ones stop early, and the batch still equals one by one token for token (0190).
+     */
+    @Test
+    void passkeyModelBatchOfVeryDifferentLengthsEqualsOneByOne() {
+        assumeTrue(Files.exists(PASSKEY), "passkey model not present");
+        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(2048).withChunk(256);
+        try (InferenceModel m = Engines.load(PASSKEY, options)) {
+            List<GenerationRequest> requests = new ArrayList<>();
+            int[] words = {1400, 8, 600, 48};
+            int[] tokens = {6, 12, 4, 9};
+            for (int i = 0; i < words.length; i++) requests.add(GenerationRequest.greedy(filler(words[i], 10 + i), tokens[i]));
+            assertBatchEqualsOneByOne(m, requests);
+        }
+    }
+
     private static void assertBatchEqualsOneByOne(InferenceModel m, List<GenerationRequest> requests) {
         List<GenerationResult> batch;
         try (GenerationSession s = m.openSession()) {
