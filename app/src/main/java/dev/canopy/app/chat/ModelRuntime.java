@@ -12,7 +12,6 @@ import dev.canopy.natives.rpc.RpcEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -53,8 +52,7 @@ public final class ModelRuntime implements AutoCloseable {
     private boolean unloading;
     private final Set<BackgroundLease> background = new HashSet<>();
     private final List<Consumer<InferenceModel>> unloadListeners = new CopyOnWriteArrayList<>();
-    private final Set<RpcEndpoint> lostWorkers = new LinkedHashSet<>();
-    private List<RpcEndpoint> lostAmong = List.of();  // the workers asked for when they were lost
+    private final LostWorkers lostWorkers = new LostWorkers();
 
     /** The model and the chat session one answer uses; closing it lets unloading proceed. */
     public final class Lease implements AutoCloseable {
@@ -118,14 +116,14 @@ public final class ModelRuntime implements AutoCloseable {
 
     /** Whether {@code file} with {@code options} (less the lost workers) is what is loaded. */
     public synchronized boolean isLoaded(Path f, EngineOptions o) {
-        return model != null && f.equals(file) && withoutLostWorkers(o).equals(options);
+        return model != null && f.equals(file) && lostWorkers.leftOut(o).equals(options);
     }
 
     /** Loads {@code f} unless it is already loaded with the same options; a lost worker is left out. */
     public synchronized InferenceModel load(Path f, EngineOptions o) {
         if (isLoaded(f, o)) return model;
         unload();
-        EngineOptions effective = withoutLostWorkers(o);
+        EngineOptions effective = lostWorkers.leftOut(o);
         model = Engines.load(f, effective);
         file = f;
         options = effective;
@@ -138,31 +136,13 @@ public final class ModelRuntime implements AutoCloseable {
      * without holding a lease.
      */
     public synchronized void workerLost(RpcEndpoint worker) {
-        List<RpcEndpoint> asked = options == null ? List.of() : new java.util.ArrayList<>(options.workers());
-        asked.addAll(lostWorkers);
-        if (lostWorkers.isEmpty()) lostAmong = List.copyOf(asked);
-        lostWorkers.add(worker);
+        lostWorkers.add(worker, options);
         unload();
     }
 
     /** The workers {@code o} asks for that were lost (and are left out of its loads). */
     public synchronized List<RpcEndpoint> lostWorkers(EngineOptions o) {
-        forgetLostWhenOtherWorkers(o);
-        return o.workers().stream().filter(lostWorkers::contains).toList();
-    }
-
-    private EngineOptions withoutLostWorkers(EngineOptions o) {
-        forgetLostWhenOtherWorkers(o);
-        if (lostWorkers.isEmpty()) return o;
-        return o.withWorkers(o.workers().stream().filter(w -> !lostWorkers.contains(w)).toList());
-    }
-
-    /** Another list of workers than the one a worker was lost from: the user changed them, so all are tried again. */
-    private void forgetLostWhenOtherWorkers(EngineOptions o) {
-        if (!lostWorkers.isEmpty() && !new HashSet<>(o.workers()).equals(new HashSet<>(lostAmong))) {
-            lostWorkers.clear();
-            lostAmong = List.of();
-        }
+        return lostWorkers.among(o);
     }
 
     /**
