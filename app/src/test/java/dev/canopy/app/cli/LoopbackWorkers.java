@@ -2,7 +2,6 @@ package dev.canopy.app.cli;
 
 import dev.canopy.natives.rpc.RpcEndpoint;
 import dev.canopy.natives.rpc.RpcProbe;
-import dev.canopy.natives.rpc.RpcWorkerException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,7 +39,7 @@ public final class LoopbackWorkers implements AutoCloseable {
                         .redirectErrorStream(true).redirectOutput(logs.resolve("worker" + i + ".log").toFile()).start());
                 endpoints.add(e);
             }
-            for (RpcEndpoint e : endpoints) awaitHandshake(e);
+            for (RpcEndpoint e : endpoints) RpcProbe.awaitReady(e, Duration.ofSeconds(60));
             return workers;
         } catch (IOException | InterruptedException | RuntimeException e) {
             workers.close();
@@ -65,18 +64,6 @@ public final class LoopbackWorkers implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
     }
 
-    private static void awaitHandshake(RpcEndpoint endpoint) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                RpcProbe.probe(endpoint, Duration.ofSeconds(2));
-                return;
-            } catch (RpcWorkerException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(100);
-            }
-        }
-    }
 
     @Override
     public void close() {

@@ -41,6 +41,22 @@ public final class RpcProbe {
 
     private RpcProbe() {}
 
+    /**
+     * Probes {@code worker} until it answers the handshake (a worker that is still starting), for at
+     * most {@code patience}; then throws the last probe's {@link RpcWorkerException}.
+     */
+    public static WorkerStatus awaitReady(RpcEndpoint worker, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return probe(worker, Duration.ofSeconds(2));
+            } catch (RpcWorkerException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** Handshakes with {@code worker}; throws {@link RpcWorkerException} naming it when it cannot be used. */
     public static WorkerStatus probe(RpcEndpoint worker, Duration timeout) {
         int millis = (int) Math.max(1, timeout.toMillis());

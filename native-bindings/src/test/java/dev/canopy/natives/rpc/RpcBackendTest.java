@@ -43,7 +43,7 @@ class RpcBackendTest {
         Thread server = new Thread(() -> rpc.get().serve(worker, Optional.empty(), 1, cpu), "rpc-server");
         server.setDaemon(true);   // ggml's server has no stop; it ends with the test JVM
         server.start();
-        awaitHandshake(worker);
+        RpcProbe.awaitReady(worker, Duration.ofSeconds(20));
     }
 
     @Test
@@ -90,16 +90,4 @@ class RpcBackendTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
     }
 
-    static void awaitHandshake(RpcEndpoint endpoint) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                RpcProbe.probe(endpoint, Duration.ofSeconds(2));
-                return;
-            } catch (RpcWorkerException e) {
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
-    }
 }
