@@ -45,7 +45,7 @@ public final class KvStore implements AutoCloseable {
     }
 
     /**
-     * A new, empty store; an earlier one of the same conversation id is discarded (manifest first).
+     * A new, empty store; an earlier one of the same key is discarded (manifest first).
      * Throws IllegalStateException when that conversation is open in another store (any process).
      */
     public static KvStore create(KvStoreSpec spec) {
@@ -286,7 +286,7 @@ public final class KvStore implements AutoCloseable {
             if (withLock(() -> pages.complete(tokenCount))) save();
         } catch (RuntimeException e) {
             System.getLogger(KvStore.class.getName()).log(System.Logger.Level.WARNING,
-                    "could not save the KV of conversation " + spec.conversationId() + ": " + e.getMessage());
+                    "could not save the KV " + spec.key() + ": " + e.getMessage());
         } finally {
             release();
         }

@@ -24,7 +24,7 @@ final class KvTestData {
     }
 
     static KvStoreSpec spec(Path dir, String id, KvLayout layout, KvBudgets budgets) {
-        return new KvStoreSpec(dir, id, IDENTITY, layout, budgets, TierDevices.cpuOnly());
+        return new KvStoreSpec(dir, KvKey.named(id), IDENTITY, layout, budgets, TierDevices.cpuOnly());
     }
 
     /** Host budget that holds {@code fraction} of {@code tokens} tokens of KV (but at least one slot per layer). */

@@ -42,7 +42,7 @@ class QuantizedPagesTest {
             }
             assertThat(s.stats().diskBytesWritten()).as("a quarter of the KV in RAM: pages went to disk").isPositive();
         }
-        assertThat(new KvStoreSpec(dir, "q", IDENTITY, layout, budgets, TierDevices.cpuOnly()).manifestFile()).exists();
+        assertThat(new KvStoreSpec(dir, KvKey.named("q"), IDENTITY, layout, budgets, TierDevices.cpuOnly()).manifestFile()).exists();
         try (KvStore s = KvStore.open(spec(dir, "q", layout, budgets), tokenIds(41, 0, 203)).orElseThrow()) {
             assertThat(s.tokenCount()).isEqualTo(203);
             assertThat(s.verifyAll()).isEmpty();

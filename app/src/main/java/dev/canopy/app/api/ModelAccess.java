@@ -3,6 +3,7 @@ package dev.canopy.app.api;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
 import dev.canopy.engine.SequencePool;
+import dev.canopy.kv.KvKey;
 
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -18,7 +19,7 @@ public interface ModelAccess {
      * configured). Called inside {@link #withModel}; the caller closes it, at the latest when
      * {@link #onUnload} tells it the model goes.
      */
-    GenerationSession openSession(String key);
+    GenerationSession openSession(KvKey key);
 
     /**
      * A pool of {@code slots} sequences of {@code model} that decode together (decision 0140), or

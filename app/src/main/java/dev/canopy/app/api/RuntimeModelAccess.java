@@ -1,5 +1,6 @@
 package dev.canopy.app.api;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.app.chat.ChatSession;
 import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
@@ -47,7 +48,7 @@ public final class RuntimeModelAccess implements ModelAccess {
     }
 
     @Override
-    public GenerationSession openSession(String key) {
+    public GenerationSession openSession(KvKey key) {
         ChatSession s = runtime.openOwnSession(key, tiers.get());
         s.notice().ifPresent(n -> LOG.log(Level.WARNING, "API slot " + key + ": " + n));
         return s.session();

@@ -1,5 +1,6 @@
 package dev.canopy.app.api;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.BatchStats;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * The API's answer slots: {@code parallel} sessions, each with its own KV (and, with KV tiers, its
- * own saved KV file {@code api-slot-N}), and a bounded FIFO of requests waiting for one.
+ * own saved KV, {@code KvKey.apiSlot(N)}), and a bounded FIFO of requests waiting for one.
  *
  * <p>A request goes to the free slot whose KV shares the longest prefix with its prompt (ties: the
  * least recently used), so a prompt that extends an earlier one prefills only its new tokens.
@@ -316,7 +317,7 @@ final class Slots implements AutoCloseable {
         if (s.session != null) s.session.close();
         s.session = null;
         s.history = new int[0];
-        s.session = access.openSession("api-slot-" + s.index);
+        s.session = access.openSession(KvKey.apiSlot(s.index));
         s.model = model;
         return s.session;
     }

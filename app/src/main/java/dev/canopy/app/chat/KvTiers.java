@@ -2,6 +2,7 @@ package dev.canopy.app.chat;
 
 import dev.canopy.app.settings.AppSettings;
 import dev.canopy.engine.kv.KvOffload;
+import dev.canopy.kv.KvKey;
 import dev.canopy.memory.conversation.ConversationId;
 
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * and a page file in {@code folder}, and is saved there when the chat moves on, so the conversation
  * continues after a restart without reading its prompt again.
  *
- * @param folder where {@code <conversation>.kvpages} and {@code .kvmanifest} are kept
+ * @param folder where each KV's {@code <key>.kvpages} and {@code .kvmanifest} are kept
  * @param gpuMb  GPU tier budget in MiB (ignored without a GPU)
  * @param ramMb  RAM budget in MiB (page slots and the attention working set)
  * @param diskMb largest page file in MiB
@@ -31,25 +32,24 @@ public record KvTiers(Path folder, long gpuMb, long ramMb, long diskMb) {
                 Math.max(64, settings.kvDiskMb())));
     }
 
-    /** The engine's configuration for {@code conversationId}'s KV. */
-    public KvOffload offload(String conversationId) {
-        KvOffload base = KvOffload.ofMegabytes(folder, fileName(conversationId), gpuMb, ramMb);
-        return new KvOffload(base.directory(), base.conversationId(), base.deviceBytes(), base.hostBytes(),
+    /** The KV a conversation keeps in the tiers. */
+    public static KvKey key(ConversationId conversation) {
+        return KvKey.conversation(conversation.value());
+    }
+
+    /** The engine's configuration for {@code key}'s KV. */
+    public KvOffload offload(KvKey key) {
+        KvOffload base = KvOffload.ofMegabytes(folder, key, gpuMb, ramMb);
+        return new KvOffload(base.directory(), base.key(), base.deviceBytes(), base.hostBytes(),
                 Math.multiplyExact(diskMb, 1L << 20), base.attendTokens(), base.sinkTokens(), base.windowTokens(),
                 base.pageTokens(), base.coldType());
     }
 
     /** Deletes the KV that {@code conversationId} saved in {@code folder}, if any. */
     public static void deleteSaved(Path folder, ConversationId conversationId) throws java.io.IOException {
-        String name = fileName(conversationId.format());
-        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvpages"));
-        java.nio.file.Files.deleteIfExists(folder.resolve(name + ".kvmanifest"));
-    }
-
-    /** A file-name-safe form of a conversation id. */
-    static String fileName(String conversationId) {
-        String safe = conversationId.replaceAll("[^A-Za-z0-9._-]", "_");
-        return safe.isEmpty() || safe.startsWith(".") ? "c" + safe : safe;
+        KvKey key = key(conversationId);
+        java.nio.file.Files.deleteIfExists(key.pageFile(folder));
+        java.nio.file.Files.deleteIfExists(key.manifestFile(folder));
     }
 
     /** What the chat says when a conversation's KV cannot be kept in tiers (it then stays in memory). */

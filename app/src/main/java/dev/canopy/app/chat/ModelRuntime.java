@@ -1,5 +1,6 @@
 package dev.canopy.app.chat;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.memory.conversation.ConversationId;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
@@ -37,8 +38,6 @@ import java.util.function.Function;
  * later load, until the workers asked for change (decision 0185).
  */
 public final class ModelRuntime implements AutoCloseable {
-    private static final String SHARED = "";
-
     private InferenceModel model;
     private InferenceModel draft;       // "Faster answers" with a draft model: loaded with the model's options
     private Path draftFile;
@@ -111,8 +110,10 @@ public final class ModelRuntime implements AutoCloseable {
         }
     }
 
-    /** Which session is open: the shared one (no conversation, no tiers) or a conversation's tiered one. */
-    private record SessionKey(String conversationId, KvTiers tiers) {}
+    /** Which session is open: the shared one (no key, no tiers) or a conversation's tiered one. */
+    private record SessionKey(KvKey kv, KvTiers tiers) {
+        static final SessionKey SHARED = new SessionKey(null, null);
+    }
 
     /** Whether {@code file} with {@code options} (less the lost workers) is what is loaded. */
     public synchronized boolean isLoaded(Path f, EngineOptions o) {
@@ -189,7 +190,7 @@ public final class ModelRuntime implements AutoCloseable {
         boolean leased = false;
         try {
             yieldBackground();
-            ChatSession chat = chatSession(conversationId.format(), tiers);
+            ChatSession chat = chatSession(KvTiers.key(conversationId), tiers);
             users++;
             leased = true;
             return new Lease(model, chat, Optional.ofNullable(draft));
@@ -300,14 +301,14 @@ public final class ModelRuntime implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    synchronized ChatSession chatSession(String conversationId, Optional<KvTiers> tiers) {
+    synchronized ChatSession chatSession(KvKey kv, Optional<KvTiers> tiers) {
         if (model == null) throw new IllegalStateException("no model loaded");
         Optional<TieredKv> tieredKv = tiers.isPresent() ? model.tieredKv() : Optional.empty();
         boolean tiered = tieredKv.isPresent();
-        SessionKey key = tiered ? new SessionKey(conversationId, tiers.get()) : new SessionKey(SHARED, null);
+        SessionKey key = tiered ? new SessionKey(kv, tiers.get()) : SessionKey.SHARED;
         if (session != null && key.equals(sessionKey)) return new ChatSession(session, sessionNotice);
         closeSession();
-        ChatSession opened = open(conversationId, tiered ? tiers : Optional.empty());
+        ChatSession opened = open(kv, tiered ? tiers : Optional.empty());
         session = opened.session();
         sessionKey = key;
         sessionNotice = opened.notice();
@@ -320,7 +321,7 @@ public final class ModelRuntime implements AutoCloseable {
      * later one with the same key). The caller owns it and must close it before the model is
      * unloaded: see {@link #onUnload}. Call it while holding a lease or inside {@link #withModel}.
      */
-    public synchronized ChatSession openOwnSession(String key, Optional<KvTiers> tiers) {
+    public synchronized ChatSession openOwnSession(KvKey key, Optional<KvTiers> tiers) {
         if (model == null) throw new IllegalStateException("no model loaded");
         return open(key, tiers);
     }
@@ -337,14 +338,14 @@ public final class ModelRuntime implements AutoCloseable {
         unloadListeners.remove(beforeClose);
     }
 
-    private ChatSession open(String conversationId, Optional<KvTiers> tiers) {
+    private ChatSession open(KvKey kv, Optional<KvTiers> tiers) {
         Optional<TieredKv> tieredKv = tiers.isPresent() ? model.tieredKv() : Optional.empty();
         Optional<String> notice = Optional.empty();
         GenerationSession opened = null;
         if (tieredKv.isPresent()) {
             try {
                 Files.createDirectories(tiers.get().folder());
-                opened = tieredKv.get().openSession(tiers.get().offload(conversationId));
+                opened = tieredKv.get().openSession(tiers.get().offload(kv));
             } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
                 notice = Optional.of(KvTiers.problem(e));
             }
@@ -355,7 +356,7 @@ public final class ModelRuntime implements AutoCloseable {
 
     /** Closes {@code conversationId}'s own session if it is the open one (before its saved KV is deleted). */
     public synchronized void forget(ConversationId conversationId) {
-        if (sessionKey != null && conversationId.format().equals(sessionKey.conversationId())) closeSession();
+        if (sessionKey != null && KvTiers.key(conversationId).equals(sessionKey.kv())) closeSession();
     }
 
     private void closeSession() {

@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.kv.KvKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -162,7 +163,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (kvRamMb == 0) throw new CliException("--kv-ram-mb must be positive (or omitted for unlimited)");
         try {
-            return tiered.get().openSession(KvOffload.ofMegabytes(kvDir, kvConversation, kvGpuMb, kvRamMb));
+            return tiered.get().openSession(KvOffload.ofMegabytes(kvDir, KvKey.named(kvConversation), kvGpuMb, kvRamMb));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.canopy.engine.kv;
 
 import dev.canopy.kv.KvBudgets;
+import dev.canopy.kv.KvKey;
 import dev.canopy.kv.KvType;
 
 import java.nio.file.Path;
@@ -19,10 +20,10 @@ import java.nio.file.Path;
  * set of every key, half of it goes to their working sets the same way (the smaller of the two
  * sizes wins), the rest to device pages.
  *
- * @param directory      where {@code <conversationId>.kvpages} / {@code .kvmanifest} live; the KV is
- *                       saved there on close and reopened by a later session with the same prefix;
+ * @param directory      where {@code <key>.kvpages} / {@code .kvmanifest} live; the KV is
+ *                       saved there on close and reopened by a later session with the same key;
  *                       null: a temporary folder, deleted on close (nothing is saved)
- * @param conversationId file-name-safe id of the conversation
+ * @param key            whose KV it is (a conversation, an API slot): the name it is saved under
  * @param deviceBytes    device budget: pages, and the GPU layers' working set (ignored without a GPU)
  * @param hostBytes      RAM budget ({@link KvBudgets#UNLIMITED} = everything in RAM)
  * @param diskBytes      page file budget
@@ -33,46 +34,46 @@ import java.nio.file.Path;
  * @param pageTokens     tokens per page
  * @param coldType       page format on disk: F16 keeps dense attention and resume exact, Q8_0 halves the file
  */
-public record KvOffload(Path directory, String conversationId, long deviceBytes, long hostBytes, long diskBytes,
+public record KvOffload(Path directory, KvKey key, long deviceBytes, long hostBytes, long diskBytes,
                         int attendTokens, int sinkTokens, int windowTokens, int pageTokens, KvType coldType) {
     public static final int DEFAULT_PAGE_TOKENS = 64;
     public static final int DEFAULT_WINDOW_TOKENS = 1024;
 
     public KvOffload {
-        if (conversationId == null || coldType == null) throw new IllegalArgumentException("conversation id and cold type are required");
+        if (key == null || coldType == null) throw new IllegalArgumentException("the KV key and cold type are required");
         if (deviceBytes < 0 || hostBytes < 0 || diskBytes < 0) throw new IllegalArgumentException("KV budgets must be >= 0");
         if (attendTokens < 0 || sinkTokens < 0 || windowTokens < 0 || pageTokens < 1) throw new IllegalArgumentException("bad KV selection settings");
     }
 
     /** From the command line's megabytes (negative = unlimited), with default selection settings and F16 pages. */
-    public static KvOffload ofMegabytes(Path directory, String conversationId, long gpuMb, long ramMb) {
+    public static KvOffload ofMegabytes(Path directory, KvKey key, long gpuMb, long ramMb) {
         KvBudgets b = KvBudgets.ofMegabytes(gpuMb, ramMb, -1, KvType.F16);
-        return new KvOffload(directory, conversationId, gpuMb < 0 ? 0 : b.deviceBytes(), b.hostBytes(), b.diskBytes(),
+        return new KvOffload(directory, key, gpuMb < 0 ? 0 : b.deviceBytes(), b.hostBytes(), b.diskBytes(),
                 0, DEFAULT_PAGE_TOKENS, DEFAULT_WINDOW_TOKENS, DEFAULT_PAGE_TOKENS, KvType.F16);
     }
 
     /** Everything in RAM (dense, exact), saved in {@code directory} on close. */
-    public static KvOffload persistentInRam(Path directory, String conversationId) {
-        return ofMegabytes(directory, conversationId, 0, -1);
+    public static KvOffload persistentInRam(Path directory, KvKey key) {
+        return ofMegabytes(directory, key, 0, -1);
     }
 
     public KvOffload withHostBytes(long bytes) {
-        return new KvOffload(directory, conversationId, deviceBytes, bytes, diskBytes, attendTokens, sinkTokens, windowTokens, pageTokens, coldType);
+        return new KvOffload(directory, key, deviceBytes, bytes, diskBytes, attendTokens, sinkTokens, windowTokens, pageTokens, coldType);
     }
 
     public KvOffload withAttendTokens(int tokens) {
-        return new KvOffload(directory, conversationId, deviceBytes, hostBytes, diskBytes, tokens, sinkTokens, windowTokens, pageTokens, coldType);
+        return new KvOffload(directory, key, deviceBytes, hostBytes, diskBytes, tokens, sinkTokens, windowTokens, pageTokens, coldType);
     }
 
     public KvOffload withWindow(int sink, int window) {
-        return new KvOffload(directory, conversationId, deviceBytes, hostBytes, diskBytes, attendTokens, sink, window, pageTokens, coldType);
+        return new KvOffload(directory, key, deviceBytes, hostBytes, diskBytes, attendTokens, sink, window, pageTokens, coldType);
     }
 
     public KvOffload withPageTokens(int tokens) {
-        return new KvOffload(directory, conversationId, deviceBytes, hostBytes, diskBytes, attendTokens, sinkTokens, windowTokens, tokens, coldType);
+        return new KvOffload(directory, key, deviceBytes, hostBytes, diskBytes, attendTokens, sinkTokens, windowTokens, tokens, coldType);
     }
 
-    public KvOffload withConversation(String id) {
-        return new KvOffload(directory, id, deviceBytes, hostBytes, diskBytes, attendTokens, sinkTokens, windowTokens, pageTokens, coldType);
+    public KvOffload withKey(KvKey k) {
+        return new KvOffload(directory, k, deviceBytes, hostBytes, diskBytes, attendTokens, sinkTokens, windowTokens, pageTokens, coldType);
     }
 }

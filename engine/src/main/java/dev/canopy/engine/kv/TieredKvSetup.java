@@ -72,7 +72,7 @@ record TieredKvSetup(KvStoreSpec spec, int layers, int queryWidth, int contextTo
         StoreIdentity id = new StoreIdentity(fingerprint(modelFile), StoreIdentity.settingsHash(
                 "engine=canopy-graph-1", "hparams=" + hp, "kv=" + hot,
                 attend >= context ? "attention=dense" : "attention=" + attend + "/" + cfg.sinkTokens() + "/" + cfg.windowTokens()));
-        KvStoreSpec spec = new KvStoreSpec(dir, cfg.conversationId(), id, layout, budgets, TierDevices.detect());
+        KvStoreSpec spec = new KvStoreSpec(dir, cfg.key(), id, layout, budgets, TierDevices.detect());
         return new TieredKvSetup(spec, hp.layers(), hp.queryWidth(), context, attend, cfg.sinkTokens(), cfg.windowTokens(),
                 cfg.pageTokens(), persistent);
     }

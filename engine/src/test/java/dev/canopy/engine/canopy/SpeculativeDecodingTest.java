@@ -1,5 +1,6 @@
 package dev.canopy.engine.canopy;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
@@ -145,7 +146,7 @@ class SpeculativeDecodingTest {
             try (CanopyGenerationSession s = (CanopyGenerationSession) m.openSession()) {
                 plain = s.generate(r, GenerationListener.NONE);
             }
-            try (var s = m.openSession(m.defaultSettings(), KvOffload.ofMegabytes(null, "spec", 0, -1))) {
+            try (var s = m.openSession(m.defaultSettings(), KvOffload.ofMegabytes(null, KvKey.named("spec"), 0, -1))) {
                 GenerationResult tiered = s.generate(r.withSpeculation(Speculation.lookup(4)), GenerationListener.NONE);
                 assertThat(tiered.stats().draftedTokens()).isZero();
                 assertThat(tiered.stats().speculationNote()).contains("KV tiers");

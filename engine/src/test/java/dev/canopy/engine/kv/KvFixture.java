@@ -1,5 +1,6 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.Engines;
@@ -35,7 +36,7 @@ final class KvFixture {
 
     /** RAM at {@code fraction} of the KV, every page attended to (dense over the tiers). */
     static KvOffload denseOverTiers(CanopyInferenceModel m, Path dir, String id, double fraction) {
-        return KvOffload.ofMegabytes(dir, id, 0, -1).withPageTokens(PAGE).withWindow(PAGE, 64)
+        return KvOffload.ofMegabytes(dir, KvKey.named(id), 0, -1).withPageTokens(PAGE).withWindow(PAGE, 64)
                 .withHostBytes((long) (kvBytes(m) * fraction)).withAttendTokens(CONTEXT);
     }
 

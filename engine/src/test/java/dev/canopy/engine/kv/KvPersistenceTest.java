@@ -1,5 +1,6 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
@@ -82,10 +83,10 @@ class KvPersistenceTest {
         try (GenerationSession s = model.openSession()) {
             fresh = s.generate(GenerationRequest.greedy(STORY, 6), GenerationListener.NONE);
         }
-        try (GenerationSession first = model.openSession(settings(), KvOffload.persistentInRam(dir, "chat").withPageTokens(PAGE))) {
+        try (GenerationSession first = model.openSession(settings(), KvOffload.persistentInRam(dir, KvKey.named("chat")).withPageTokens(PAGE))) {
             first.generate(GenerationRequest.greedy(STORY, 1), GenerationListener.NONE);
         }
-        try (GenerationSession reopened = model.openSession(settings(), KvOffload.persistentInRam(dir, "chat").withPageTokens(PAGE))) {
+        try (GenerationSession reopened = model.openSession(settings(), KvOffload.persistentInRam(dir, KvKey.named("chat")).withPageTokens(PAGE))) {
             GenerationResult r = reopened.generate(GenerationRequest.greedy(STORY, 6), GenerationListener.NONE);
             assertThat(r.stats().prefilledTokens()).isZero();
             assertThat(r.tokens()).containsExactly(fresh.tokens());
@@ -98,7 +99,7 @@ class KvPersistenceTest {
         try (GenerationSession s = model.openSession()) {
             fresh = s.generate(GenerationRequest.greedy(STORY, 6), GenerationListener.NONE);
         }
-        KvOffload cfg = KvOffload.persistentInRam(dir, "damaged").withPageTokens(PAGE);
+        KvOffload cfg = KvOffload.persistentInRam(dir, KvKey.named("damaged")).withPageTokens(PAGE);
         try (GenerationSession first = model.openSession(settings(), cfg)) {
             first.generate(GenerationRequest.greedy(STORY, 1), GenerationListener.NONE);
         }

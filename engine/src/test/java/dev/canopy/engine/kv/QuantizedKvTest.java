@@ -1,5 +1,6 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
@@ -141,7 +142,7 @@ class QuantizedKvTest {
 
     @Test
     void tiersSaveAQuantizedKvAndReopenItOnlyWithTheSameType() throws Exception {
-        KvOffload cfg = KvOffload.persistentInRam(dir, "chat").withPageTokens(16);
+        KvOffload cfg = KvOffload.persistentInRam(dir, KvKey.named("chat")).withPageTokens(16);
         GenerationResult freshQ8 = generate(model.openSession(settings(KvPrecision.Q8_0, null)));
         GenerationResult freshF16 = generate(model.openSession(settings(KvPrecision.F16, null)));
 
@@ -174,7 +175,7 @@ class QuantizedKvTest {
             dense = KvFixture.greedy(s, prompt, 4, want);
         }
         long kv = KvPrecision.Q4_0.bytesPerToken(model.hparams().layers(), model.hparams().kvWidth()) * CONTEXT;
-        KvOffload cfg = KvOffload.ofMegabytes(null, "q4", 0, -1).withPageTokens(16).withWindow(16, 64)
+        KvOffload cfg = KvOffload.ofMegabytes(null, KvKey.named("q4"), 0, -1).withPageTokens(16).withWindow(16, 64)
                 .withHostBytes(kv / 4).withAttendTokens(CONTEXT);
         try (SequenceEngine s = model.openSequence(settings(KvPrecision.Q4_0, null), cfg)) {
             tiered = KvFixture.greedy(s, prompt, 4, got);

@@ -1,5 +1,6 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
@@ -98,7 +99,7 @@ class SparseOverTiersTest {
     @Test
     void whenTheWorkingSetCannotHoldEveryKeyTheTiersSelectionRunsDense() {
         int[] prompt = TinyModelFiles.promptTokens(420, 6);
-        KvOffload cfg = KvOffload.ofMegabytes(null, "budget", 0, -1).withPageTokens(PAGE).withWindow(PAGE, 48)
+        KvOffload cfg = KvOffload.ofMegabytes(null, KvKey.named("budget"), 0, -1).withPageTokens(PAGE).withWindow(PAGE, 48)
                 .withHostBytes((long) (kvBytes(model) * 0.6));
         int[] tokens = new int[4];
         try (SequenceEngine s = model.openSequence(dhsa(), cfg)) {

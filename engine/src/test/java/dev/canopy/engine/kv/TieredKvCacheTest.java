@@ -1,5 +1,6 @@
 package dev.canopy.engine.kv;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.canopy.CanopyInferenceModel;
 import dev.canopy.engine.canopy.SequenceEngine;
 import dev.canopy.engine.testing.TinyModelFiles;
@@ -51,7 +52,7 @@ class TieredKvCacheTest {
     @Test
     void aRamBudgetBelowTheKvSelectsPagesWithinTheWorkingSet() {
         int[] prompt = TinyModelFiles.promptTokens(420, 6);
-        KvOffload cfg = KvOffload.ofMegabytes(null, "budget", 0, -1).withPageTokens(PAGE).withWindow(PAGE, 48)
+        KvOffload cfg = KvOffload.ofMegabytes(null, KvKey.named("budget"), 0, -1).withPageTokens(PAGE).withWindow(PAGE, 48)
                 .withHostBytes((long) (kvBytes(model) * 0.6));
         int[] tokens = new int[12];
         try (SequenceEngine s = model.openSequence(settings(), cfg)) {
@@ -102,7 +103,7 @@ class TieredKvCacheTest {
         var hp = model.hparams();
         long perLayerToken = 2L * hp.kvWidth() * 2;                    // K and V, F16, one layer, one token
         long gpuKv = perLayerToken * hp.layers() * CONTEXT;           // every layer on the GPU
-        KvOffload cfg = KvOffload.ofMegabytes(null, "vram", 0, -1).withPageTokens(PAGE).withHostBytes(KvBudgets.UNLIMITED);
+        KvOffload cfg = KvOffload.ofMegabytes(null, KvKey.named("vram"), 0, -1).withPageTokens(PAGE).withHostBytes(KvBudgets.UNLIMITED);
 
         TieredKvSetup cpu = TieredKvSetup.of(hp, model.info().file(), CONTEXT, CHUNK, dev.canopy.kv.KvType.F16,
                 withDevice(cfg, gpuKv / 2), 0);
@@ -128,13 +129,13 @@ class TieredKvCacheTest {
     }
 
     private static KvOffload withDevice(KvOffload c, long deviceBytes) {
-        return new KvOffload(c.directory(), c.conversationId(), deviceBytes, c.hostBytes(), c.diskBytes(), c.attendTokens(),
+        return new KvOffload(c.directory(), c.key(), deviceBytes, c.hostBytes(), c.diskBytes(), c.attendTokens(),
                 c.sinkTokens(), c.windowTokens(), c.pageTokens(), c.coldType());
     }
 
     @Test
     void aRamBudgetTooSmallForTheWorkingSetIsAClearError() {
-        KvOffload cfg = KvOffload.ofMegabytes(null, "tiny", 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
+        KvOffload cfg = KvOffload.ofMegabytes(null, KvKey.named("tiny"), 0, -1).withPageTokens(PAGE).withHostBytes(kvBytes(model) / 50);
         assertThatThrownBy(() -> model.openSequence(settings(), cfg).close())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--kv-ram-mb")
                 .hasMessageContaining("budget of " + KvBudgets.describe(cfg.hostBytes()) + " ").hasMessageNotContaining("of 0 MiB");

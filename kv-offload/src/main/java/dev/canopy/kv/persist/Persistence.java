@@ -73,7 +73,7 @@ public final class Persistence {
 
     /** Logs why a saved store is not reused; empty. */
     public static <T> Optional<T> refuse(KvStoreSpec spec, String why) {
-        LOG.log(Level.INFO, "not reusing saved KV of conversation {0}: {1}", spec.conversationId(), why);
+        LOG.log(Level.INFO, "not reusing saved KV {0}: {1}", spec.key(), why);
         return Optional.empty();
     }
 }

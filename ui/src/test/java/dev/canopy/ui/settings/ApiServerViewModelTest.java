@@ -29,7 +29,7 @@ class ApiServerViewModelTest {
     /** Only /health is called here: no model is needed. */
     static final ModelAccess NO_MODEL = new ModelAccess() {
         @Override public <T> T withModel(Function<InferenceModel, T> work) { throw new IllegalStateException("no model"); }
-        @Override public GenerationSession openSession(String key) { throw new IllegalStateException("no model"); }
+        @Override public GenerationSession openSession(dev.canopy.kv.KvKey key) { throw new IllegalStateException("no model"); }
         @Override public void onUnload(Consumer<InferenceModel> beforeClose) {}
         @Override public void removeOnUnload(Consumer<InferenceModel> beforeClose) {}
     };

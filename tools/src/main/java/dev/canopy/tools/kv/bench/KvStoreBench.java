@@ -1,5 +1,6 @@
 package dev.canopy.tools.kv.bench;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.kv.GatherBuffer;
 import dev.canopy.kv.KvBudgets;
 import dev.canopy.kv.KvLayout;
@@ -73,8 +74,8 @@ public final class KvStoreBench {
             int attend = dense ? Integer.MAX_VALUE : budgetTokens;
             String what = dense ? "dense (every page)" : "sparse (" + budgetTokens + " tokens: sink 64, window 1024, top pages)";
             int capacity = tokens + (3 * rounds + 3) * steps + 1;
-            try (KvStore a = filled(new KvStoreSpec(dir, "ram", id, layout, ram, devices), tokens);
-                 KvStore b = filled(new KvStoreSpec(dir, "tight", id, layout, tight, devices), tokens);
+            try (KvStore a = filled(new KvStoreSpec(dir, KvKey.named("ram"), id, layout, ram, devices), tokens);
+                 KvStore b = filled(new KvStoreSpec(dir, KvKey.named("tight"), id, layout, tight, devices), tokens);
                  Buffers kept = new Buffers(a, layers, capacity);
                  Buffers sharedA = new Buffers(a, 1, capacity);
                  Buffers sharedB = new Buffers(b, 1, capacity)) {

@@ -1,5 +1,6 @@
 package dev.canopy.tools.engine.kv.bench;
 
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
 import dev.canopy.engine.ModelInspector;
@@ -81,7 +82,7 @@ public final class KvDecodeBench {
             m.notice().ifPresent(out::println);
             RunSettings settings = new RunSettings(context, o.chunk(), o.threads(), kv.ggmlType(), CanopyInferenceModel.DEFAULT_WINDOWS);
             long kvBytes = kv.bytesPerToken(m.hparams().layers(), m.hparams().kvWidth()) * context;
-            KvOffload tiers = KvOffload.ofMegabytes(null, "bench", gpu ? o.gpuMegabytes() : 0, -1).withAttendTokens(o.attendTokens());
+            KvOffload tiers = KvOffload.ofMegabytes(null, KvKey.named("bench"), gpu ? o.gpuMegabytes() : 0, -1).withAttendTokens(o.attendTokens());
             if (o.ramFraction() > 0) tiers = tiers.withHostBytes((long) (kvBytes * o.ramFraction()));
             out.printf(Locale.ROOT, "model %s, context %d, KV %.1f MiB (%s, %d bytes/token), RAM budget %s, %d threads%n",
                     o.model().getFileName(), context, kvBytes / 1048576.0, kv.cliName(),
@@ -96,7 +97,7 @@ public final class KvDecodeBench {
             for (int i = 0; i < o.prompts(); i++) {
                 PasskeyPrompt p = gen.generate(o.tokens(), 1, o.seed() * 1_000_003L + o.tokens() * 31L + 7 + i, i);
                 int[] ids = tok.encode(p.text(), true);
-                Row r = runPrompt(m, llama, settings, tiers.withConversation("bench-" + i), p, ids, o, context, i == 0 ? out : null);
+                Row r = runPrompt(m, llama, settings, tiers.withKey(KvKey.named("bench-" + i)), p, ids, o, context, i == 0 ? out : null);
                 rows.add(r);
                 print(out, r, ids.length);
             }
