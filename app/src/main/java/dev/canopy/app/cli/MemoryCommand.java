@@ -9,6 +9,8 @@ import dev.canopy.memory.fact.FactHit;
 import dev.canopy.memory.manage.ForgetReport;
 import dev.canopy.natives.UserDirs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,21 +95,29 @@ public final class MemoryCommand implements Runnable {
     static final class Forget implements Callable<Integer> {
         @ParentCommand MemoryCommand parent;
         @Spec CommandSpec spec;
-        @Parameters(paramLabel = "CONVERSATION_ID") long conversationId;
+        @Parameters(paramLabel = "CONVERSATION_ID", converter = ConversationIds.class) ConversationId conversationId;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (MemoryStore store = parent.open()) {
-                if (store.conversations().get(new ConversationId(conversationId)).isEmpty()) {
+                if (store.conversations().get(conversationId).isEmpty()) {
                     throw new CliException("No conversation with id " + conversationId);
                 }
-                ForgetReport r = store.forgetConversation(new ConversationId(conversationId));
-                out.printf("Forgot conversation %d: %d messages, %d facts deleted (%d kept: also learned elsewhere).%n",
+                ForgetReport r = store.forgetConversation(conversationId);
+                out.printf("Forgot conversation %s: %d messages, %d facts deleted (%d kept: also learned elsewhere).%n",
                         conversationId, r.messages(), r.factsDeleted(), r.factsKept());
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /** The command line's text of a conversation id, read by {@link ConversationId#parse}. */
+    static final class ConversationIds implements ITypeConverter<ConversationId> {
+        @Override
+        public ConversationId convert(String text) {
+            return ConversationId.parse(text).orElseThrow(() -> new TypeConversionException("'" + text + "' is not a conversation id"));
         }
     }
 }
