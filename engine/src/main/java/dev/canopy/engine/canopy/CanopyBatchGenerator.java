@@ -1,14 +1,13 @@
 package dev.canopy.engine.canopy;
 
-import dev.canopy.engine.ContextFullException;
 import dev.canopy.engine.GenerationListener;
 import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.batch.BatchPrompts;
 import dev.canopy.engine.batch.StepLoop;
 import dev.canopy.engine.graph.KvSlots;
 import dev.canopy.engine.kv.IswaKvCache;
 import dev.canopy.engine.llama.LlamaTokenizer;
-import dev.canopy.engine.model.ModelHparams;
 import dev.canopy.engine.runtime.ComputeBackends;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 
@@ -44,17 +43,12 @@ final class CanopyBatchGenerator {
     }
 
     List<GenerationResult> run(List<GenerationRequest> requests) {
-        int n = requests.size();
-        if (n == 0) return List.of();
         LlamaTokenizer tokenizer = model.llamaTokenizer();
-        ModelHparams hp = model.hparams();
-        int[][] prompts = new int[n][];
-        int perSeq = 0;
-        for (int i = 0; i < n; i++) {
-            prompts[i] = tokenizer.encode(requests.get(i).prompt(), true);
-            perSeq = Math.max(perSeq, prompts[i].length + requests.get(i).maxTokens() + 1);
-        }
-        if (perSeq > hp.trainContext()) throw new ContextFullException(perSeq, hp.trainContext());
+        BatchPrompts batch = BatchPrompts.encode(tokenizer, requests).requireFits(model.hparams().trainContext());
+        if (batch.isEmpty()) return List.of();
+        int n = requests.size();
+        int[][] prompts = batch.prompts();
+        int perSeq = batch.cells();
         int stride = RunSettings.paddedCells(perSeq);   // whole 256-cell blocks: every decode window fits a slot
 
         SparseAttentionSettings attention = settings.attention();

@@ -1,8 +1,8 @@
 package dev.canopy.engine.llama;
 
-import dev.canopy.engine.ContextFullException;
 import dev.canopy.engine.GenerationRequest;
 import dev.canopy.engine.GenerationResult;
+import dev.canopy.engine.batch.BatchPrompts;
 import dev.canopy.engine.batch.StepLoop;
 import dev.canopy.natives.llama.LlamaModel;
 
@@ -31,17 +31,12 @@ final class LlamaBatchGenerator {
     }
 
     List<GenerationResult> run(List<GenerationRequest> requests) {
+        BatchPrompts batch = BatchPrompts.encode(tokenizer, requests);
+        if (model.trainContext() > 0) batch.requireFits(model.trainContext());   // unknown: no limit to check
+        if (batch.isEmpty()) return List.of();
         int n = requests.size();
-        if (n == 0) return List.of();
-        int[][] prompts = new int[n][];
-        int perSeq = 0;
-        for (int i = 0; i < n; i++) {
-            prompts[i] = tokenizer.encode(requests.get(i).prompt(), true);
-            perSeq = Math.max(perSeq, prompts[i].length + requests.get(i).maxTokens() + 1);
-        }
-        int trainCtx = model.trainContext() > 0 ? model.trainContext() : perSeq;
-        if (perSeq > trainCtx) throw new ContextFullException(perSeq, trainCtx);
-        perSeq = (perSeq + 255) / 256 * 256;
+        int[][] prompts = batch.prompts();
+        int perSeq = (batch.cells() + 255) / 256 * 256;
 
         LlamaSlotKv slots = new LlamaSlotKv(model, n, perSeq, chunk, threads, kvType, watch);
         try (StepLoop loop = new StepLoop(slots, tokenizer, model.vocab(), StepLoop.PrefillPace.ALL_BEFORE_DECODE, perSeq)) {

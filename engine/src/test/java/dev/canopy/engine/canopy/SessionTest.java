@@ -139,4 +139,14 @@ class SessionTest {
             assertThat(r.stats().prefilledTokens()).isEqualTo(r.stats().promptTokens());
         }
     }
+
+    @Test
+    void aBatchBeyondTheTrainedContextIsAClearErrorAndAnEmptyBatchIsEmpty() {
+        try (GenerationSession s = model.openSession()) {
+            assertThat(s.generateBatch(List.of())).isEmpty();
+            assertThatThrownBy(() -> s.generateBatch(List.of(GenerationRequest.greedy("Once upon a time", 4),
+                            GenerationRequest.greedy("Once upon a time", 10_000_000))))
+                    .isInstanceOf(ContextFullException.class).hasMessageContaining("needs 1000000");
+        }
+    }
 }
