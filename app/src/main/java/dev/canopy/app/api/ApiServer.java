@@ -71,9 +71,9 @@ public final class ApiServer implements AutoCloseable {
                     e.getStatus() == 413 ? "request_too_large" : "invalid_request_error", Optional.empty(),
                     e.getStatus() == 413 ? "the request body is larger than " + (config.maxBodyBytes() >> 20) + " MiB"
                             : e.getMessage())));
-            // a worker (--rpc) lost mid-answer: this model's layers there are gone, so every answer fails the same way
+            // a worker (--rpc) lost mid-answer: the model was unloaded (ModelAccess), the next request loads it without that worker
             c.routes.exception(dev.canopy.natives.rpc.WorkerLostException.class, (e, ctx) -> error(ctx, new ApiException(503, "unavailable",
-                    Optional.empty(), e.getMessage() + "; start `canopy worker` there again and restart the server, or restart it without that worker")));
+                    Optional.empty(), e.getMessage() + "; the next request runs without it (restart the server to use it again)")));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.log(Level.ERROR, "API request failed: " + ctx.method() + " " + ctx.path(), e);
                 error(ctx, new ApiException(500, "server_error", Optional.empty(), "the answer failed: " + e.getMessage()));

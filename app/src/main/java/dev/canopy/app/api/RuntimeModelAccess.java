@@ -6,13 +6,19 @@ import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.SequencePool;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import dev.canopy.natives.rpc.WorkerLostException;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The API on a {@link ModelRuntime}: requests hold a foreground lease (memory extraction gives way
@@ -36,6 +42,28 @@ public final class RuntimeModelAccess implements ModelAccess {
         this.tiers = tiers;
     }
 
+    /**
+     * The API of {@code canopy serve}: {@code file} with {@code options}, loaded again when it was
+     * unloaded (a worker lost mid-answer: the next request runs on what is left, decision 0185).
+     */
+    public static RuntimeModelAccess serving(ModelRuntime runtime, Path file, EngineOptions options,
+                                             Supplier<Optional<KvTiers>> tiers) {
+        Runnable ensureLoaded = () -> {
+            if (runtime.isLoaded(file, options)) return;
+            runtime.load(file, options);
+            List<RpcEndpoint> lost = runtime.lostWorkers(options);
+            if (!lost.isEmpty()) {
+                LOG.log(Level.WARNING, "the model runs without " + lost.stream().map(w -> "worker " + w).collect(Collectors.joining(", "))
+                        + ", lost during an earlier answer; restart the server to use it again");
+            }
+        };
+        return new RuntimeModelAccess(runtime, ensureLoaded, tiers);
+    }
+
+    /**
+     * Runs {@code work} on the model. A worker lost mid-answer unloads the model (its layers there are
+     * gone) before the error goes on to the client, so the next request loads it without that worker.
+     */
     @Override
     public <T> T withModel(Function<InferenceModel, T> work) {
         try {
@@ -43,8 +71,13 @@ public final class RuntimeModelAccess implements ModelAccess {
         } catch (dev.canopy.app.errors.UserFacingException e) {   // no model chosen, file missing
             throw new ApiException(503, "unavailable", Optional.empty(), e.getMessage());
         }
-        return runtime.withModelInForeground(work).orElseThrow(() -> new ApiException(503, "unavailable",
-                Optional.empty(), "no model is loaded"));
+        try {
+            return runtime.withModelInForeground(work).orElseThrow(() -> new ApiException(503, "unavailable",
+                    Optional.empty(), "no model is loaded"));
+        } catch (WorkerLostException e) {
+            runtime.workerLost(e.worker());   // the lease is back
+            throw e;
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.canopy.app.api.ApiServer;
 import dev.canopy.app.api.RuntimeModelAccess;
 import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
+import dev.canopy.engine.EngineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,12 +77,13 @@ final class ServeCommand implements Callable<Integer> {
             tiers = Optional.of(new KvTiers(kvDir, kvGpuMb, kvRamMb, kvDiskMb));
         }
         ModelRuntime runtime = new ModelRuntime();
-        runtime.load(model, engine.toOptions()).notice().ifPresent(n -> err.println("note: " + n));
+        EngineOptions options = engine.toOptions();
+        runtime.load(model, options).notice().ifPresent(n -> err.println("note: " + n));
         String id = modelId(model);
         Optional<KvTiers> slotTiers = tiers;
         ApiServer server;
         try {
-            server = ApiServer.start(config, new RuntimeModelAccess(runtime, () -> {}, () -> slotTiers), () -> id);
+            server = ApiServer.start(config, RuntimeModelAccess.serving(runtime, model, options, () -> slotTiers), () -> id);
         } catch (IllegalStateException e) {
             runtime.close();
             throw new CliException(e.getMessage());

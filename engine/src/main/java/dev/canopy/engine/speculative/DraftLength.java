@@ -9,7 +9,11 @@ package dev.canopy.engine.speculative;
  * timed (the first tokens decode one at a time to time them), a token from verification steps must
  * cost less than the fastest one-token step. When it does not pay,
  * speculation pauses (one token per step, no extra cost) for {@value #FIRST_PAUSE} tokens, doubling
- * on each further failure up to {@value #MAX_PAUSE}, then tries again. A window whose first
+ * on each further failure up to {@value #MAX_PAUSE}, then tries again; and at least long enough that
+ * the time the failed window lost (against one-token steps) is {@value #LOSS_BUDGET} of the time the
+ * pause takes, so trying again and again costs at most about that share, however dear a verification
+ * step is (an unrelated draft model over a CPU where a 4-row step costs 3 one-token steps loses 2%,
+ * not 15%). A window whose first
  * {@value #NONE_CONFIRMED} proposed tokens were all rejected (an unrelated draft model) ends at once. When a verified row costs at
  * least a one-token step, no acceptance rate can pay (each row gives at most one token): the pause is
  * {@value #MAX_PAUSE} at once (measured on CPUs whose multi-row kernels cost about a step per row,
@@ -24,6 +28,8 @@ public final class DraftLength {
     static final int FIRST_PAUSE = 32;
     static final int MAX_PAUSE = 1024;
     static final int TIMED_PLAIN_STEPS = 3;
+    /** The share of decode time that windows which did not pay may cost, averaged over their pauses. */
+    static final double LOSS_BUDGET = 0.02;
 
     private final int max;
     private int length;
@@ -77,13 +83,23 @@ public final class DraftLength {
             nextPause = FIRST_PAUSE;
         } else {
             boolean cannotPay = plainNanos > 0 && (double) windowNanos / windowRows >= plainNanos;
-            pausedFor = cannotPay ? MAX_PAUSE : nextPause;
+            pausedFor = cannotPay ? MAX_PAUSE : Math.max(nextPause, pauseToRecover(windowNanos, windowTokens));
             nextPause = cannotPay ? MAX_PAUSE : Math.min(MAX_PAUSE, 2 * nextPause);
             length = Math.min(max, START);
             pauses++;
         }
         windowDrafted = windowAccepted = windowTokens = windowRows = 0;
         windowNanos = 0;
+    }
+
+    /**
+     * Tokens of one-token decoding over which a window that took {@code nanos} for {@code tokens}
+     * tokens loses only {@value #LOSS_BUDGET} of their time (0 before a one-token step was timed).
+     */
+    private int pauseToRecover(long nanos, int tokens) {
+        if (plainNanos == 0) return 0;
+        double lost = nanos - (double) tokens * plainNanos;
+        return (int) Math.min(MAX_PAUSE, Math.max(0, Math.ceil(lost / (LOSS_BUDGET * plainNanos))));
     }
 
     /** Times speculation paused itself because it did not pay. */

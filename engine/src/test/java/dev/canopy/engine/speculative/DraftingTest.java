@@ -60,6 +60,23 @@ class DraftingTest {
     }
 
     @Test
+    void aDearWindowPausesLongEnoughToLoseAtMostTheBudget() {
+        DraftLength l = timed(new DraftLength(8));                  // one-token steps: 1 microsecond
+        l.verified(3, 0, 2_800);                                   // a 4-row step costing 2.8 steps, nothing confirmed
+        l.verified(3, 0, 2_800);                                   // 5.6 us for 2 tokens: 3.6 us lost
+        int paused = 0;
+        while (l.next() == 0) paused++;
+        assertThat(paused).as("3.6 steps lost are %.0f%% of the pause", 100 * DraftLength.LOSS_BUDGET)
+                .isEqualTo((int) Math.ceil(3_600 / (DraftLength.LOSS_BUDGET * 1_000)));
+        DraftLength cheap = timed(new DraftLength(8));
+        cheap.verified(3, 0, 1_100);
+        cheap.verified(3, 0, 1_100);
+        paused = 0;
+        while (cheap.next() == 0) paused++;
+        assertThat(paused).as("a cheap failed window waits the first pause").isEqualTo(DraftLength.FIRST_PAUSE);
+    }
+
+    @Test
     void theFirstTokensDecodeOneAtATimeToTimeTheCostToBeat() {
         DraftLength l = new DraftLength(4);
         for (int i = 0; i < DraftLength.TIMED_PLAIN_STEPS; i++) {

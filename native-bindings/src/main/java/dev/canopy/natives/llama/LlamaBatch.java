@@ -7,9 +7,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** A reusable token batch for {@link LlamaContext#decode}. Owns its native arrays. */
+/**
+ * A reusable token batch for {@link LlamaContext#decode}. Owns its native arrays. Not thread-safe, but
+ * not bound to a thread either: a pool of the local API fills it from whichever request's thread runs
+ * the step, and closes it from the thread that unloads the model.
+ */
 public final class LlamaBatch implements AutoCloseable {
-    private final Arena arena = Arena.ofConfined(); // owns the struct copy
+    private final Arena arena = Arena.ofShared();   // owns the struct copy
     private final MemorySegment batch;              // owned: llama_batch by value, arrays freed in close()
     private final int capacity;
     private final int maxSeqPerToken;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,34 @@ class RpcBackendTest {
             float[] remoteLogits = lastLogits(model, tokens);
             assertThat(remoteLogits).hasSize(local.length);
             for (int i = 0; i < local.length; i++) assertThat(remoteLogits[i]).isCloseTo(local[i], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+    }
+
+    /**
+     * A worker that vanished (a machine asleep, a network gone) must fail the connection, not leave a
+     * recv waiting forever: both ends of ggml-rpc's connections run TCP keep-alive (Canopy's patch
+     * ggml-rpc-keepalive.patch). Linux shows a socket's keep-alive timer in /proc/net/tcp (timer 02);
+     * an idle connection without it shows none (00). The client's side is checked (the worker's may
+     * still be sending, which shows the retransmission timer instead).
+     */
+    @Test
+    void bothEndsOfAConnectionProbeForAVanishedPeer(@TempDir Path dir) throws IOException {
+        Path table = Path.of("/proc/net/tcp");
+        assumeTrue(Files.isReadable(table), "no /proc/net/tcp (not Linux)");
+        Path file = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny.gguf"));
+        RpcBackend.RemoteWorker remote = RpcBackend.require().connect(worker);
+        try (LlamaModel model = LlamaModel.load(file, ModelParams.cpu().withGpuLayers(2)
+                .withSplit(new DeviceSplit(remote.devices(), List.of(1.0))))) {
+            String port = String.format("%04X", worker.port());
+            List<String[]> clients = List.of();
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.onSpinWait()) {
+                clients = Files.readAllLines(table).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                        .filter(f -> f[3].equals("01") && f[2].endsWith(":" + port)).toList();
+                // the weights may still be on their way (retransmission timer 01): wait for an idle connection
+                if (!clients.isEmpty() && clients.stream().allMatch(f -> f[4].startsWith("00000000:"))) break;
+            }
+            assertThat(clients).as("this process's connections to the worker, while a model has layers there").isNotEmpty();
+            assertThat(clients).allSatisfy(f -> assertThat(f[5]).as("timer of the idle connection %s -> %s", f[1], f[2]).startsWith("02:"));
         }
     }
 

@@ -347,30 +347,9 @@ public final class ChatViewModel {
     private void reloadMessages() {
         Conversation c = current.get();
         if (c == null) { messages.clear(); return; }
-        List<MessageItem> fresh = chat.conversations().messages(c.id()).stream().map(ChatViewModel::item).toList();
-        // Keep the items of messages that did not change, so the view keeps their bubbles (after an answer only
-        // the answer's item is new: it now has its id and figures).
-        List<MessageItem> kept = new java.util.ArrayList<>(fresh.size());
-        for (int i = 0; i < fresh.size(); i++) {
-            MessageItem n = fresh.get(i);
-            MessageItem old = i < messages.size() ? messages.get(i) : null;
-            kept.add(old != null && sameMessage(old, n) ? old : n);
-        }
-        boolean unchanged = kept.size() == messages.size();
-        for (int i = 0; unchanged && i < kept.size(); i++) unchanged = kept.get(i) == messages.get(i);
-        if (!unchanged) messages.setAll(kept);
+        List<MessageItem> kept = MessageItems.keepUnchanged(messages, MessageItems.of(chat.conversations().messages(c.id())));
+        if (kept != messages) messages.setAll(kept);
         updateContextMeter();
-    }
-
-    private static boolean sameMessage(MessageItem a, MessageItem b) {
-        return !a.id().isEmpty() && a.id().equals(b.id()) && a.role() == b.role() && a.content().equals(b.content())
-                && a.text().equals(b.text()) && a.footer().equals(b.footer()) && a.memories().equals(b.memories());
-    }
-
-    private static MessageItem item(StoredMessage m) {
-        MessageItem i = new MessageItem(Optional.of(m.id()), m.role(), ChatTexts.shown(m), m.stats().map(ChatTexts::footer).orElse(""));
-        m.stats().ifPresent(s -> i.setMemories(MemoryRef.of(s)));
-        return i;
     }
 
     /**
