@@ -16,6 +16,11 @@ public record Message(MessageId id, ConversationId conversationId, int seq, int 
 
     /** The author, or the role's name when none was given. */
     public String speaker() {
+        return speaker(role, author);
+    }
+
+    /** {@code author}, or {@code role}'s name when it is null or blank: how a message's speaker is shown to the model. */
+    public static String speaker(Role role, String author) {
         if (author != null && !author.isBlank()) {
             return author;
         }

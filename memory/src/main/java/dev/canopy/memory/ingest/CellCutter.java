@@ -1,5 +1,6 @@
 package dev.canopy.memory.ingest;
 
+import dev.canopy.memory.conversation.Message;
 import dev.canopy.memory.conversation.MessageStatus;
 import dev.canopy.memory.conversation.Role;
 import dev.canopy.memory.db.Sql;
@@ -89,7 +90,7 @@ public final class CellCutter {
             if (!text.isEmpty()) {
                 text.append('\n');
             }
-            text.append(speaker(m.role(), m.author())).append(": ").append(m.content());
+            text.append(Message.speaker(m.role(), m.author())).append(": ").append(m.content());
         }
         Msg first = turns.getFirst();
         Msg last = turns.getLast();
@@ -115,23 +116,12 @@ public final class CellCutter {
                       AND status IN ('COMPLETE','INTERRUPTED') AND content <> '' ORDER BY seq""",
                     rs -> {
                         Role role = Role.valueOf(rs.getString(2));
-                        return new Turn(rs.getLong(1), role, speaker(role, rs.getString(3)), rs.getString(4),
+                        return new Turn(rs.getLong(1), role, Message.speaker(role, rs.getString(3)), rs.getString(4),
                                 Instant.ofEpochMilli(rs.getLong(5)));
                     }, r[1], r[3], r[4]);
             cells.add(new Cell((long) r[0], (long) r[1], (int) r[2], Instant.ofEpochMilli((long) r[5]),
                     Instant.ofEpochMilli((long) r[6]), turns));
         }
         return cells;
-    }
-
-    static String speaker(Role role, String author) {
-        if (author != null && !author.isBlank()) {
-            return author;
-        }
-        return switch (role) {
-            case USER -> "User";
-            case ASSISTANT -> "Assistant";
-            case SYSTEM -> "System";
-        };
     }
 }
