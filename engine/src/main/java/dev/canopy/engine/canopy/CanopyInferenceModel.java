@@ -171,13 +171,13 @@ public final class CanopyInferenceModel implements InferenceModel {
     }
 
     /**
-     * The run settings the options imply: context, chunk (256 on the CPU, 512 with GPU layers), threads, the KV
+     * The run settings the options imply: context, chunk (256 on the CPU and over other computers, 512 with layers on this computer's GPU), threads, the KV
      * precision asked for (F16 when the model cannot use it, see {@link #notice()}), and the
      * attention asked for, or dense for models sparse attention cannot run (see {@link #notice()}).
      */
     public RunSettings defaultSettings() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens()
-                : weights.split().anyOffloaded() ? DEFAULT_GPU_CHUNK : DEFAULT_CPU_CHUNK;
+                : placement.anyOnGpu() ? DEFAULT_GPU_CHUNK : DEFAULT_CPU_CHUNK;   // a worker's layers: the CPU's chunk
         SparseAttentionSettings attention = denseNotice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
                 : options.attention();                           // dense for sliding windows and soft-capping
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
