@@ -59,9 +59,6 @@ public final class ComputeBackends implements AutoCloseable {
     /** Whether everything runs on the CPU (tensors then live in host memory, read and written in place). */
     public boolean cpuOnly() { return devices.isEmpty(); }
 
-    /** Where the layers run. */
-    public LayerSplit split() { return split; }
-
     /** Each layer's KV in its device's memory (a worker's for a remote layer), the CPU layers' in host memory. */
     public KvBufferTypes kvBufferTypes() {
         return layer -> split.deviceOf(layer).map(d -> devices.get(split.devices().indexOf(d)).bufferType()).orElseGet(cpu::bufferType);
