@@ -3,6 +3,10 @@ package dev.canopy.engine.canopy;
 import dev.canopy.engine.CancellationToken;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationListener;
+import dev.canopy.engine.GenerationRequest;
+import dev.canopy.engine.GenerationSession;
+import dev.canopy.engine.PooledSequence;
+import dev.canopy.engine.SequencePool;
 import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.engine.runtime.WindowPolicy;
@@ -12,6 +16,7 @@ import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
 import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.gguf.GgmlType;
+import dev.canopy.natives.llama.SamplerSettings;
 import dev.canopy.natives.rpc.RpcBackend;
 import dev.canopy.natives.rpc.RpcEndpoint;
 import dev.canopy.natives.rpc.RpcProbe;
@@ -89,6 +94,33 @@ class OtherComputersTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(OtherComputers.NO_TIERS);
         }
+    }
+
+    @Test
+    void theStepLoopOfTheApiServerDecodesOverAWorkerAsOnTheCpu() {
+        Path file = TinyModelFiles.get("llama", GgmlType.F32);
+        List<String> prompts = List.of("Once upon a time there was a small village by the river", "The weather today is");
+        List<int[]> alone = new java.util.ArrayList<>();
+        try (CanopyInferenceModel m = load(file, 0, List.of())) {
+            for (String p : prompts) {
+                try (GenerationSession s = m.openSession()) {
+                    alone.add(s.generate(request(p), GenerationListener.NONE).tokens());
+                }
+            }
+        }
+        try (CanopyInferenceModel m = load(file, -1, List.of(worker)); SequencePool pool = m.sequencePool(2).orElseThrow()) {
+            List<PooledSequence> joined = List.of(pool.join(0, request(prompts.get(0)), GenerationListener.NONE),
+                    pool.join(1, request(prompts.get(1)), GenerationListener.NONE));
+            while (!pool.idle()) pool.step();
+            for (int i = 0; i < prompts.size(); i++) {
+                assertThat(alone.get(i)).as("sequence %d generates", i).isNotEmpty();
+                assertThat(joined.get(i).result().tokens()).as("sequence %d", i).containsExactly(alone.get(i));
+            }
+        }
+    }
+
+    private static GenerationRequest request(String prompt) {
+        return new GenerationRequest(prompt, 10, SamplerSettings.greedy(), List.of(), new CancellationToken());
     }
 
     private static CanopyInferenceModel load(Path file, int gpuLayers, List<RpcEndpoint> workers) {
