@@ -51,4 +51,13 @@ class BenchRpcCliTest {
         assertThat(r[1]).contains("this computer only").contains("split over 2 workers").contains("split / local")
                 .contains("greedy tokens identical");
     }
+
+    @Test
+    void benchRpcRunsCanopysOwnEngineOverTheWorkers() {
+        String[] r = ToolsCliTest.run("bench-rpc", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5",
+                "--prompt-tokens", "32", "--gen-tokens", "6", "--repeats", "1", "--threads", "2", "--engine", "canopy");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("(canopy engine)").containsPattern("split: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0))
+                .contains("split / local").contains("greedy tokens identical");
+    }
 }
