@@ -85,9 +85,15 @@ final class BenchRpcCommand implements Callable<Integer> {
             out.printf("bench-rpc %s (%s engine): %d prompt tokens, %d generated, fastest of %d; split: %s%n",
                     model.getFileName(), over.engine().name().toLowerCase(java.util.Locale.ROOT), promptTokens, genTokens, repeats, over.runsOn());
             GenerationResult[] best = new GenerationResult[2];
+            boolean counted = LoopbackTraffic.readable() && workers.stream().allMatch(LoopbackTraffic::isLoopback);
+            LoopbackTraffic.Run traffic = null;
             for (int r = 0; r < repeats; r++) {
-                best[0] = faster(best[0], run(here, prompt));
-                best[1] = faster(best[1], run(over, prompt));
+                best[0] = faster(best[0], run(here, prompt, GenerationListener.NONE));
+                LoopbackTraffic.Run t = new LoopbackTraffic.Run();
+                GenerationResult split1 = run(over, prompt, t);
+                t.finished();
+                if (best[1] == null || faster(best[1], split1) == split1) traffic = t;
+                best[1] = faster(best[1], split1);
             }
             GenerationStats l = best[0].stats(), s = best[1].stats();
             out.printf("%-22s %12s %12s%n", "", "prefill tok/s", "decode tok/s");
@@ -99,16 +105,22 @@ final class BenchRpcCommand implements Callable<Integer> {
             out.printf("decode time per token: local %.2f ms, split %.2f ms (split minus local: %+.2f ms)%n",
                     l.decodeMillis() / l.generatedTokens(), s.decodeMillis() / s.generatedTokens(),
                     s.decodeMillis() / s.generatedTokens() - l.decodeMillis() / l.generatedTokens());
+            if (counted && traffic != null) {
+                out.printf("bytes on the loopback interface (both ways, TCP/IP headers included): %.0f per prompt token, %.0f per decoded token%n",
+                        (double) traffic.prefillBytes() / s.promptTokens(), (double) traffic.decodeBytes() / Math.max(1, s.generatedTokens()));
+            } else {
+                out.println("bytes per token: not counted (Linux's /proc/net/dev counts them for workers on this computer's loopback only)");
+            }
             out.println("greedy tokens " + (Arrays.equals(best[0].tokens(), best[1].tokens()) ? "identical" : "DIFFER") + " (prompt " + l.promptTokens() + " tokens)");
         }
         out.flush();
         return 0;
     }
 
-    private GenerationResult run(InferenceModel m, String prompt) {
+    private GenerationResult run(InferenceModel m, String prompt, GenerationListener listener) {
         try (GenerationSession session = m.openSession()) {
             return session.generate(new GenerationRequest(prompt, genTokens, SamplerSettings.greedy(), List.of(), new CancellationToken()),
-                    GenerationListener.NONE);
+                    listener);
         }
     }
 

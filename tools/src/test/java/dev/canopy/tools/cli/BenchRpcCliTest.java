@@ -59,5 +59,13 @@ class BenchRpcCliTest {
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("(canopy engine)").containsPattern("split: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0))
                 .contains("split / local").contains("greedy tokens identical");
+        if (java.nio.file.Files.isReadable(Path.of("/proc/net/dev"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes on the loopback interface .*: (\\d+) per prompt token, (\\d+) per decoded token")
+                    .matcher(r[1]);
+            assertThat(m.find()).as(r[1]).isTrue();
+            // each decoded token sends at least the hidden state to the workers and reads the logits' layer input back
+            assertThat(Long.parseLong(m.group(2))).as("bytes per decoded token").isGreaterThan(2L * 64 * 4);
+            assertThat(Long.parseLong(m.group(1))).as("bytes per prompt token").isPositive();
+        }
     }
 }
