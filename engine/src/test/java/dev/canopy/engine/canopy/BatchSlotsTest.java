@@ -105,15 +105,7 @@ class BatchSlotsTest {
 
     @Test
     void passkeyModelBatchEqualsOneByOne() {
-        assumeTrue(Files.exists(PASSKEY), "passkey model not present");
-        EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(2048).withChunk(256);
-        try (InferenceModel m = Engines.load(PASSKEY, options)) {
-            List<GenerationRequest> requests = new ArrayList<>();
-            int[] words = {700, 90, 400};
-            int[] tokens = {8, 12, 5};
-            for (int i = 0; i < words.length; i++) requests.add(GenerationRequest.greedy(filler(words[i], i), tokens[i]));
-            assertBatchEqualsOneByOne(m, requests);
-        }
+        assertPasskeyBatchEqualsOneByOne(new int[] {700, 90, 400}, new int[] {8, 12, 5}, 0);
     }
 
     /**
@@ -122,13 +114,16 @@ class BatchSlotsTest {
      */
     @Test
     void passkeyModelBatchOfVeryDifferentLengthsEqualsOneByOne() {
+        assertPasskeyBatchEqualsOneByOne(new int[] {1400, 8, 600, 48}, new int[] {6, 12, 4, 9}, 10);
+    }
+
+    /** Prompts of {@code words[i]} filler words (seed {@code seed + i}) generating {@code tokens[i]} each, on the passkey model. */
+    private static void assertPasskeyBatchEqualsOneByOne(int[] words, int[] tokens, int seed) {
         assumeTrue(Files.exists(PASSKEY), "passkey model not present");
         EngineOptions options = EngineOptions.defaults().withThreads(2).withContext(2048).withChunk(256);
         try (InferenceModel m = Engines.load(PASSKEY, options)) {
             List<GenerationRequest> requests = new ArrayList<>();
-            int[] words = {1400, 8, 600, 48};
-            int[] tokens = {6, 12, 4, 9};
-            for (int i = 0; i < words.length; i++) requests.add(GenerationRequest.greedy(filler(words[i], 10 + i), tokens[i]));
+            for (int i = 0; i < words.length; i++) requests.add(GenerationRequest.greedy(filler(words[i], seed + i), tokens[i]));
             assertBatchEqualsOneByOne(m, requests);
         }
     }
