@@ -86,7 +86,7 @@ class RpcBackendTest {
      * still be sending, which shows the retransmission timer instead).
      */
     @Test
-    void bothEndsOfAConnectionProbeForAVanishedPeer(@TempDir Path dir) throws IOException {
+    void bothEndsOfAConnectionProbeForAVanishedPeer(@TempDir Path dir) throws IOException, InterruptedException {
         Path table = Path.of("/proc/net/tcp");
         assumeTrue(Files.isReadable(table), "no /proc/net/tcp (not Linux)");
         Path file = TinyModels.write(TinyModelSpec.tiny("llama"), dir.resolve("tiny.gguf"));
@@ -95,7 +95,7 @@ class RpcBackendTest {
                 .withSplit(new DeviceSplit(remote.devices(), List.of(1.0))))) {
             String port = String.format("%04X", worker.port());
             List<String[]> clients = List.of();
-            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.onSpinWait()) {
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(20)) {
                 clients = Files.readAllLines(table).stream().skip(1).map(l -> l.trim().split("\\s+"))
                         .filter(f -> f[3].equals("01") && f[2].endsWith(":" + port)).toList();
                 // the weights may still be on their way (retransmission timer 01): wait for an idle connection

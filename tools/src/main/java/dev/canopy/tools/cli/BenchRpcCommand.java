@@ -83,8 +83,8 @@ final class BenchRpcCommand implements Callable<Integer> {
                 LoopbackTraffic.Run t = new LoopbackTraffic.Run();
                 GenerationResult split1 = run(over, prompt, t);
                 t.finished();
-                if (best[1] == null || faster(best[1], split1) == split1) traffic = t;
                 best[1] = faster(best[1], split1);
+                if (best[1] == split1) traffic = t;   // the bytes of the run whose speeds are shown
             }
             GenerationStats l = best[0].stats(), s = best[1].stats();
             out.printf("%-22s %12s %12s%n", "", "prefill tok/s", "decode tok/s");
