@@ -1,13 +1,13 @@
 package dev.canopy.app.api;
 
-import dev.canopy.kv.KvKey;
 import dev.canopy.app.chat.ChatSession;
 import dev.canopy.app.chat.KvTiers;
 import dev.canopy.app.chat.ModelRuntime;
+import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.GenerationSession;
 import dev.canopy.engine.InferenceModel;
-import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.SequencePool;
+import dev.canopy.kv.KvKey;
 import dev.canopy.natives.rpc.RpcEndpoint;
 import dev.canopy.natives.rpc.WorkerLostException;
 
@@ -50,12 +50,16 @@ public final class RuntimeModelAccess implements ModelAccess {
                                              Supplier<Optional<KvTiers>> tiers) {
         Runnable ensureLoaded = () -> {
             if (runtime.isLoaded(file, options)) return;
-            runtime.load(file, options);
             List<RpcEndpoint> lost = runtime.lostWorkers(options);
-            if (!lost.isEmpty()) {
-                LOG.log(Level.WARNING, "the model runs without " + lost.stream().map(w -> "worker " + w).collect(Collectors.joining(", "))
-                        + ", lost during an earlier answer; restart the server to use it again");
+            String without = lost.stream().map(w -> "worker " + w).collect(Collectors.joining(", "));
+            try {
+                runtime.load(file, options);
+            } catch (RuntimeException e) {
+                if (lost.isEmpty()) throw e;
+                throw new ApiException(503, "unavailable", Optional.empty(), "the model cannot run without " + without
+                        + ", lost during an earlier answer: " + e.getMessage() + "; restart the server once it is back");
             }
+            if (!lost.isEmpty()) LOG.log(Level.WARNING, "the model runs without " + without + ", lost during an earlier answer; restart the server to use it again");
         };
         return new RuntimeModelAccess(runtime, ensureLoaded, tiers);
     }
