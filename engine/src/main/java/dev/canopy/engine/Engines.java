@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Loads a model with the best engine for it: Canopy's own graph for the architectures it builds,
- * libllama's llama_decode for everything else (with a notice saying what that costs).
+ * libllama's llama_decode for everything else (with a notice saying what that costs). Both split
+ * the layers over other computers' devices when the options name workers (decision 0200).
  */
 public final class Engines {
     private Engines() {}
@@ -21,14 +22,6 @@ public final class Engines {
 
     public static InferenceModel load(Path file, EngineOptions options) {
         ModelInfo info = ModelInspector.inspect(file);
-        if (!options.workers().isEmpty()) {
-            // Canopy's own graph places layers on this computer's CPU and one GPU only (decision 0115)
-            Optional<String> notice = options.engine() == EngineKind.CANOPY
-                    ? Optional.of("Layers on other computers run through llama.cpp's own decoder: dense attention,"
-                            + " without Canopy's sparse attention or KV tiers.")
-                    : Optional.empty();
-            return LlamaInferenceModel.load(info, options, notice);
-        }
         if (options.engine() == EngineKind.CANOPY) {
             String why = "the " + info.architecture() + " architecture is not built by Canopy's graph yet";
             try {

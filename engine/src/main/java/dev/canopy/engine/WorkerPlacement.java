@@ -1,5 +1,7 @@
 package dev.canopy.engine;
 
+import dev.canopy.engine.weights.LayerDevice;
+import dev.canopy.engine.weights.LayerSplit;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.llama.DeviceSplit;
 import dev.canopy.natives.rpc.RpcBackend;
@@ -20,12 +22,17 @@ import java.util.Optional;
  *
  * @param split     the devices and shares handed to libllama
  * @param labels    a label per device, e.g. "RPC0 on worker 10.0.0.2:50052"
+ * @param owners    the worker lending each device, empty for this computer's GPU
  * @param layers    the model's repeating layers
  * @param gpuLayers offloaded layers as asked (-1 = all and the output)
  */
-public record WorkerPlacement(DeviceSplit split, List<String> labels, int layers, int gpuLayers) {
+public record WorkerPlacement(DeviceSplit split, List<String> labels, List<Optional<RpcEndpoint>> owners, int layers, int gpuLayers) {
     public WorkerPlacement {
         labels = List.copyOf(labels);
+        owners = List.copyOf(owners);
+        if (labels.size() != split.devices().size() || owners.size() != labels.size()) {
+            throw new IllegalArgumentException(split.devices().size() + " devices, " + labels.size() + " labels, " + owners.size() + " owners");
+        }
     }
 
     /**
@@ -40,6 +47,7 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, int layers
         List<MemorySegment> devices = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         List<String> labels = new ArrayList<>();
+        List<Optional<RpcEndpoint>> owners = new ArrayList<>();
         for (RpcEndpoint w : workers) {
             RpcBackend.RemoteWorker remote = rpc.connect(w);
             List<String> names = remote.deviceNames();
@@ -48,14 +56,25 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, int layers
                 devices.add(remote.devices().get(d));
                 weights.add((double) Math.max(memory.free(), 1));
                 labels.add(names.get(d) + " on worker " + w);
+                owners.add(Optional.of(w));
             }
         }
         localGpu.ifPresent(gpu -> {
             devices.add(RpcBackend.device(gpu));
             weights.add((double) Math.max(gpu.memoryFree(), 1));
             labels.add("GPU " + DefaultGpu.label(gpu) + " here");
+            owners.add(Optional.empty());
         });
-        return new WorkerPlacement(new DeviceSplit(devices, weights), labels, layers, gpuLayers);
+        return new WorkerPlacement(new DeviceSplit(devices, weights), labels, owners, layers, gpuLayers);
+    }
+
+    /** The same split for Canopy's own engine: each layer (and the output) on the device llama.cpp would give it. */
+    public LayerSplit layerSplit() {
+        List<LayerDevice> devices = new ArrayList<>();
+        for (int d = 0; d < labels.size(); d++) {
+            devices.add(new LayerDevice(split.devices().get(d), labels.get(d), owners.get(d)));
+        }
+        return LayerSplit.ofAssignment(split.assign(layers, gpuLayers), devices);
     }
 
     /** e.g. "layers 0-1 on the CPU here; 2-3 on RPC0 on worker a:1; 4-5 and the output on RPC1 on worker b:2". */

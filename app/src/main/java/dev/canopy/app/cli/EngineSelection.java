@@ -33,7 +33,7 @@ public final class EngineSelection {
     KvPrecision kvType;
 
     @Option(names = "--rpc", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Other computers running `canopy worker`: the offloaded layers (--gpu-layers) are split over their devices and this computer's GPU by free memory; runs through llama.cpp's decoder. Trusted networks or SSH tunnels only (no authentication or encryption).")
+            description = "Other computers running `canopy worker`: the offloaded layers (--gpu-layers) are split over their devices and this computer's GPU by free memory; each remote layer's weights and KV stay on its worker. Trusted networks or SSH tunnels only (no authentication or encryption).")
     String rpc;
 
     @Mixin AttentionOptions attention;
@@ -54,9 +54,6 @@ public final class EngineSelection {
                 workers = RpcEndpoint.parseList(rpc);
             } catch (IllegalArgumentException e) {
                 throw new CliException("--rpc: " + e.getMessage());
-            }
-            if (options.attention().mode().isSparse()) {
-                throw new CliException("--attention " + attention.mode + " cannot run with --rpc (layers on other computers run through llama.cpp's decoder, dense attention only)");
             }
             if (gpuLayers == 0) {
                 throw new CliException("--rpc puts offloaded layers on other computers, and --gpu-layers 0 offloads none: use -1 (all) or a number of layers");

@@ -70,7 +70,10 @@ final class InfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Each worker's handshake, and with a model the split llama.cpp would make over them and this computer's GPU. */
+    /**
+     * Each worker's handshake, and with a model the split llama.cpp would make over them and this computer's
+     * GPU, and Canopy's engine's (the same layers on the same devices, decision 0200).
+     */
     private void describeWorkers(PrintWriter out) {
         List<RpcEndpoint> workers;
         try {
@@ -92,6 +95,7 @@ final class InfoCommand implements Callable<Integer> {
             ModelInfo i = ModelInspector.inspect(model);
             WorkerPlacement p = WorkerPlacement.connect(workers, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
             out.println("Split (--gpu-layers " + gpuLayers + ", by free memory, placed by llama.cpp): " + p.describe());
+            out.println("Split with Canopy's engine (each remote layer's weights and KV on its worker): " + p.layerSplit().describe());
         }
     }
 }

@@ -38,7 +38,8 @@ import java.util.List;
  * @param speculation    "Faster answers (speculative)": off (the default), prompt lookup, or a draft model (decision 0160)
  * @param draftModel     the draft model's file with {@link SpeculationMode#DRAFT} (empty otherwise)
  * @param workers        "Other computers": workers ({@code canopy worker}) as {@code host:port}, in order; empty =
- *                       this computer only. With any, the model runs through llama.cpp's decoder (decision 0115)
+ *                       this computer only. With any, the offloaded layers are split over their devices, by
+ *                       either engine (decisions 0115, 0200)
  */
 public record AppSettings(Theme theme, ComputeDevice device, int gpuLayers, int threads, int chunkTokens,
                           int contextTokens, AttentionMode attention, int attentionBudgetTokens,

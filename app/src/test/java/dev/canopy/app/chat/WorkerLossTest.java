@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -122,8 +124,10 @@ class WorkerLossTest {
         }
     }
 
-    @Test
-    void generateOnAWorkerKilledMidAnswerSaysWhichAndExitsWithCode2(@TempDir Path logs) throws Exception {
+    /** With Canopy's own engine (the default, decision 0200) and with llama.cpp's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"canopy", "llama"})
+    void generateOnAWorkerKilledMidAnswerSaysWhichAndExitsWithCode2(String engine, @TempDir Path logs) throws Exception {
         try (LoopbackWorkers one = LoopbackWorkers.start(1, logs)) {
             RpcEndpoint worker = one.endpoints().getFirst();
             StringWriter text = new StringWriter();
@@ -145,7 +149,7 @@ class WorkerLossTest {
             StringWriter err = new StringWriter();
             int code = CanopyCli.run(new PrintWriter(killOnFirstToken), new PrintWriter(err), "generate", "--model", model.toString(),
                     "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
-                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString());
+                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine);
             assertThat(text.toString()).as("the answer had started").isNotEmpty();
             assertThat(code).as(err.toString()).isEqualTo(2);
             assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer: the connection closed");

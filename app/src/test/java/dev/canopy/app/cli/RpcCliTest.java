@@ -64,12 +64,13 @@ class RpcCliTest {
         assertThat(split[1]).isNotBlank().isEqualTo(local[1]);
         assertThat(split[2]).containsPattern("layers: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0)
                 + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1));
-        // the default engine takes the same path, with a notice; and a second model reconnects to the same workers
+        // the default engine, Canopy's own (decision 0200), splits the same way; and a second model reconnects to the same workers
         String[] canopy = KvFlagsCliTest.run("generate", "--model", model.toString(), "--prompt", "Once upon a time, in a small village by the sea",
                 "--max-tokens", "12", "--temperature", "0", "--context", "256", "--threads", "2", "--gpu-layers", "5", "--rpc", rpcList());
         assertThat(canopy[0]).as(canopy[2]).isEqualTo("0");
         assertThat(canopy[1]).isEqualTo(local[1]);
-        assertThat(canopy[2]).contains("note: Layers on other computers run through llama.cpp's own decoder");
+        assertThat(canopy[2]).doesNotContain("llama.cpp's own decoder").containsPattern("layers: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker "
+                + endpoints.get(0) + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1));
         // and Canopy's own engine, all on this CPU, answers the same
         String[] own = KvFlagsCliTest.run("generate", "--model", model.toString(), "--prompt", "Once upon a time, in a small village by the sea",
                 "--max-tokens", "12", "--temperature", "0", "--context", "256", "--threads", "2", "--gpu-layers", "0");
@@ -83,7 +84,9 @@ class RpcCliTest {
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("Other computers:").contains(endpoints.get(0) + ": RPC protocol 7.0.0")
                 .contains("device 0: ").contains("MiB free of")
-                .contains("Split (--gpu-layers 5, by free memory, placed by llama.cpp): layers 0-1 on the CPU here; layers 2-4 on RPC");
+                .contains("Split (--gpu-layers 5, by free memory, placed by llama.cpp): layers 0-1 on the CPU here; layers 2-4 on RPC")
+                .containsPattern("Split with Canopy's engine \\(each remote layer's weights and KV on its worker\\): layers 0-1 on the CPU here;"
+                        + " layers 2-4 on RPC\\d+ on worker " + endpoints.get(0) + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1));
     }
 
     @Test

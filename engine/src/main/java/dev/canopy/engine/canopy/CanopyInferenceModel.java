@@ -19,10 +19,10 @@ import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.AttentionMode;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
 import dev.canopy.engine.weights.LayerPlacement;
+import dev.canopy.engine.weights.LayerSplit;
 import dev.canopy.engine.weights.ModelWeights;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
-import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.gguf.GgufFile;
 import dev.canopy.natives.llama.ChatMessage;
 import dev.canopy.natives.llama.ChatTemplates;
@@ -30,7 +30,6 @@ import dev.canopy.natives.llama.LlamaModel;
 import dev.canopy.natives.llama.LlamaVocab;
 import dev.canopy.natives.llama.ModelParams;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,11 +52,13 @@ public final class CanopyInferenceModel implements InferenceModel {
     private final ModelWeights weights;  // owned
     private final LlamaModel vocabModel; // owned: libllama model loaded with vocab_only
     private final LlamaTokenizer tokenizer;
+    private final LayerPlacement placement; // this computer's GPU layers (CPU only when the layers go to other computers)
     private final boolean gpuShortfall;  // a GPU is there but did not take every layer asked for
-    private final String runsOn;         // "CPU", or the GPU and its share of the layers
+    private final String runsOn;         // "CPU", the GPU and its share of the layers, or the split over other computers
 
     private CanopyInferenceModel(ModelInfo info, EngineOptions options, ModelHparams hp, ModelWeights weights,
-                                 LlamaModel vocabModel, boolean gpuShortfall, String runsOn) {
+                                 LlamaModel vocabModel, LayerPlacement placement, boolean gpuShortfall, String runsOn) {
+        this.placement = placement;
         this.gpuShortfall = gpuShortfall;
         this.runsOn = runsOn;
         this.info = info;
@@ -71,33 +72,49 @@ public final class CanopyInferenceModel implements InferenceModel {
     /**
      * Loads {@code info.file()}; throws {@link dev.canopy.engine.model.UnsupportedModelException}
      * when the graph does not build this model and {@link dev.canopy.natives.llama.ModelLoadException}
-     * when the file is damaged.
+     * when the file is damaged. With workers in the options, each is checked and connected first (one that
+     * is down, refuses or speaks another protocol throws {@link dev.canopy.natives.rpc.RpcWorkerException}
+     * naming it) and the offloaded layers are split over their devices as llama.cpp splits them
+     * ({@link OtherComputers}); else the GPU layers go to this computer's GPU ({@link GpuLayers}).
      */
     public static CanopyInferenceModel load(ModelInfo info, EngineOptions options) {
         ModelHparams hp;
         ModelWeights weights;
+        LayerPlacement placed;
         boolean gpuShortfall;
         String runsOn;
         try (GgufFile gguf = GgufFile.open(info.file())) {
             ModelHparams read = HparamsReader.read(gguf);
             hp = read;
-            int cells = RunSettings.paddedCells(LlamaInferenceModel.contextTokens(info, options));
-            List<BackendDevice> devices = NativeRuntime.get().devices();
-            LayerPlacement placement = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, devices);
-            weights = GpuLayers.loadFitting(placement, p -> ModelWeights.load(gguf, read, p, p.anyOnGpu()
-                    ? llama_h.ggml_backend_dev_buffer_type(llama_h.ggml_backend_dev_get(p.device())) : MemorySegment.NULL,
-                    options.weights()));
-            gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !weights.placement().meets(options.gpuLayers());
-            runsOn = GpuLayers.runsOn(weights.placement(), devices);
+            if (!options.workers().isEmpty()) {
+                LayerSplit split = OtherComputers.split(options, hp.layers());
+                weights = ModelWeights.load(gguf, read, split, options.weights());
+                placed = LayerPlacement.cpuOnly(hp.layers());
+                gpuShortfall = false;
+                runsOn = split.describe();
+            } else {
+                int cells = RunSettings.paddedCells(LlamaInferenceModel.contextTokens(info, options));
+                List<BackendDevice> devices = NativeRuntime.get().devices();
+                LayerPlacement plan = GpuLayers.plan(options.gpuLayers(), hp, gguf.tensors(), cells, devices);
+                Placed loaded = GpuLayers.loadFitting(plan,
+                        p -> new Placed(p, ModelWeights.load(gguf, read, GpuLayers.split(p, devices), options.weights())));
+                weights = loaded.weights();
+                placed = loaded.placement();
+                gpuShortfall = devices.stream().anyMatch(BackendDevice::isGpu) && !placed.meets(options.gpuLayers());
+                runsOn = GpuLayers.runsOn(placed, devices);
+            }
         }
         try {
             LlamaModel vocab = LlamaModel.load(info.file(), ModelParams.vocab());
-            return new CanopyInferenceModel(info, options, hp, weights, vocab, gpuShortfall, runsOn);
+            return new CanopyInferenceModel(info, options, hp, weights, vocab, placed, gpuShortfall, runsOn);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
         }
     }
+
+    /** The GPU placement a load ended with, and the weights loaded with it. */
+    private record Placed(LayerPlacement placement, ModelWeights weights) {}
 
     @Override public ModelInfo info() { return info; }
     @Override public EngineKind engine() { return EngineKind.CANOPY; }
@@ -109,7 +126,7 @@ public final class CanopyInferenceModel implements InferenceModel {
      */
     @Override public Optional<String> notice() {
         String joined = java.util.stream.Stream.of(denseNotice(), options.kvPrecision().fallbackNotice(hp.headDim()),
-                        gpuShortfall ? Optional.of(GpuLayers.shortfall(weights.placement())) : Optional.<String>empty())
+                        gpuShortfall ? Optional.of(GpuLayers.shortfall(placement)) : Optional.<String>empty())
                 .flatMap(Optional::stream).collect(java.util.stream.Collectors.joining(" "));
         return joined.isEmpty() ? Optional.empty() : Optional.of(joined);
     }
@@ -125,10 +142,16 @@ public final class CanopyInferenceModel implements InferenceModel {
                         + hp.arch().ggufName() + " model because of " + why + ": it runs dense attention.");
     }
 
-    /** Where the layers run (every layer on the CPU unless GPU layers were asked for and a GPU is there). */
-    public LayerPlacement placement() { return weights.placement(); }
+    /**
+     * The layers on this computer's GPU (every layer on the CPU unless GPU layers were asked for and a GPU
+     * is there); CPU only when the layers are split over other computers: see {@link #split()}.
+     */
+    public LayerPlacement placement() { return placement; }
 
-    /** Bytes of weights copied into the GPU's memory (0 when every layer is on the CPU). */
+    /** Where each layer runs: this computer's CPU, its GPU, or devices of other computers. */
+    public LayerSplit split() { return weights.split(); }
+
+    /** Bytes of weights copied into device memory, the GPU's or the workers' (0 when every layer is on the CPU). */
     public long gpuWeightBytes() { return weights.gpuBytes(); }
     @Override public Tokenizer tokenizer() { return tokenizer; }
 
@@ -148,13 +171,13 @@ public final class CanopyInferenceModel implements InferenceModel {
     }
 
     /**
-     * The run settings the options imply: context, chunk (256 on the CPU, 512 with GPU layers), threads, the KV
+     * The run settings the options imply: context, chunk (256 on the CPU and over other computers, 512 with layers on this computer's GPU), threads, the KV
      * precision asked for (F16 when the model cannot use it, see {@link #notice()}), and the
      * attention asked for, or dense for models sparse attention cannot run (see {@link #notice()}).
      */
     public RunSettings defaultSettings() {
         int chunk = options.chunkTokens() > 0 ? options.chunkTokens()
-                : weights.placement().anyOnGpu() ? DEFAULT_GPU_CHUNK : DEFAULT_CPU_CHUNK;
+                : placement.anyOnGpu() ? DEFAULT_GPU_CHUNK : DEFAULT_CPU_CHUNK;   // a worker's layers: the CPU's chunk
         SparseAttentionSettings attention = denseNotice().isPresent() ? options.attention().withMode(AttentionMode.DENSE)
                 : options.attention();                           // dense for sliding windows and soft-capping
         return new RunSettings(LlamaInferenceModel.contextTokens(info, options), chunk, options.effectiveThreads(),
@@ -201,7 +224,7 @@ public final class CanopyInferenceModel implements InferenceModel {
         RunSettings settings = defaultSettings();
         if (slots < 1) throw new IllegalArgumentException("a pool of " + slots + " slots");
         if (settings.attention().mode().isSparse()) return Optional.empty();
-        ComputeBackends backends = ComputeBackends.open(weights.placement(), settings.threads());
+        ComputeBackends backends = ComputeBackends.open(weights.split(), settings.threads());
         CanopySlotKv kv = CanopySlotKv.open(this, settings, backends, backends, slots, RunSettings.paddedCells(settings.contextTokens()));
         return Optional.of(new StepLoop(kv, tokenizer, vocab(), StepLoop.PrefillPace.ONE_PASS_PER_STEP, settings.contextTokens()));
     }

@@ -2,7 +2,10 @@ package dev.canopy.engine.canopy;
 
 import dev.canopy.engine.DefaultGpu;
 import dev.canopy.engine.model.ModelHparams;
+import dev.canopy.engine.weights.LayerDevice;
 import dev.canopy.engine.weights.LayerPlacement;
+import dev.canopy.engine.weights.LayerSplit;
+import dev.canopy.natives.ffi.llama_h;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.ggml.BackendAllocationException;
 import dev.canopy.natives.gguf.GgufFile;
@@ -29,6 +32,14 @@ final class GpuLayers {
         String gpu = devices.stream().filter(d -> d.index() == placed.device()).findFirst()
                 .map(DefaultGpu::label).orElse("device " + placed.device());
         return "GPU " + gpu + ": " + placed.describe();
+    }
+
+    /** {@code placed} as a split: its GPU layers on that device of {@code devices}. */
+    static LayerSplit split(LayerPlacement placed, List<BackendDevice> devices) {
+        if (!placed.anyOnGpu()) return LayerSplit.cpuOnly(placed.layers());
+        String label = devices.stream().filter(d -> d.index() == placed.device()).findFirst()
+                .map(d -> "GPU " + DefaultGpu.label(d) + " here").orElse("device " + placed.device());
+        return LayerSplit.of(placed, LayerDevice.local(llama_h.ggml_backend_dev_get(placed.device()), label));
     }
 
     /** What the model's notice says when the GPU took fewer layers than asked for. */

@@ -35,7 +35,7 @@ public final class SequenceEngine implements AutoCloseable {
     /** What a prefill did: the last token's logits, or where it stopped when cancelled. */
     public record Prefill(float[] logits, int computedUpTo, boolean cancelled) {}
 
-    private final ComputeBackends backends; // owned: the CPU, and the GPU of the weights' placement
+    private final ComputeBackends backends; // owned: the CPU, and the devices of the weights' split
     private final KvCache kv;          // owned
     private final ForwardPass pass;    // owned
     private final TieredKvCache tiered; // the same object as kv when the KV lives in tiers, else null
@@ -55,7 +55,8 @@ public final class SequenceEngine implements AutoCloseable {
             throw new IllegalArgumentException("the tiered KV store does not run this " + hp.arch().ggufName()
                     + " model yet because of " + why + ": its KV stays in memory");
         });
-        this.backends = ComputeBackends.open(weights.placement(), settings.threads());
+        if (offload != null && !weights.split().workers().isEmpty()) throw new IllegalArgumentException(OtherComputers.NO_TIERS);
+        this.backends = ComputeBackends.open(weights.split(), settings.threads());
         KvCache cache = null;
         try {
             this.tiered = offload == null ? null : TieredKvCache.create(backends.kvBufferTypes(), hp, modelFile, settings.contextTokens(),

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The ggml buffer type each model layer's KV is allocated in: host memory for the layers on the
- * CPU, device memory for the layers on a GPU (see {@code LayerPlacement}).
+ * CPU, device memory for the layers on a GPU or on a worker's device (see {@code LayerSplit}).
  */
 @FunctionalInterface
 public interface KvBufferTypes {

@@ -103,6 +103,10 @@ public final class ForwardPass implements AutoCloseable {
      * graphTokens / streams rows per slot, in slot order. Dense attention only.
      */
     public float[][] run(Step step, int graphTokens, int graphOutputs, AttentionPath path, KvSlots slots) {
+        return backends.watched(() -> runStep(step, graphTokens, graphOutputs, path, slots)); // a lost worker's zeros are never used
+    }
+
+    private float[][] runStep(Step step, int graphTokens, int graphOutputs, AttentionPath path, KvSlots slots) {
         if (slots.sliced() && attention.mode().isSparse()) throw new IllegalArgumentException("sparse attention reads the cache from cell 0");
         GraphFamily family = family(graphTokens, graphOutputs);
         Step s = kv.beforeStep(step);   // a paged cache gathers what the step attends to

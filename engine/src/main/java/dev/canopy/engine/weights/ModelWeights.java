@@ -17,8 +17,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A model's weights as ggml tensors, each in its file's own type (F32, F16, any quantization).
@@ -30,22 +32,22 @@ public final class ModelWeights implements AutoCloseable {
     private final GgmlContext headers;    // owned: one ggml_tensor header per GGUF tensor
     private final BackendBuffer buffer;   // owned: ggml's view of the mapping
     private final RepackedWeights repacked; // owned: matrices copied into the CPU's kernel layouts
-    private final RepackedWeights onGpu;    // owned: the GPU layers' tensors copied into device memory
-    private final LayerPlacement placement;
+    private final RepackedWeights onDevices; // owned: the tensors of the layers off the CPU, copied into their devices' memory
+    private final LayerSplit split;
     private final MemorySegment tokenEmbd;  // borrowed from headers: [embedding, vocab]
     private final MemorySegment outputNorm; // borrowed: [embedding]
     private final MemorySegment output;     // borrowed: [embedding, vocab] (token_embd when tied)
     private final List<LayerWeights> layers;
 
-    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onGpu,
-                         LayerPlacement placement, MemorySegment tokenEmbd, MemorySegment outputNorm, MemorySegment output,
+    private ModelWeights(Arena mapping, GgmlContext headers, BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onDevices,
+                         LayerSplit split, MemorySegment tokenEmbd, MemorySegment outputNorm, MemorySegment output,
                          List<LayerWeights> layers) {
         this.mapping = mapping;
         this.headers = headers;
         this.buffer = buffer;
         this.repacked = repacked;
-        this.onGpu = onGpu;
-        this.placement = placement;
+        this.onDevices = onDevices;
+        this.split = split;
         this.tokenEmbd = tokenEmbd;
         this.outputNorm = outputNorm;
         this.output = output;
@@ -54,27 +56,22 @@ public final class ModelWeights implements AutoCloseable {
 
     /** Maps every tensor of {@code gguf} into a CPU buffer and checks the shapes {@code hp} implies. */
     public static ModelWeights mapCpu(GgufFile gguf, ModelHparams hp) {
-        return load(gguf, hp, LayerPlacement.cpuOnly(hp.layers()), MemorySegment.NULL);
+        return load(gguf, hp, LayerSplit.cpuOnly(hp.layers()), WeightLayout.REPACKED);
     }
 
     /**
-     * As {@link #mapCpu}, then copies the tensors {@code placement} puts on the GPU into one buffer
-     * of {@code gpuBufferType} (device memory); the others stay in the map (or its CPU repacks).
+     * As {@link #mapCpu}, then copies the tensors {@code split} puts on each device into one buffer of
+     * that device's default buffer type (its memory; a worker's, over the network); the others stay in
+     * the map (or its CPU repacks, with {@code layout} {@link WeightLayout#REPACKED}).
      */
-    public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerPlacement placement, MemorySegment gpuBufferType) {
-        return load(gguf, hp, placement, gpuBufferType, WeightLayout.REPACKED);
-    }
-
-    /** As {@link #load(GgufFile, ModelHparams, LayerPlacement, MemorySegment)}, the CPU layers' matrices kept in {@code layout}. */
-    public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerPlacement placement, MemorySegment gpuBufferType,
-                                    WeightLayout layout) {
-        if (placement.layers() != hp.layers()) throw new IllegalArgumentException("placement of " + placement.layers() + " layers for a model of " + hp.layers());
+    public static ModelWeights load(GgufFile gguf, ModelHparams hp, LayerSplit split, WeightLayout layout) {
+        if (split.layers() != hp.layers()) throw new IllegalArgumentException("split of " + split.layers() + " layers for a model of " + hp.layers());
         List<GgufFile.TensorInfo> infos = gguf.tensors();
         GgmlContext headers = GgmlContext.metadata(infos.size() + 1, 0);
         Arena mapping = Arena.ofShared();
         BackendBuffer buffer = null;
         RepackedWeights repacked = null;
-        RepackedWeights onGpu = null;
+        RepackedWeights onDevices = null;
         try {
             MemorySegment map;
             try (FileChannel ch = FileChannel.open(gguf.path(), StandardOpenOption.READ)) {
@@ -103,26 +100,30 @@ public final class ModelWeights implements AutoCloseable {
                 }
             }
             TensorDirectory dir = new TensorDirectory(gguf.path(), byName);
-            assemble(dir, hp, mapping, headers, buffer, null, null, placement); // checks every shape before anything is copied
-            if (placement.anyOnGpu()) {
-                List<String> gpuNames = byName.keySet().stream().filter(placement::onGpu).sorted().toList();
-                onGpu = RepackedWeights.copyInto(gpuBufferType, gpuNames, byName, mapped);
-                gpuNames.forEach(mapped::remove);     // what is on the GPU is not repacked for the CPU
+            assemble(dir, hp, mapping, headers, buffer, null, null, split); // checks every shape before anything is copied
+            if (split.anyOffloaded()) {
+                Map<MemorySegment, List<String>> groups = new LinkedHashMap<>();
+                for (LayerDevice d : split.devices()) {
+                    List<String> names = byName.keySet().stream().filter(n -> split.deviceOf(n).equals(Optional.of(d))).sorted().toList();
+                    if (!names.isEmpty()) groups.put(llama_h.ggml_backend_dev_buffer_type(d.device()), names);
+                }
+                onDevices = RepackedWeights.copyInto(groups, byName, mapped);
+                groups.values().forEach(names -> names.forEach(mapped::remove)); // what is on a device is not repacked for the CPU
             }
             repacked = RepackedWeights.apply(byName, layout == WeightLayout.REPACKED ? mapped : Map.of());
-            return assemble(dir, hp, mapping, headers, buffer, repacked, onGpu, placement);
+            return assemble(dir, hp, mapping, headers, buffer, repacked, onDevices, split);
         } catch (IOException e) {
-            close(repacked, onGpu, buffer, headers, mapping);
+            close(repacked, onDevices, buffer, headers, mapping);
             throw new ModelLoadException("Cannot map " + gguf.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(repacked, onGpu, buffer, headers, mapping);
+            close(repacked, onDevices, buffer, headers, mapping);
             throw e;
         }
     }
 
     private static ModelWeights assemble(TensorDirectory dir, ModelHparams hp, Arena mapping, GgmlContext headers,
-                                         BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onGpu,
-                                         LayerPlacement placement) {
+                                         BackendBuffer buffer, RepackedWeights repacked, RepackedWeights onDevices,
+                                         LayerSplit split) {
         long e = hp.embedding();
         MemorySegment embd = dir.require("token_embd.weight", e, hp.vocab());
         MemorySegment outNorm = dir.require("output_norm.weight", e);
@@ -131,13 +132,13 @@ public final class ModelWeights implements AutoCloseable {
         LayerTensors tensors = new LayerTensors(dir, hp);
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < hp.layers(); l++) layers.add(tensors.layer(l));
-        return new ModelWeights(mapping, headers, buffer, repacked, onGpu, placement, embd, outNorm, out != null ? out : embd,
+        return new ModelWeights(mapping, headers, buffer, repacked, onDevices, split, embd, outNorm, out != null ? out : embd,
                 List.copyOf(layers));
     }
 
-    private static void close(RepackedWeights repacked, RepackedWeights onGpu, BackendBuffer buffer, GgmlContext headers, Arena mapping) {
+    private static void close(RepackedWeights repacked, RepackedWeights onDevices, BackendBuffer buffer, GgmlContext headers, Arena mapping) {
         if (repacked != null) repacked.close();
-        if (onGpu != null) onGpu.close();
+        if (onDevices != null) onDevices.close();
         if (buffer != null) buffer.close();
         headers.close();
         mapping.close();
@@ -153,10 +154,10 @@ public final class ModelWeights implements AutoCloseable {
     public long bytes() { return buffer.size(); }
 
     /** Where the layers run. */
-    public LayerPlacement placement() { return placement; }
+    public LayerSplit split() { return split; }
 
-    /** Bytes of weights in device memory (0 when every layer is on the CPU). */
-    public long gpuBytes() { return onGpu == null ? 0 : onGpu.bytes(); }
+    /** Bytes of weights in device memory, a GPU's or the workers' (0 when every layer is on the CPU). */
+    public long gpuBytes() { return onDevices == null ? 0 : onDevices.bytes(); }
 
     /** Bytes of the matrices copied into the CPU's kernel layouts (0 when none applies). */
     public long repackedBytes() { return repacked == null ? 0 : repacked.bytes(); }
@@ -166,6 +167,6 @@ public final class ModelWeights implements AutoCloseable {
 
     @Override
     public void close() {
-        close(repacked, onGpu, buffer, headers, mapping);
+        close(repacked, onDevices, buffer, headers, mapping);
     }
 }

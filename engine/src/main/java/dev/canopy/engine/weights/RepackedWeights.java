@@ -58,6 +58,15 @@ final class RepackedWeights implements AutoCloseable {
         return copies(Map.of(buft, names), byName, mapped);
     }
 
+    /**
+     * As {@link #copyInto(MemorySegment, List, Map, Map)} for several devices: one buffer per buffer
+     * type of {@code groups} (each device's memory, a worker's over the network), in its order.
+     */
+    static RepackedWeights copyInto(Map<MemorySegment, List<String>> groups, Map<String, MemorySegment> byName,
+                                    Map<String, MemorySegment> mapped) {
+        return copies(groups, byName, mapped);
+    }
+
     /** One buffer per buffer type of {@code groups}, holding copies of its tensors; nothing stays allocated when a copy fails. */
     private static RepackedWeights copies(Map<MemorySegment, List<String>> groups, Map<String, MemorySegment> byName,
                                           Map<String, MemorySegment> mapped) {

@@ -49,6 +49,15 @@ public final class GgmlBackend implements AutoCloseable {
         return start(dev, isCpu);
     }
 
+    /**
+     * The backend of {@code dev}, a {@code ggml_backend_dev_t} from any registry (a worker's device from
+     * ggml's RPC registry, for one), borrowed: the registry keeps it for the process's life.
+     */
+    public static GgmlBackend onDevice(MemorySegment dev) {
+        NativeRuntime.get();
+        return start(dev, llama_h.ggml_backend_dev_type(dev) == llama_h.GGML_BACKEND_DEVICE_TYPE_CPU());
+    }
+
     private static GgmlBackend start(MemorySegment dev, boolean cpu) {
         MemorySegment b = llama_h.ggml_backend_dev_init(dev, MemorySegment.NULL);
         if (b.equals(MemorySegment.NULL)) throw new IllegalStateException("could not start ggml backend" + NativeLog.drainAsSuffix());

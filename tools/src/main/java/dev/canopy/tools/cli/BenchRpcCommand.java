@@ -51,6 +51,10 @@ final class BenchRpcCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "CPU threads here (0 = all).")
     int threads;
 
+    @Option(names = "--engine", defaultValue = "llama", paramLabel = "canopy|llama",
+            description = "The engine of both runs: llama (llama.cpp's decoder) or canopy (Canopy's own graph, decision 0200). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
     @Option(names = "--repeats", defaultValue = "2", paramLabel = "N", description = "Interleaved runs of each; the fastest is kept. Default: ${DEFAULT-VALUE}.")
     int repeats;
 
@@ -68,13 +72,18 @@ final class BenchRpcCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--rpc: " + e.getMessage());
         }
-        // both through llama.cpp's decoder, so the only difference is where the layers run
-        EngineOptions local = new EngineOptions(EngineKind.LLAMA, promptTokens + genTokens + 64, 0, threads, 0);
+        EngineKind kind = switch (engine.toLowerCase(java.util.Locale.ROOT)) {
+            case "canopy" -> EngineKind.CANOPY;
+            case "llama", "llama.cpp" -> EngineKind.LLAMA;
+            default -> throw new CliException("--engine must be canopy or llama, not '" + engine + "'");
+        };
+        // both on the same engine, so the only difference is where the layers run
+        EngineOptions local = new EngineOptions(kind, promptTokens + genTokens + 64, 0, threads, 0);
         EngineOptions split = local.withGpuLayers(gpuLayers).withWorkers(workers);
         String prompt = "The quick brown fox jumps over the lazy dog. ".repeat(Math.max(1, promptTokens / 10));
         try (InferenceModel here = Engines.load(model, local); InferenceModel over = Engines.load(model, split)) {
-            out.printf("bench-rpc %s: %d prompt tokens, %d generated, fastest of %d; split: %s%n",
-                    model.getFileName(), promptTokens, genTokens, repeats, over.runsOn());
+            out.printf("bench-rpc %s (%s engine): %d prompt tokens, %d generated, fastest of %d; split: %s%n",
+                    model.getFileName(), over.engine().name().toLowerCase(java.util.Locale.ROOT), promptTokens, genTokens, repeats, over.runsOn());
             GenerationResult[] best = new GenerationResult[2];
             boolean counted = LoopbackTraffic.readable() && workers.stream().allMatch(LoopbackTraffic::isLoopback);
             LoopbackTraffic.Run traffic = null;

@@ -50,11 +50,20 @@ class BenchRpcCliTest {
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("this computer only").contains("split over 2 workers").contains("split / local")
                 .contains("greedy tokens identical");
+    }
+
+    @Test
+    void benchRpcRunsCanopysOwnEngineOverTheWorkers() {
+        String[] r = ToolsCliTest.run("bench-rpc", "--model", model.toString(), "--rpc", rpcList(), "--gpu-layers", "5",
+                "--prompt-tokens", "32", "--gen-tokens", "6", "--repeats", "1", "--threads", "2", "--engine", "canopy");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("(canopy engine)").containsPattern("split: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0))
+                .contains("split / local").contains("greedy tokens identical");
         if (java.nio.file.Files.isReadable(Path.of("/proc/net/dev"))) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes on the loopback interface .*: (\\d+) per prompt token, (\\d+) per decoded token")
                     .matcher(r[1]);
             assertThat(m.find()).as(r[1]).isTrue();
-            // each decoded token sends at least the hidden state (64 floats) to a worker and reads a step's output back
+            // each decoded token sends at least the hidden state to the workers and reads the logits' layer input back
             assertThat(Long.parseLong(m.group(2))).as("bytes per decoded token").isGreaterThan(2L * 64 * 4);
             assertThat(Long.parseLong(m.group(1))).as("bytes per prompt token").isPositive();
         }

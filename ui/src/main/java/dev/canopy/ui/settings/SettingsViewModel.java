@@ -118,16 +118,16 @@ public final class SettingsViewModel {
                         + " tokens: it holds the first 128, the last 128 and a whole prefill chunk.");
             }
             boolean tiers = kvTiers.get();   // the KV fields are disabled (and kept as saved) while this is off
+            List<String> workers = List.copyOf(otherComputers.workers);
+            if (!workers.isEmpty() && tiers) {
+                throw new IllegalArgumentException("Other computers keep the KV of their layers themselves, and KV tiers keep it on this"
+                        + " computer: turn KV tiers off, or remove the other computers.");
+            }
             long kvGpu = tiers ? number("KV on the GPU", kvGpuMb.get(), 0, 1 << 20) : old.kvGpuMb();
             long kvRam = tiers ? number("KV in RAM", kvRamMb.get(), 64, 1 << 20) : old.kvCpuMb();
             long kvDisk = tiers ? number("KV on disk", kvDiskMb.get(), 64, 1 << 24) : old.kvDiskMb();
             String folder = tiers ? KvFolders.check(kvFolder.get()) : old.kvDiskFolder();
             String draft = checkedDraft();
-            List<String> workers = List.copyOf(otherComputers.workers);
-            if (!workers.isEmpty() && attention.get() != AttentionMode.DENSE) {
-                throw new IllegalArgumentException("Other computers run the model through llama.cpp's decoder, which has no DHSA:"
-                        + " set Long-context acceleration to Off, or remove the other computers.");
-            }
             if (!workers.isEmpty() && (device.get() == ComputeDevice.CPU || gpu == 0)) {
                 throw new IllegalArgumentException("Other computers take the layers this computer sends off its processor:"
                         + " set Device to the graphics card and Layers on the GPU to -1 (all) or a number of layers.");

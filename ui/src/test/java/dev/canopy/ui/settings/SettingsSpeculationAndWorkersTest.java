@@ -82,12 +82,14 @@ class SettingsSpeculationAndWorkersTest {
         assertThat(again.otherComputers.workers).containsExactly("127.0.0.1:50052", "10.0.0.7:50052");
 
         again.otherComputers.remove("10.0.0.7:50052");
-        again.attention.set(AttentionMode.DHSA);                           // llama.cpp's decoder has no DHSA
+        again.kvTiers.set(true);                                           // the workers keep their layers' KV (decision 0200)
         assertThat(again.save()).isFalse();
-        assertThat(again.message.get()).startsWith("Other computers run the model through llama.cpp's decoder");
-        again.attention.set(AttentionMode.DENSE);
+        assertThat(again.message.get()).startsWith("Other computers keep the KV of their layers themselves");
+        again.kvTiers.set(false);
+        again.attention.set(AttentionMode.DHSA);                           // Canopy's engine runs DHSA over other computers
         assertThat(again.save()).isTrue();
         assertThat(new SettingsStore(home).settings().workers()).containsExactly("127.0.0.1:50052");
+        assertThat(new SettingsStore(home).settings().attention()).isEqualTo(AttentionMode.DHSA);
     }
 
     @Test

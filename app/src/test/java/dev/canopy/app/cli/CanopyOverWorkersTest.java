@@ -1,0 +1,139 @@
+package dev.canopy.app.cli;
+
+import dev.canopy.engine.EngineKind;
+import dev.canopy.engine.EngineOptions;
+import dev.canopy.engine.Engines;
+import dev.canopy.engine.InferenceModel;
+import dev.canopy.engine.ModelInspector;
+import dev.canopy.engine.canopy.CanopyInferenceModel;
+import dev.canopy.natives.gguf.TinyModelSpec;
+import dev.canopy.natives.gguf.TinyModels;
+import dev.canopy.natives.rpc.RpcBackend;
+import dev.canopy.natives.rpc.RpcEndpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Canopy's own engine over other computers (decision 0200): a random-weight model split over this
+ * process's CPU and two loopback workers answers token for token as it does on this CPU alone, and as
+ * llama.cpp does; the tiered KV store, which would page the workers' KV to this computer, is refused.
+ */
+class CanopyOverWorkersTest {
+    private static final String PROMPT = "Once upon a time, in a small village by the sea, there lived an old fisherman";
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static LoopbackWorkers workers;
+    static List<RpcEndpoint> endpoints;
+
+    @BeforeAll
+    static void startTwoWorkers() throws Exception {
+        assumeTrue(RpcBackend.find().isPresent(), "CanopyOverWorkersTest: skipped, this build has no RPC backend (libggml-rpc; g++ missing?)");
+        model = TinyModels.write(TinyModelSpec.tiny("llama").withShape(64, 6, 4, 2, 128), dir.resolve("tiny6.gguf"));
+        workers = LoopbackWorkers.start(2, dir);
+        endpoints = workers.endpoints();
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        if (workers != null) workers.close();
+    }
+
+    private static String[] generate(String engine, String... extra) {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--prompt", PROMPT,
+                "--max-tokens", "16", "--temperature", "0", "--context", "256", "--threads", "2", "--engine", engine));
+        args.addAll(List.of(extra));
+        return KvFlagsCliTest.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void canopysEngineSplitOverThisCpuAndTwoWorkersGivesTheLocalGreedyOutput() {
+        String[] local = generate("canopy", "--gpu-layers", "0");
+        assertThat(local[0]).as(local[2]).isEqualTo("0");
+        assertThat(local[1]).isNotBlank();
+        String[] llama = generate("llama", "--gpu-layers", "0");
+        assertThat(llama[1]).as("llama.cpp on this CPU").isEqualTo(local[1]);
+
+        // 6 layers, --gpu-layers 5: 0-1 stay here, 2-4 go to the first worker, 5 and the output to the second
+        String[] split = generate("canopy", "--gpu-layers", "5", "--rpc", workers.rpcList());
+        assertThat(split[0]).as(split[2]).isEqualTo("0");
+        assertThat(split[1]).as("token for token the local answer").isEqualTo(local[1]);
+        assertThat(split[2]).doesNotContain("llama.cpp's own decoder")
+                .containsPattern("layers: layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0)
+                        + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1) + "\\R");
+
+        // every layer and the output on the workers, none here
+        String[] all = generate("canopy", "--gpu-layers", "-1", "--rpc", workers.rpcList());
+        assertThat(all[0]).as(all[2]).isEqualTo("0");
+        assertThat(all[1]).isEqualTo(local[1]);
+        assertThat(all[2]).as("seven parts (six layers and the output) by each worker's free memory")
+                .containsPattern("layers: layers 0-\\d on RPC\\d+ on worker " + endpoints.get(0)
+                        + "; layers \\d-5 and the output on RPC\\d+ on worker " + endpoints.get(1));
+    }
+
+    @Test
+    void theModelIsCanopysOwnAndDescribesItsSplit() {
+        EngineOptions options = new EngineOptions(EngineKind.CANOPY, 256, 0, 2, 5).withWorkers(endpoints);
+        try (InferenceModel m = Engines.load(model, options)) {
+            assertThat(m.engine()).isEqualTo(EngineKind.CANOPY);
+            assertThat(m.notice()).isEmpty();
+            assertThat(m.runsOn()).matches("layers 0-1 on the CPU here; layers 2-4 on RPC\\d+ on worker " + endpoints.get(0)
+                    + "; layer 5 and the output on RPC\\d+ on worker " + endpoints.get(1));
+        }
+        // the layers' weights were copied into the workers' memory, in runs on each of them
+        try (CanopyInferenceModel m = CanopyInferenceModel.load(ModelInspector.inspect(model), options)) {
+            assertThat(m.split().spans()).extracting(s -> s.device().worker().orElseThrow()).containsExactly(endpoints.get(0), endpoints.get(1));
+            assertThat(m.split().spans()).extracting(s -> s.end() - s.first()).containsExactly(3, 1);
+            assertThat(m.split().output().flatMap(d -> d.worker())).contains(endpoints.get(1));
+            assertThat(m.gpuWeightBytes()).as("device memory holds layers 2-5 and the output").isPositive();
+            assertThat(m.placement().anyOnGpu()).as("nothing on this computer's GPU").isFalse();
+        }
+        // llama.cpp's engine, asked for, still takes the workers itself
+        try (InferenceModel m = Engines.load(model, options.withEngine(EngineKind.LLAMA))) {
+            assertThat(m.engine()).isEqualTo(EngineKind.LLAMA);
+            assertThat(m.runsOn()).endsWith(", placed by llama.cpp");
+        }
+    }
+
+    @Test
+    void sparseAttentionRunsOverTheWorkersAndAnswersAsOnThisCpu() {
+        String prompt = "The lighthouse keeper wrote every evening. ".repeat(40);
+        String[] base = {"generate", "--model", model.toString(), "--prompt", prompt, "--max-tokens", "8", "--temperature", "0",
+                "--context", "1024", "--chunk", "32", "--threads", "2", "--attention", "dhsa", "--sink", "16", "--window", "16",
+                "--budget", "128", "--decode-budget", "64"};
+        String[] local = KvFlagsCliTest.run(concat(base, "--gpu-layers", "0"));
+        assertThat(local[0]).as(local[2]).isEqualTo("0");
+        assertThat(local[1].strip()).isNotEmpty();
+        // layer 0, whose keys DHSA's boundary detector reads back, here; and on the first worker
+        for (String layers : new String[] {"5", "-1"}) {
+            String[] split = KvFlagsCliTest.run(concat(base, "--gpu-layers", layers, "--rpc", workers.rpcList()));
+            assertThat(split[0]).as(split[2]).isEqualTo("0");
+            assertThat(split[1]).as("--gpu-layers " + layers).isEqualTo(local[1]);
+            assertThat(split[2]).doesNotContain("dense attention");
+        }
+    }
+
+    private static String[] concat(String[] base, String... extra) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void theTieredKvStoreIsRefusedWithLayersOnOtherComputers() {
+        String[] r = generate("canopy", "--gpu-layers", "5", "--rpc", workers.rpcList(), "--kv-ram-mb", "64");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("the tiered KV store").contains("does not run with layers on other computers")
+                .contains("each remote layer's KV lives on its worker");
+    }
+}
