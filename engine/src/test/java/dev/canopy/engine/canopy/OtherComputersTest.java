@@ -11,6 +11,7 @@ import dev.canopy.engine.ModelInspector;
 import dev.canopy.engine.kv.KvOffload;
 import dev.canopy.engine.runtime.WindowPolicy;
 import dev.canopy.engine.sparse.SparseAttentionSettings;
+import dev.canopy.kv.KvKey;
 import dev.canopy.engine.testing.TinyModelFiles;
 import dev.canopy.natives.BackendDevice;
 import dev.canopy.natives.NativeRuntime;
@@ -90,7 +91,7 @@ class OtherComputersTest {
         try (CanopyInferenceModel m = load(TinyModelFiles.get("llama", GgmlType.F32), -1, List.of(worker))) {
             RunSettings settings = m.defaultSettings();
             assertThat(settings.chunkTokens()).as("the CPU's chunk over other computers").isEqualTo(CanopyInferenceModel.DEFAULT_CPU_CHUNK);
-            assertThatThrownBy(() -> m.openSequence(settings, KvOffload.ofMegabytes(dir, "c", 0, 64)))
+            assertThatThrownBy(() -> m.openSequence(settings, KvOffload.ofMegabytes(dir, KvKey.named("c"), 0, 64)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(OtherComputers.NO_TIERS);
         }
