@@ -2,8 +2,10 @@ package dev.canopy.natives;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.JarEntry;
 import java.util.regex.Pattern;
 
 /**
@@ -133,12 +136,12 @@ public final class NativeLibraryLoader {
         String prefix = listResource.substring(0, listResource.lastIndexOf('/') + 1);
         byte[] list = readResource(cl, listResource);
         byte[] source = cl.getResource(prefix + "SOURCE.txt") == null ? new byte[0] : readResource(cl, prefix + "SOURCE.txt");
-        Path target = cacheRoot.resolve(platform.id() + "-" + shortHash(list, source));
+        Path target = cacheRoot.resolve(platform.id() + "-" + contentKey(cl, prefix, list, source));
         if (Files.isRegularFile(target.resolve(".complete"))) return target;
 
         Files.createDirectories(cacheRoot);
         Path tmp = Files.createTempDirectory(cacheRoot, platform.id() + "-tmp-");
-        for (String name : new String(list, StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty()).toList()) {
+        for (String name : names(list)) {
             try (InputStream in = cl.getResourceAsStream(prefix + name)) {
                 if (in == null) {
                     tried.add("class path resource " + prefix + name + " (listed in files.txt but missing)");
@@ -161,6 +164,40 @@ public final class NativeLibraryLoader {
         return target;
     }
 
+    /**
+     * The extracted folder's name: a hash of the file list, SOURCE.txt and every listed library's
+     * content, so that a rebuilt library under the same name (a changed patch on ggml-rpc, a newer
+     * build) is extracted afresh instead of a stale copy being loaded. A library inside a jar counts
+     * by its entry's size and CRC-32 (read from the jar's directory, nothing is inflated); elsewhere
+     * by its bytes. A listed file that is missing counts as absent; {@link #extract} reports it.
+     */
+    static String contentKey(ClassLoader cl, String prefix, byte[] list, byte[] source) throws IOException {
+        MessageDigest md = sha256();
+        md.update(list);
+        md.update(source);
+        for (String name : names(list)) {
+            md.update(("\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
+            URL url = cl.getResource(prefix + name);
+            if (url == null) continue;
+            URLConnection c = url.openConnection();
+            c.setUseCaches(false);
+            if (c instanceof JarURLConnection jar) {   // a JDK type: the entry's size and CRC without reading it
+                JarEntry e = jar.getJarEntry();
+                md.update((e.getSize() + ":" + e.getCrc()).getBytes(StandardCharsets.UTF_8));
+            } else {
+                try (InputStream in = c.getInputStream()) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest(), 0, 8);
+    }
+
+    private static List<String> names(byte[] list) {
+        return new String(list, StandardCharsets.UTF_8).lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
     private static byte[] readResource(ClassLoader cl, String name) throws IOException {
         try (InputStream in = cl.getResourceAsStream(name)) {
             if (in == null) throw new IOException("missing class path resource " + name);
@@ -168,11 +205,9 @@ public final class NativeLibraryLoader {
         }
     }
 
-    private static String shortHash(byte[]... parts) {
+    private static MessageDigest sha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) md.update(p);
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -3,9 +3,15 @@ package dev.canopy.natives;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,5 +93,48 @@ class NativeLibraryLoaderTest {
                 .hasMessageContaining("plan9-mips")
                 .hasMessageContaining("natives/plan9-mips/files.txt")
                 .hasMessageContaining("-Pnatives-source");
+    }
+
+    /**
+     * The extracted copy's folder follows the libraries' content, not only their names: a rebuilt
+     * libggml-rpc.so (a changed patch, same file name and SOURCE.txt) once loaded the stale copy
+     * extracted before, which crashed the worker-loss tests in ggml-alloc.
+     */
+    @Test
+    void aRebuiltLibraryUnderTheSameNameIsExtractedAfresh(@TempDir Path dir) throws Exception {
+        byte[] list = "libggml-rpc.so\n".getBytes(StandardCharsets.UTF_8);
+        byte[] source = "RPC backend compiled with ggml-rpc-worker-loss.patch\n".getBytes(StandardCharsets.UTF_8);
+        Path before = jar(dir.resolve("before.jar"), list, source, "old code");
+        Path after = jar(dir.resolve("after.jar"), list, source, "new code");
+        Path again = jar(dir.resolve("again.jar"), list, source, "new code");
+
+        String keyBefore = key(before, list, source);
+        String keyAfter = key(after, list, source);
+
+        assertThat(keyAfter).as("same names, other bytes").isNotEqualTo(keyBefore);
+        assertThat(key(again, list, source)).as("same bytes").isEqualTo(keyAfter);
+        Path folder = Files.createDirectories(dir.resolve("classes/natives/x"));
+        Files.write(folder.resolve("libggml-rpc.so"), "old code".getBytes(StandardCharsets.UTF_8));
+        String fromFolder = key(dir.resolve("classes"), list, source);
+        Files.write(folder.resolve("libggml-rpc.so"), "new code".getBytes(StandardCharsets.UTF_8));
+        assertThat(key(dir.resolve("classes"), list, source)).as("a folder on the class path: by its bytes").isNotEqualTo(fromFolder);
+    }
+
+    private static String key(Path classPath, byte[] list, byte[] source) throws Exception {
+        try (URLClassLoader cl = new URLClassLoader(new URL[] {classPath.toUri().toURL()}, null)) {
+            return NativeLibraryLoader.contentKey(cl, "natives/x/", list, source);
+        }
+    }
+
+    private static Path jar(Path file, byte[] list, byte[] source, String library) throws Exception {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file))) {
+            for (var e : Map.of("natives/x/files.txt", list, "natives/x/SOURCE.txt", source,
+                    "natives/x/libggml-rpc.so", library.getBytes(StandardCharsets.UTF_8)).entrySet()) {
+                out.putNextEntry(new JarEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        return file;
     }
 }
