@@ -26,15 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -152,7 +155,50 @@ class WorkerLossTest {
                     "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine);
             assertThat(text.toString()).as("the answer had started").isNotEmpty();
             assertThat(code).as(err.toString()).isEqualTo(2);
-            assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer: the connection closed");
+            assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer: the connection closed or it stopped answering");
+        }
+    }
+
+    /**
+     * A worker that stops answering while its computer stays up (SIGSTOP: its kernel still answers TCP
+     * keep-alive) is given up after the answer timeout (Canopy's patch, {@link RpcBackend#answerTimeout}),
+     * not waited for forever: the same error naming it and exit code 2, with both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"canopy", "llama"})
+    void generateOnAWorkerThatStopsAnsweringGivesUpAfterTheAnswerTimeout(String engine, @TempDir Path logs) throws Exception {
+        assumeTrue(RpcBackend.require().noticesStuckWorkers(), "this build's RPC backend has no answer timeout (Canopy's patch)");
+        assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "SIGSTOP is POSIX");
+        RpcBackend.answerTimeout(Duration.ofSeconds(2));
+        try (LoopbackWorkers one = LoopbackWorkers.start(1, logs)) {
+            RpcEndpoint worker = one.endpoints().getFirst();
+            StringWriter text = new StringWriter();
+            Writer stopOnFirstToken = new Writer() {
+                @Override public void write(char[] b, int off, int len) {
+                    if (len == 0) return;
+                    if (text.getBuffer().isEmpty()) {
+                        try {
+                            one.stop(0);
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    text.write(b, off, len);
+                }
+                @Override public void flush() {}
+                @Override public void close() {}
+            };
+            StringWriter err = new StringWriter();
+            int code = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> CanopyCli.run(new PrintWriter(stopOnFirstToken),
+                    new PrintWriter(err), "generate", "--model", model.toString(),
+                    "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
+                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine),
+                    "a stopped worker must be given up after the answer timeout, not waited for");
+            assertThat(text.toString()).as("the answer had started").isNotEmpty();
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer");
+        } finally {
+            RpcBackend.answerTimeout(RpcBackend.DEFAULT_ANSWER_TIMEOUT);
         }
     }
 }

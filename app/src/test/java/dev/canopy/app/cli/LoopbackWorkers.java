@@ -59,6 +59,16 @@ public final class LoopbackWorkers implements AutoCloseable {
         processes.get(i).destroyForcibly().waitFor();
     }
 
+    /**
+     * Stops worker {@code i} without ending it (SIGSTOP, as a process stuck in a loop or a debugger would
+     * look from outside): its computer's kernel still accepts the connection and answers keep-alive,
+     * but the worker answers nothing. POSIX only; {@link #close} still ends it.
+     */
+    public void stop(int i) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(processes.get(i).pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new IOException("kill -STOP " + processes.get(i).pid() + " failed");
+    }
+
     /** A loopback port nothing listens on (at the moment of the call). */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) { return s.getLocalPort(); }
@@ -67,6 +77,6 @@ public final class LoopbackWorkers implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.forEach(Process::destroy);
+        processes.forEach(Process::destroyForcibly);   // a stopped worker ignores SIGTERM until it is continued
     }
 }

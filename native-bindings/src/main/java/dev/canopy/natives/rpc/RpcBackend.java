@@ -30,6 +30,8 @@ import java.util.Optional;
  *   <li>{@code ggml_backend_rpc_lost_workers(buf, size)}: the workers whose connection was lost. Canopy's
  *       patch on ggml-rpc adds it (native-bindings/patches, decision 0185): there a lost worker fails the
  *       step instead of aborting the process. A plug-in without it reports none.</li>
+ *   <li>{@code ggml_backend_rpc_set_answer_timeout(seconds)}: how long to wait for a worker's answer before
+ *       it counts as lost (Canopy's patch; {@link #answerTimeout}).</li>
  * </ul>
  * A worker's free memory comes from {@link RpcProbe} (plain Java), which also checks every worker before
  * ggml's client meets it: that client aborts the process on a worker that is down.
@@ -40,18 +42,29 @@ import java.util.Optional;
 public final class RpcBackend {
     /** How long a worker has to answer the handshake. */
     public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a worker has to answer (or to take what is sent to it) before it counts as lost, by
+     * default: a worker whose process is stopped or stuck while its computer stays up still answers TCP
+     * keep-alive, so only a timeout notices it. Generous, so that a slow worker's long prefill step is
+     * not cut short (a 256-token chunk of a 70B model's layers on a laptop CPU takes well under a minute).
+     */
+    public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofMinutes(5);
+    private static volatile Duration answerTimeout = DEFAULT_ANSWER_TIMEOUT;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private final MethodHandle startServer; // void (const char*, const char*, size_t, size_t, ggml_backend_dev_t*)
     private final MethodHandle addServer;   // ggml_backend_reg_t (const char*)
     private final Optional<MethodHandle> lostWorkers; // size_t (char*, size_t); Canopy's patch
+    private final Optional<MethodHandle> setAnswerTimeout; // void (int); Canopy's patch
 
-    private RpcBackend(MemorySegment startServer, MemorySegment addServer, MemorySegment lostWorkers) {
+    private RpcBackend(MemorySegment startServer, MemorySegment addServer, MemorySegment lostWorkers, MemorySegment setAnswerTimeout) {
         this.startServer = LINKER.downcallHandle(startServer, FunctionDescriptor.ofVoid(
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
         this.addServer = LINKER.downcallHandle(addServer, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         this.lostWorkers = lostWorkers.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(LINKER.downcallHandle(lostWorkers,
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)));
+        this.setAnswerTimeout = setAnswerTimeout.equals(MemorySegment.NULL) ? Optional.empty()
+                : Optional.of(LINKER.downcallHandle(setAnswerTimeout, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)));
     }
 
     /** The RPC backend, when ggml loaded its plug-in from the natives folder. */
@@ -64,7 +77,10 @@ public final class RpcBackend {
             MemorySegment add = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_add_server"));
             if (start.equals(MemorySegment.NULL) || add.equals(MemorySegment.NULL)) return Optional.empty();
             MemorySegment lost = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_lost_workers"));
-            return Optional.of(new RpcBackend(start, add, lost));
+            MemorySegment timeout = llama_h.ggml_backend_reg_get_proc_address(reg, arena.allocateFrom("ggml_backend_rpc_set_answer_timeout"));
+            RpcBackend rpc = new RpcBackend(start, add, lost, timeout);
+            rpc.applyAnswerTimeout();
+            return Optional.of(rpc);
         }
     }
 
@@ -89,6 +105,32 @@ public final class RpcBackend {
             startServer.invokeExact(arena.allocateFrom(endpoint.toString()), cache, (long) threads, 1L, devices);
         } catch (Throwable t) {
             throw new IllegalStateException("the RPC server failed: " + t.getMessage(), t);
+        }
+    }
+
+    /**
+     * Sets how long this process waits for a worker's answer before the worker counts as lost (see
+     * {@link #DEFAULT_ANSWER_TIMEOUT}), for the connections made from now on. A plug-in without Canopy's
+     * patch waits forever.
+     */
+    public static void answerTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("an answer timeout must be positive, not " + timeout);
+        answerTimeout = timeout;
+        find().ifPresent(RpcBackend::applyAnswerTimeout);
+    }
+
+    /** Whether this plug-in gives up on a worker that stops answering (Canopy's patch is in). */
+    public boolean noticesStuckWorkers() { return setAnswerTimeout.isPresent(); }
+
+    private void applyAnswerTimeout() {
+        if (setAnswerTimeout.isEmpty()) return;
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, answerTimeout.toSeconds()));
+        try {
+            setAnswerTimeout.get().invokeExact(seconds);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("ggml_backend_rpc_set_answer_timeout failed: " + t.getMessage(), t);
         }
     }
 

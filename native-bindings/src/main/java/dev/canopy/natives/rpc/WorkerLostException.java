@@ -9,7 +9,7 @@ public final class WorkerLostException extends RuntimeException {
     private final RpcEndpoint worker;
 
     public WorkerLostException(RpcEndpoint worker) {
-        super("worker " + worker + " was lost mid-answer: the connection closed (did `canopy worker` stop there, or its computer?)");
+        super("worker " + worker + " was lost mid-answer: the connection closed or it stopped answering (did `canopy worker` stop or hang there, or its computer?)");
         this.worker = worker;
     }
 
