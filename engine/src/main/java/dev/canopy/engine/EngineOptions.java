@@ -20,15 +20,25 @@ import java.util.List;
  *                      falling back to F16 with a notice for models whose head size is not a multiple of 32)
  * @param workers       "Other computers": workers ({@code canopy worker}, ggml's RPC servers) whose devices take
  *                      the offloaded layers with this computer's GPU, by free memory; empty = this computer only
+ * @param shares        how the offloaded layers are shared between those devices: by free memory (the
+ *                      default) or by given weights ({@code --tensor-split})
  */
 public record EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
                             SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision,
-                            List<RpcEndpoint> workers) {
+                            List<RpcEndpoint> workers, DeviceShares shares) {
     public EngineOptions {
         if (attention == null) attention = SparseAttentionSettings.dense();
         if (weights == null) weights = WeightLayout.REPACKED;
         if (kvPrecision == null) kvPrecision = KvPrecision.F16;
         workers = workers == null ? List.of() : List.copyOf(workers);
+        if (shares == null) shares = DeviceShares.BY_FREE_MEMORY;
+    }
+
+    /** The workers' devices share the offloaded layers by free memory. */
+    public EngineOptions(EngineKind engine, int contextTokens, int chunkTokens, int threads, int gpuLayers,
+                         SparseAttentionSettings attention, WeightLayout weights, KvPrecision kvPrecision,
+                         List<RpcEndpoint> workers) {
+        this(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers, DeviceShares.BY_FREE_MEMORY);
     }
 
     /** This computer only. */
@@ -52,15 +62,16 @@ public record EngineOptions(EngineKind engine, int contextTokens, int chunkToken
         return new EngineOptions(EngineKind.CANOPY, 0, 0, 0, 0);
     }
 
-    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers); }
-    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers); }
-    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights, kvPrecision, workers); }
-    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights, kvPrecision, workers); }
-    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights, kvPrecision, workers); }
-    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights, kvPrecision, workers); }
-    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w, kvPrecision, workers); }
-    public EngineOptions withWorkers(List<RpcEndpoint> w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, w); }
-    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, p, workers); }
+    public EngineOptions withEngine(EngineKind e) { return new EngineOptions(e, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers, shares); }
+    public EngineOptions withContext(int n) { return new EngineOptions(engine, n, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers, shares); }
+    public EngineOptions withChunk(int n) { return new EngineOptions(engine, contextTokens, n, threads, gpuLayers, attention, weights, kvPrecision, workers, shares); }
+    public EngineOptions withThreads(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, n, gpuLayers, attention, weights, kvPrecision, workers, shares); }
+    public EngineOptions withGpuLayers(int n) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, n, attention, weights, kvPrecision, workers, shares); }
+    public EngineOptions withAttention(SparseAttentionSettings a) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, a, weights, kvPrecision, workers, shares); }
+    public EngineOptions withWeights(WeightLayout w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, w, kvPrecision, workers, shares); }
+    public EngineOptions withWorkers(List<RpcEndpoint> w) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, w, shares); }
+    public EngineOptions withShares(DeviceShares d) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, kvPrecision, workers, d); }
+    public EngineOptions withKvPrecision(KvPrecision p) { return new EngineOptions(engine, contextTokens, chunkTokens, threads, gpuLayers, attention, weights, p, workers, shares); }
 
     /**
      * The threads a session runs: all processors for 0, and never more than there are. ggml's

@@ -37,9 +37,10 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, List<Optio
 
     /**
      * Connects to every worker (each checked by a handshake first: one that is down, refuses or speaks
-     * another protocol version throws an exception naming it) and adds this computer's GPU when it has one.
+     * another protocol version throws an exception naming it) and adds this computer's GPU when it has one;
+     * the devices share the offloaded layers as {@code shares} says (by free memory by default).
      */
-    public static WorkerPlacement connect(List<RpcEndpoint> workers, int layers, int gpuLayers, Optional<BackendDevice> localGpu) {
+    public static WorkerPlacement connect(List<RpcEndpoint> workers, DeviceShares shares, int layers, int gpuLayers, Optional<BackendDevice> localGpu) {
         if (gpuLayers == 0) {
             throw new IllegalArgumentException("other computers take offloaded layers, and --gpu-layers 0 offloads none: use -1 (all) or a number of layers");
         }
@@ -65,7 +66,7 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, List<Optio
             labels.add("GPU " + DefaultGpu.label(gpu) + " here");
             owners.add(Optional.empty());
         });
-        return new WorkerPlacement(new DeviceSplit(devices, weights), labels, owners, layers, gpuLayers);
+        return new WorkerPlacement(new DeviceSplit(devices, shares.over(labels, weights)), labels, owners, layers, gpuLayers);
     }
 
     /** The same split for Canopy's own engine: each layer (and the output) on the device llama.cpp would give it. */

@@ -1,5 +1,6 @@
 package dev.canopy.app.cli;
 
+import dev.canopy.engine.DeviceShares;
 import dev.canopy.engine.EngineKind;
 import dev.canopy.engine.EngineOptions;
 import dev.canopy.engine.KvPrecision;
@@ -36,6 +37,10 @@ public final class EngineSelection {
             description = "Other computers running `canopy worker`: the offloaded layers (--gpu-layers) are split over their devices and this computer's GPU by free memory; each remote layer's weights and KV stay on its worker. Trusted networks or SSH tunnels only (no authentication or encryption).")
     String rpc;
 
+    @Option(names = "--tensor-split", paramLabel = "W,W,...",
+            description = "With --rpc: each device's share of the offloaded layers, one number per device in the order `canopy info --rpc` lists them (each worker's devices in --rpc order, then this computer's GPU), e.g. 3,1; 0 gives a device none. Default: by free memory.")
+    String tensorSplit;
+
     @Mixin AttentionOptions attention;
 
     public EngineOptions toOptions() {
@@ -59,6 +64,14 @@ public final class EngineSelection {
                 throw new CliException("--rpc puts offloaded layers on other computers, and --gpu-layers 0 offloads none: use -1 (all) or a number of layers");
             }
             options = options.withWorkers(workers);
+        }
+        if (tensorSplit != null) {
+            if (rpc == null) throw new CliException("--tensor-split shares the offloaded layers between other computers' devices: it needs --rpc");
+            try {
+                options = options.withShares(DeviceShares.parse(tensorSplit));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--tensor-split: " + e.getMessage());
+            }
         }
         return options;
     }

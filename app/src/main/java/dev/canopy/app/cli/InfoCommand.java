@@ -2,6 +2,7 @@ package dev.canopy.app.cli;
 
 import dev.canopy.app.settings.ComputeDevices;
 import dev.canopy.engine.DefaultGpu;
+import dev.canopy.engine.DeviceShares;
 import dev.canopy.engine.Engines;
 import dev.canopy.engine.ModelInfo;
 import dev.canopy.engine.ModelInspector;
@@ -35,6 +36,9 @@ final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "-1", description = "With --rpc and --model: the offloaded layers to place (-1 = all). Default: ${DEFAULT-VALUE}.")
     int gpuLayers;
+
+    @Option(names = "--tensor-split", paramLabel = "W,W,...", description = "With --rpc and --model: each device's share of the offloaded layers, in the order listed (default: by free memory).")
+    String tensorSplit;
 
     @Spec
     CommandSpec spec;
@@ -93,8 +97,19 @@ final class InfoCommand implements Callable<Integer> {
         if (model != null) {
             if (gpuLayers == 0) throw new CliException("--gpu-layers 0 places no layer on other computers");
             ModelInfo i = ModelInspector.inspect(model);
-            WorkerPlacement p = WorkerPlacement.connect(workers, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
-            out.println("Split (--gpu-layers " + gpuLayers + ", by free memory, placed by llama.cpp): " + p.describe());
+            DeviceShares shares;
+            try {
+                shares = tensorSplit == null ? DeviceShares.BY_FREE_MEMORY : DeviceShares.parse(tensorSplit);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--tensor-split: " + e.getMessage());
+            }
+            WorkerPlacement p;
+            try {
+                p = WorkerPlacement.connect(workers, shares, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
+            out.println("Split (--gpu-layers " + gpuLayers + ", " + shares.describe() + ", placed by llama.cpp): " + p.describe());
             out.println("Split with Canopy's engine (each remote layer's weights and KV on its worker): " + p.layerSplit().describe());
         }
     }

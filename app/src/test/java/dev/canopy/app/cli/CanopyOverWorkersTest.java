@@ -79,6 +79,29 @@ class CanopyOverWorkersTest {
                         + "; layers \\d-5 and the output on RPC\\d+ on worker " + endpoints.get(1));
     }
 
+    /** --tensor-split: given shares instead of free memory; a share of 0 gives a worker no layer. */
+    @Test
+    void tensorSplitSharesTheLayersAsGivenWithBothEngines() {
+        String[] local = generate("llama", "--gpu-layers", "0");
+        for (String engine : new String[] {"canopy", "llama"}) {
+            String[] first = generate(engine, "--gpu-layers", "-1", "--rpc", workers.rpcList(), "--tensor-split", "1,0");
+            assertThat(first[0]).as(first[2]).isEqualTo("0");
+            assertThat(first[1]).as(engine + ": token for token the local answer").isEqualTo(local[1]);
+            assertThat(first[2]).as(engine).contains("worker " + endpoints.get(0)).doesNotContain("worker " + endpoints.get(1));
+        }
+        String[] info = KvFlagsCliTest.run(new String[] {"info", "--model", model.toString(), "--rpc", workers.rpcList(), "--tensor-split", "1,0"});
+        assertThat(info[0]).as(info[2]).isEqualTo("0");
+        assertThat(info[1]).contains("by shares 1:0").contains("layers 0-5 and the output on RPC");
+
+        String[] three = generate("canopy", "--gpu-layers", "-1", "--rpc", workers.rpcList(), "--tensor-split", "1,1,1");
+        assertThat(three[0]).isEqualTo("2");
+        assertThat(three[2]).contains("--tensor-split gives 3 shares for 2 devices (").contains("worker " + endpoints.get(0))
+                .doesNotContain("Exception");
+        String[] noRpc = generate("canopy", "--tensor-split", "1,1");
+        assertThat(noRpc[0]).isEqualTo("2");
+        assertThat(noRpc[2]).contains("--tensor-split").contains("needs --rpc");
+    }
+
     @Test
     void theModelIsCanopysOwnAndDescribesItsSplit() {
         // (the spans' devices and the weights in the workers' memory: engine's OtherComputersTest)

@@ -19,6 +19,6 @@ final class OtherComputers {
 
     /** Connects to the options' workers (each checked first, named in errors) and splits {@code layers} over them. */
     static LayerSplit split(EngineOptions options, int layers) {
-        return WorkerPlacement.connect(options.workers(), layers, options.gpuLayers(), DefaultGpu.ofThisMachine()).layerSplit();
+        return WorkerPlacement.connect(options.workers(), options.shares(), layers, options.gpuLayers(), DefaultGpu.ofThisMachine()).layerSplit();
     }
 }

@@ -50,7 +50,7 @@ public final class LlamaInferenceModel implements InferenceModel {
         Optional<WorkerPlacement> workers = Optional.empty();
         WorkerWatch watch = WorkerWatch.NONE;
         if (!options.workers().isEmpty()) {
-            WorkerPlacement placement = WorkerPlacement.connect(options.workers(), info.layers(), options.gpuLayers(), DefaultGpu.ofThisMachine());
+            WorkerPlacement placement = WorkerPlacement.connect(options.workers(), options.shares(), info.layers(), options.gpuLayers(), DefaultGpu.ofThisMachine());
             params = params.withSplit(placement.split());
             workers = Optional.of(placement);
             watch = new WorkerWatch(dev.canopy.natives.rpc.RpcBackend.require(), options.workers());
