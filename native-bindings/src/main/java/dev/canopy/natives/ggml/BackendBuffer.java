@@ -30,6 +30,9 @@ public final class BackendBuffer implements AutoCloseable {
             throw new BackendAllocationException(what, need, llama_h.ggml_backend_buft_name(bufferType).getString(0),
                     NativeLog.drainAsSuffix());
         }
+        if (llama_h.ggml_backend_buffer_is_host(b)) {   // the KV cache, repacked weights: huge pages where Linux grants them on request
+            HugePages.advise(llama_h.ggml_backend_buffer_get_base(b), llama_h.ggml_backend_buffer_get_size(b));
+        }
         return new BackendBuffer(b);
     }
 
