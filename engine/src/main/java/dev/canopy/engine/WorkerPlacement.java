@@ -78,21 +78,9 @@ public record WorkerPlacement(DeviceSplit split, List<String> labels, List<Optio
         return LayerSplit.ofAssignment(split.assign(layers, gpuLayers), devices);
     }
 
-    /** e.g. "layers 0-1 on the CPU here; 2-3 on RPC0 on worker a:1; 4-5 and the output on RPC1 on worker b:2". */
+    /** e.g. "layers 0-1 on the CPU here; layers 2-3 on RPC0 on worker a:1; layers 4-5 and the output on RPC1 on worker b:2". */
     public String describe() {
-        int[] at = split.assign(layers, gpuLayers);
-        List<String> parts = new ArrayList<>();
-        int start = 0;
-        for (int il = 1; il <= at.length; il++) {
-            if (il < at.length && at[il] == at[start]) continue;
-            int end = Math.min(il - 1, layers - 1);
-            boolean output = il - 1 == layers;
-            String range = start > end ? "the output"
-                    : (start == end ? "layer " + start : "layers " + start + "-" + end) + (output ? " and the output" : "");
-            parts.add(range + " on " + (at[start] < 0 ? "the CPU here" : labels.get(at[start])));
-            start = il;
-        }
-        return String.join("; ", parts);
+        return layerSplit().describe();   // one wording for both engines' splits
     }
 
     /** How many layers (the output counted as one) each device takes, in {@link #labels()} order. */

@@ -179,8 +179,7 @@ public final class NativeLibraryLoader {
             md.update(("\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
             URL url = cl.getResource(prefix + name);
             if (url == null) continue;
-            URLConnection c = url.openConnection();
-            c.setUseCaches(false);
+            URLConnection c = url.openConnection();   // a jar's connections share one cached JarFile
             if (c instanceof JarURLConnection jar) {   // a JDK type: the entry's size and CRC without reading it
                 JarEntry e = jar.getJarEntry();
                 md.update((e.getSize() + ":" + e.getCrc()).getBytes(StandardCharsets.UTF_8));

@@ -103,12 +103,7 @@ final class InfoCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliException("--tensor-split: " + e.getMessage());
             }
-            WorkerPlacement p;
-            try {
-                p = WorkerPlacement.connect(workers, shares, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
-            }
+            WorkerPlacement p = WorkerPlacement.connect(workers, shares, i.layers(), gpuLayers, DefaultGpu.ofThisMachine());
             out.println("Split (--gpu-layers " + gpuLayers + ", " + shares.describe() + ", placed by llama.cpp): " + p.describe());
             out.println("Split with Canopy's engine (each remote layer's weights and KV on its worker): " + p.layerSplit().describe());
         }

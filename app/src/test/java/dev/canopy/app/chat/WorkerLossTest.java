@@ -134,25 +134,8 @@ class WorkerLossTest {
         try (LoopbackWorkers one = LoopbackWorkers.start(1, logs)) {
             RpcEndpoint worker = one.endpoints().getFirst();
             StringWriter text = new StringWriter();
-            Writer killOnFirstToken = new Writer() {
-                @Override public void write(char[] b, int off, int len) {
-                    if (len == 0) return;
-                    if (text.getBuffer().isEmpty()) {
-                        try {
-                            one.kill(0);
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    text.write(b, off, len);
-                }
-                @Override public void flush() {}
-                @Override public void close() {}
-            };
             StringWriter err = new StringWriter();
-            int code = CanopyCli.run(new PrintWriter(killOnFirstToken), new PrintWriter(err), "generate", "--model", model.toString(),
-                    "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
-                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine);
+            int code = generateOn(worker, engine, () -> one.kill(0), text, err);
             assertThat(text.toString()).as("the answer had started").isNotEmpty();
             assertThat(code).as(err.toString()).isEqualTo(2);
             assertThat(err.toString()).contains("canopy: worker " + worker + " was lost mid-answer: the connection closed or it stopped answering");
@@ -173,26 +156,8 @@ class WorkerLossTest {
         try (LoopbackWorkers one = LoopbackWorkers.start(1, logs)) {
             RpcEndpoint worker = one.endpoints().getFirst();
             StringWriter text = new StringWriter();
-            Writer stopOnFirstToken = new Writer() {
-                @Override public void write(char[] b, int off, int len) {
-                    if (len == 0) return;
-                    if (text.getBuffer().isEmpty()) {
-                        try {
-                            one.stop(0);
-                        } catch (IOException | InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    text.write(b, off, len);
-                }
-                @Override public void flush() {}
-                @Override public void close() {}
-            };
             StringWriter err = new StringWriter();
-            int code = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> CanopyCli.run(new PrintWriter(stopOnFirstToken),
-                    new PrintWriter(err), "generate", "--model", model.toString(),
-                    "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
-                    "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine),
+            int code = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> generateOn(worker, engine, () -> one.stop(0), text, err),
                     "a stopped worker must be given up after the answer timeout, not waited for");
             assertThat(text.toString()).as("the answer had started").isNotEmpty();
             assertThat(code).as(err.toString()).isEqualTo(2);
@@ -200,5 +165,35 @@ class WorkerLossTest {
         } finally {
             RpcBackend.answerTimeout(RpcBackend.DEFAULT_ANSWER_TIMEOUT);
         }
+    }
+
+    /** What a test does to a worker when the answer's first text arrives. */
+    private interface WorkerAction {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * {@code canopy generate} with every layer on {@code worker}, its text written to {@code text} and its
+     * errors to {@code err}; {@code onFirstToken} runs when the first text arrives. Returns the exit code.
+     */
+    private static int generateOn(RpcEndpoint worker, String engine, WorkerAction onFirstToken, StringWriter text, StringWriter err) {
+        Writer out = new Writer() {
+            @Override public void write(char[] b, int off, int len) {
+                if (len == 0) return;
+                if (text.getBuffer().isEmpty()) {
+                    try {
+                        onFirstToken.run();
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                text.write(b, off, len);
+            }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        return CanopyCli.run(new PrintWriter(out), new PrintWriter(err), "generate", "--model", model.toString(),
+                "--prompt", "Once upon a time, in a small village by the sea", "--max-tokens", "200", "--temperature", "0",
+                "--context", "256", "--threads", "2", "--gpu-layers", "-1", "--rpc", worker.toString(), "--engine", engine);
     }
 }
